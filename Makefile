@@ -1,0 +1,55 @@
+# Drishya: `make demo` and `make test` on a fresh machine install everything they need.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+BUF     := .tools/node_modules/.bin/buf
+SAMPLE  := samples/telugu_rain_dance.txt
+
+.PHONY: demo test up gen gen-check lint fmt bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+$(BUF):
+	npm install --silent --no-audit --no-fund --prefix .tools @bufbuild/buf@1.75.0
+
+demo: $(STAMP)
+	mkdir -p out
+	$(BIN)/drishya generate --local "$$(cat $(SAMPLE))" -o out/demo.mp4
+
+test: $(STAMP)
+	$(BIN)/python scripts/gen_protos.py --check
+	$(BIN)/python -m pytest -q
+
+up: $(STAMP)
+	$(BIN)/drishya up
+
+gen: $(STAMP)
+	$(BIN)/python scripts/gen_protos.py
+
+# google/rpc/status.proto comes from googleapis-common-protos; buf reads it as a second module.
+build/protodeps/google/rpc/status.proto: $(STAMP)
+	mkdir -p build/protodeps/google/rpc
+	cp "$$($(BIN)/python -c 'import google.rpc, os; print(os.path.dirname(google.rpc.__path__[0]))')/rpc/status.proto" $@
+
+lint: $(STAMP) $(BUF) build/protodeps/google/rpc/status.proto
+	$(BUF) lint
+	$(BUF) format -d --exit-code
+	$(BIN)/ruff check services tests benchmarks scripts
+	$(BIN)/ruff format --check services tests benchmarks scripts
+	$(BIN)/mypy services
+
+fmt: $(STAMP) $(BUF)
+	$(BUF) format -w
+	$(BIN)/ruff format services tests benchmarks scripts
+	$(BIN)/ruff check --fix services tests benchmarks scripts
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/e2e.py
+
+clean:
+	rm -rf $(VENV) .tools build out .drishya

@@ -1,0 +1,156 @@
+import datetime
+
+from drishya.moderation.v1 import moderation_pb2 as _moderation_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.rpc import status_pb2 as _status_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class JobState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    JOB_STATE_UNSPECIFIED: _ClassVar[JobState]
+    JOB_STATE_QUEUED: _ClassVar[JobState]
+    JOB_STATE_RUNNING: _ClassVar[JobState]
+    JOB_STATE_SUCCEEDED: _ClassVar[JobState]
+    JOB_STATE_BLOCKED: _ClassVar[JobState]
+    JOB_STATE_CANCELLED: _ClassVar[JobState]
+    JOB_STATE_FAILED: _ClassVar[JobState]
+    JOB_STATE_DEAD_LETTER: _ClassVar[JobState]
+
+class Stage(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    STAGE_UNSPECIFIED: _ClassVar[Stage]
+    STAGE_MODERATE_TEXT: _ClassVar[Stage]
+    STAGE_DETECT_LANGUAGE: _ClassVar[Stage]
+    STAGE_TRANSLATE: _ClassVar[Stage]
+    STAGE_ANALYZE: _ClassVar[Stage]
+    STAGE_BUILD_PROMPT: _ClassVar[Stage]
+    STAGE_RENDER: _ClassVar[Stage]
+    STAGE_ASSEMBLE: _ClassVar[Stage]
+    STAGE_MODERATE_VIDEO: _ClassVar[Stage]
+    STAGE_PUBLISH: _ClassVar[Stage]
+
+class JobEventType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    JOB_EVENT_TYPE_UNSPECIFIED: _ClassVar[JobEventType]
+    JOB_EVENT_TYPE_STATE_CHANGED: _ClassVar[JobEventType]
+    JOB_EVENT_TYPE_STAGE_STARTED: _ClassVar[JobEventType]
+    JOB_EVENT_TYPE_STAGE_COMPLETED: _ClassVar[JobEventType]
+    JOB_EVENT_TYPE_SHOT_RENDERED: _ClassVar[JobEventType]
+JOB_STATE_UNSPECIFIED: JobState
+JOB_STATE_QUEUED: JobState
+JOB_STATE_RUNNING: JobState
+JOB_STATE_SUCCEEDED: JobState
+JOB_STATE_BLOCKED: JobState
+JOB_STATE_CANCELLED: JobState
+JOB_STATE_FAILED: JobState
+JOB_STATE_DEAD_LETTER: JobState
+STAGE_UNSPECIFIED: Stage
+STAGE_MODERATE_TEXT: Stage
+STAGE_DETECT_LANGUAGE: Stage
+STAGE_TRANSLATE: Stage
+STAGE_ANALYZE: Stage
+STAGE_BUILD_PROMPT: Stage
+STAGE_RENDER: Stage
+STAGE_ASSEMBLE: Stage
+STAGE_MODERATE_VIDEO: Stage
+STAGE_PUBLISH: Stage
+JOB_EVENT_TYPE_UNSPECIFIED: JobEventType
+JOB_EVENT_TYPE_STATE_CHANGED: JobEventType
+JOB_EVENT_TYPE_STAGE_STARTED: JobEventType
+JOB_EVENT_TYPE_STAGE_COMPLETED: JobEventType
+JOB_EVENT_TYPE_SHOT_RENDERED: JobEventType
+
+class JobOptions(_message.Message):
+    __slots__ = ("language_code", "disable_narration", "disable_subtitles", "priority", "provider")
+    LANGUAGE_CODE_FIELD_NUMBER: _ClassVar[int]
+    DISABLE_NARRATION_FIELD_NUMBER: _ClassVar[int]
+    DISABLE_SUBTITLES_FIELD_NUMBER: _ClassVar[int]
+    PRIORITY_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    language_code: str
+    disable_narration: bool
+    disable_subtitles: bool
+    priority: int
+    provider: str
+    def __init__(self, language_code: _Optional[str] = ..., disable_narration: _Optional[bool] = ..., disable_subtitles: _Optional[bool] = ..., priority: _Optional[int] = ..., provider: _Optional[str] = ...) -> None: ...
+
+class JobResult(_message.Message):
+    __slots__ = ("mp4_key", "hls_master_key", "poster_key", "duration_ms")
+    MP4_KEY_FIELD_NUMBER: _ClassVar[int]
+    HLS_MASTER_KEY_FIELD_NUMBER: _ClassVar[int]
+    POSTER_KEY_FIELD_NUMBER: _ClassVar[int]
+    DURATION_MS_FIELD_NUMBER: _ClassVar[int]
+    mp4_key: str
+    hls_master_key: str
+    poster_key: str
+    duration_ms: int
+    def __init__(self, mp4_key: _Optional[str] = ..., hls_master_key: _Optional[str] = ..., poster_key: _Optional[str] = ..., duration_ms: _Optional[int] = ...) -> None: ...
+
+class Job(_message.Message):
+    __slots__ = ("job_id", "state", "stage", "progress", "text", "options", "language_code", "shot_count", "result", "error", "block_reasons", "attempts", "last_event_sequence", "create_time", "update_time")
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    STAGE_FIELD_NUMBER: _ClassVar[int]
+    PROGRESS_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
+    OPTIONS_FIELD_NUMBER: _ClassVar[int]
+    LANGUAGE_CODE_FIELD_NUMBER: _ClassVar[int]
+    SHOT_COUNT_FIELD_NUMBER: _ClassVar[int]
+    RESULT_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    BLOCK_REASONS_FIELD_NUMBER: _ClassVar[int]
+    ATTEMPTS_FIELD_NUMBER: _ClassVar[int]
+    LAST_EVENT_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    job_id: str
+    state: JobState
+    stage: Stage
+    progress: float
+    text: str
+    options: JobOptions
+    language_code: str
+    shot_count: int
+    result: JobResult
+    error: _status_pb2.Status
+    block_reasons: _containers.RepeatedCompositeFieldContainer[_moderation_pb2.ModerationReason]
+    attempts: int
+    last_event_sequence: int
+    create_time: _timestamp_pb2.Timestamp
+    update_time: _timestamp_pb2.Timestamp
+    def __init__(self, job_id: _Optional[str] = ..., state: _Optional[_Union[JobState, str]] = ..., stage: _Optional[_Union[Stage, str]] = ..., progress: _Optional[float] = ..., text: _Optional[str] = ..., options: _Optional[_Union[JobOptions, _Mapping]] = ..., language_code: _Optional[str] = ..., shot_count: _Optional[int] = ..., result: _Optional[_Union[JobResult, _Mapping]] = ..., error: _Optional[_Union[_status_pb2.Status, _Mapping]] = ..., block_reasons: _Optional[_Iterable[_Union[_moderation_pb2.ModerationReason, _Mapping]]] = ..., attempts: _Optional[int] = ..., last_event_sequence: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class JobEvent(_message.Message):
+    __slots__ = ("job_id", "sequence", "time", "type", "state", "stage", "progress", "message", "shot_index", "shot_count", "result", "error")
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    TIME_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    STAGE_FIELD_NUMBER: _ClassVar[int]
+    PROGRESS_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    SHOT_INDEX_FIELD_NUMBER: _ClassVar[int]
+    SHOT_COUNT_FIELD_NUMBER: _ClassVar[int]
+    RESULT_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    job_id: str
+    sequence: int
+    time: _timestamp_pb2.Timestamp
+    type: JobEventType
+    state: JobState
+    stage: Stage
+    progress: float
+    message: str
+    shot_index: int
+    shot_count: int
+    result: JobResult
+    error: _status_pb2.Status
+    def __init__(self, job_id: _Optional[str] = ..., sequence: _Optional[int] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., type: _Optional[_Union[JobEventType, str]] = ..., state: _Optional[_Union[JobState, str]] = ..., stage: _Optional[_Union[Stage, str]] = ..., progress: _Optional[float] = ..., message: _Optional[str] = ..., shot_index: _Optional[int] = ..., shot_count: _Optional[int] = ..., result: _Optional[_Union[JobResult, _Mapping]] = ..., error: _Optional[_Union[_status_pb2.Status, _Mapping]] = ...) -> None: ...

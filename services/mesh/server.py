@@ -1,0 +1,149 @@
+"""gRPC server factory: health, reflection, tracing, error mapping, graceful shutdown.
+
+Every Drishya server is a ``grpc.aio`` server built by :func:`build_server`, which adds
+
+* the standard ``grpc.health.v1.Health`` service, reporting SERVING for the overall server and
+  each named service only once every readiness check passes (re-checked every few seconds),
+* server reflection,
+* the OpenTelemetry server interceptor (a no-op unless a tracer provider is configured),
+* :class:`services.mesh.errors.ErrorInterceptor`, mapping domain errors to ``google.rpc.Status``.
+
+:func:`serve_until_signal` runs servers until SIGTERM or SIGINT, then stops them with a grace period.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+from opentelemetry.instrumentation.grpc import aio_server_interceptor
+
+from services.mesh.errors import ErrorInterceptor
+
+log = logging.getLogger(__name__)
+
+#: A readiness check: returns when a dependency answers, raises otherwise.
+ReadinessCheck = Callable[[], Awaitable[object]]
+
+
+@dataclass
+class MeshServer:
+    """A started server.
+
+    Attributes:
+        name: short service name, e.g. ``"language"``.
+        server: the ``grpc.aio.Server``.
+        port: the bound port (the real one when 0 was asked for).
+        health: the health servicer; its status follows the readiness checks.
+        on_stop: coroutines run after the server stops (close pools, engines...).
+    """
+
+    name: str
+    server: grpc.aio.Server
+    port: int
+    health: health.aio.HealthServicer
+    service_names: Sequence[str]
+    checks: Sequence[ReadinessCheck]
+    on_stop: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    _watch: asyncio.Task[None] | None = None
+
+    async def _set(self, status: health_pb2.HealthCheckResponse.ServingStatus.ValueType) -> None:
+        for svc in ("", *self.service_names):
+            await self.health.set(svc, status)
+
+    async def _follow_readiness(self, interval_s: float) -> None:
+        serving: bool | None = None
+        while True:
+            try:
+                for check in self.checks:
+                    await asyncio.wait_for(check(), timeout=5.0)
+                ok = True
+            except Exception as exc:  # a dependency is down: report NOT_SERVING, keep checking
+                if serving is not False:
+                    log.warning("%s not ready: %s", self.name, exc)
+                ok = False
+            if ok != serving:
+                serving = ok
+                status = health_pb2.HealthCheckResponse.SERVING if ok else health_pb2.HealthCheckResponse.NOT_SERVING
+                await self._set(status)
+            await asyncio.sleep(interval_s if ok else 0.2)
+
+    async def stop(self, grace_s: float = 5.0) -> None:
+        """Report NOT_SERVING, stop accepting calls, let in-flight calls finish for ``grace_s``."""
+        if self._watch is not None:
+            self._watch.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watch
+        await self.health.enter_graceful_shutdown()
+        await self.server.stop(grace_s)
+        for fn in self.on_stop:
+            await fn()
+
+
+async def build_server(
+    name: str,
+    *,
+    port: int,
+    register: Callable[[grpc.aio.Server], None],
+    service_names: Sequence[str],
+    checks: Sequence[ReadinessCheck] = (),
+    host: str = "127.0.0.1",
+    readiness_interval_s: float = 5.0,
+) -> MeshServer:
+    """Build and start a gRPC server.
+
+    Args:
+        name: short service name; errors get domain ``"<name>.drishya"``.
+        port: port to bind; 0 picks a free one.
+        register: adds the service's servicer(s) to the server.
+        service_names: full names of the services registered, e.g. ``"drishya.language.v1.LanguageService"``.
+        checks: readiness checks; health says SERVING only while all pass.
+        host: interface to bind (``0.0.0.0`` in containers).
+    Returns:
+        The started :class:`MeshServer`.
+    Raises:
+        RuntimeError: the port could not be bound.
+    """
+    server = grpc.aio.server(
+        interceptors=[aio_server_interceptor(), ErrorInterceptor(f"{name}.drishya")],
+        options=[("grpc.max_receive_message_length", 16 * 1024 * 1024)],
+    )
+    register(server)
+    health_servicer = health.aio.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    reflection.enable_server_reflection(
+        [*service_names, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME],
+        server,
+    )
+    bound = server.add_insecure_port(f"{host}:{port}")
+    if bound == 0:
+        raise RuntimeError(f"{name}: could not bind {host}:{port}")
+    await server.start()
+    ms = MeshServer(name, server, bound, health_servicer, list(service_names), list(checks))
+    for svc in ("", *service_names):
+        await health_servicer.set(svc, health_pb2.HealthCheckResponse.NOT_SERVING)
+    ms._watch = asyncio.create_task(ms._follow_readiness(readiness_interval_s), name=f"{name}-readiness")
+    log.info("%s listening on %s:%d", name, host, bound)
+    return ms
+
+
+async def serve_until_signal(servers: Sequence[MeshServer], grace_s: float = 5.0) -> None:
+    """Wait for SIGTERM or SIGINT, then stop ``servers`` in reverse order with ``grace_s`` each."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
+        for s in reversed(servers):
+            await s.stop(grace_s)
