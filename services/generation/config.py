@@ -1,0 +1,64 @@
+"""Configuration of the generation service, read once from the environment."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from services.mesh import config as mc
+
+
+@dataclass(frozen=True)
+class GenerationConfig:
+    """Settings of the generation service.
+
+    Attributes:
+        port: gRPC port (``DRISHYA_GENERATION_PORT``, default 50054; 0 picks a free one).
+        media_root: shared media volume (``DRISHYA_MEDIA_ROOT``, default ``<data dir>/media``);
+            work files go under ``<media_root>/work/<job_id>/``.
+        language_addr, analysis_addr, prompt_addr, moderation_addr, delivery_addr: ``host:port``
+            of the other services (``DRISHYA_<NAME>_ADDR``).
+        workers: concurrent jobs per process (``DRISHYA_WORKERS``, default 1).
+        render_processes: processes rendering shots (``DRISHYA_RENDER_PROCESSES``, default 1).
+        max_attempts: attempts before a job goes to the dead-letter queue (``DRISHYA_MAX_ATTEMPTS``, 3).
+        lease_s: a claimed job's lease; a worker that dies loses the job after this (``DRISHYA_LEASE_S``, 60).
+        max_queued_per_owner: admission control: queued or running jobs one owner may have (20).
+        rpc_deadline_s: deadline for unary calls to other services (``DRISHYA_RPC_DEADLINE_S``, 60).
+    """
+
+    port: int
+    media_root: Path
+    language_addr: str
+    analysis_addr: str
+    prompt_addr: str
+    moderation_addr: str
+    delivery_addr: str
+    workers: int = 1
+    render_processes: int = 1
+    max_attempts: int = 3
+    lease_s: int = 60
+    max_queued_per_owner: int = 20
+    rpc_deadline_s: float = 60.0
+    retry_backoff_s: float = 2.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> GenerationConfig:
+        """Build from ``env``; raises :class:`services.mesh.config.ConfigError` on bad values."""
+        media = mc.env_str(env, "DRISHYA_MEDIA_ROOT", str(mc.data_dir(env) / "media"))
+        return cls(
+            port=mc.port(env, "generation"),
+            media_root=Path(media).resolve(),
+            language_addr=mc.address(env, "language"),
+            analysis_addr=mc.address(env, "analysis"),
+            prompt_addr=mc.address(env, "prompt"),
+            moderation_addr=mc.address(env, "moderation"),
+            delivery_addr=mc.address(env, "delivery"),
+            workers=mc.env_int(env, "DRISHYA_WORKERS", 1, lo=0, hi=64),
+            render_processes=mc.env_int(env, "DRISHYA_RENDER_PROCESSES", 1, lo=1, hi=64),
+            max_attempts=mc.env_int(env, "DRISHYA_MAX_ATTEMPTS", 3, lo=1, hi=100),
+            lease_s=mc.env_int(env, "DRISHYA_LEASE_S", 60, lo=5, hi=3600),
+            max_queued_per_owner=mc.env_int(env, "DRISHYA_MAX_QUEUED_PER_OWNER", 20, lo=1, hi=100000),
+            rpc_deadline_s=mc.env_float(env, "DRISHYA_RPC_DEADLINE_S", 60.0, lo=0.1, hi=3600),
+            retry_backoff_s=mc.env_float(env, "DRISHYA_RETRY_BACKOFF_S", 2.0, lo=0.0, hi=3600),
+        )

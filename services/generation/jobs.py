@@ -1,0 +1,180 @@
+"""The job's domain rules: validation, the state machine, stage order and progress. No I/O.
+
+A job moves QUEUED → RUNNING → SUCCEEDED, or ends BLOCKED (moderation), CANCELLED (owner),
+FAILED (a non-retryable error) or DEAD_LETTER (retryable errors on every allowed attempt).
+A failed attempt with attempts left goes back to QUEUED. FAILED and DEAD_LETTER jobs can be
+retried by id; they resume at their first unfinished stage.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import grpc
+from drishya.generation.v1 import generation_pb2 as gen_pb2
+
+from services.mesh.errors import FailedPrecondition, FieldViolation, InvalidArgument
+
+JobState = gen_pb2.JobState
+Stage = gen_pb2.Stage
+
+MIN_TEXT_CHARS = 10
+MAX_TEXT_CHARS = 2000
+MAX_REQUEST_ID_CHARS = 255
+DEFAULT_PRIORITY = 5
+PROVIDERS = ("storyboard",)
+LANGUAGES = ("en", "hi", "te", "ta", "bn", "gu", "mr", "kn", "ml", "or", "pa")
+
+#: Stages in the order a worker runs them.
+STAGES: tuple[gen_pb2.Stage.ValueType, ...] = (
+    gen_pb2.STAGE_MODERATE_TEXT,
+    gen_pb2.STAGE_DETECT_LANGUAGE,
+    gen_pb2.STAGE_TRANSLATE,
+    gen_pb2.STAGE_ANALYZE,
+    gen_pb2.STAGE_BUILD_PROMPT,
+    gen_pb2.STAGE_RENDER,
+    gen_pb2.STAGE_ASSEMBLE,
+    gen_pb2.STAGE_MODERATE_VIDEO,
+    gen_pb2.STAGE_PUBLISH,
+)
+
+#: Share of the overall progress each stage is worth (rendering dominates wall time; the weights
+#: come from the median stage times of benchmarks/e2e.py on the sample scene, rounded).
+STAGE_WEIGHTS: dict[gen_pb2.Stage.ValueType, float] = {
+    gen_pb2.STAGE_MODERATE_TEXT: 0.01,
+    gen_pb2.STAGE_DETECT_LANGUAGE: 0.01,
+    gen_pb2.STAGE_TRANSLATE: 0.02,
+    gen_pb2.STAGE_ANALYZE: 0.03,
+    gen_pb2.STAGE_BUILD_PROMPT: 0.01,
+    gen_pb2.STAGE_RENDER: 0.62,
+    gen_pb2.STAGE_ASSEMBLE: 0.15,
+    gen_pb2.STAGE_MODERATE_VIDEO: 0.05,
+    gen_pb2.STAGE_PUBLISH: 0.10,
+}
+
+TERMINAL: frozenset[gen_pb2.JobState.ValueType] = frozenset(
+    {
+        gen_pb2.JOB_STATE_SUCCEEDED,
+        gen_pb2.JOB_STATE_BLOCKED,
+        gen_pb2.JOB_STATE_CANCELLED,
+        gen_pb2.JOB_STATE_FAILED,
+        gen_pb2.JOB_STATE_DEAD_LETTER,
+    }
+)
+CANCELLABLE = frozenset({gen_pb2.JOB_STATE_QUEUED, gen_pb2.JOB_STATE_RUNNING})
+RETRYABLE_STATES = frozenset({gen_pb2.JOB_STATE_FAILED, gen_pb2.JOB_STATE_DEAD_LETTER})
+
+#: gRPC codes after which another attempt may succeed; every other code fails the job for good.
+TRANSIENT_CODES = frozenset(
+    {
+        grpc.StatusCode.UNAVAILABLE,
+        grpc.StatusCode.DEADLINE_EXCEEDED,
+        grpc.StatusCode.RESOURCE_EXHAUSTED,
+        grpc.StatusCode.ABORTED,
+        grpc.StatusCode.INTERNAL,
+        grpc.StatusCode.UNKNOWN,
+    }
+)
+
+
+def progress_at(stage: gen_pb2.Stage.ValueType, fraction: float = 0.0) -> float:
+    """Overall progress in [0, 1] when ``stage`` is ``fraction`` done (earlier stages complete)."""
+    done = sum(STAGE_WEIGHTS[s] for s in STAGES[: STAGES.index(stage)])
+    return round(min(1.0, done + STAGE_WEIGHTS[stage] * max(0.0, min(1.0, fraction))), 4)
+
+
+def validate_create(text: str, request_id: str, options: gen_pb2.JobOptions) -> str:
+    """Check a CreateJob request; returns the text stripped of surrounding whitespace.
+
+    Raises:
+        InvalidArgument: reason TEXT_TOO_SHORT (under 10 characters), TEXT_TOO_LONG (over 2000),
+            INVALID_REQUEST_ID, INVALID_PRIORITY, UNKNOWN_PROVIDER or UNSUPPORTED_LANGUAGE,
+            with a ``BadRequest`` field violation.
+    """
+    text = text.strip()
+    n = len(text)
+    if n < MIN_TEXT_CHARS:
+        raise InvalidArgument(
+            f"text has {n} characters; at least {MIN_TEXT_CHARS} are needed",
+            reason="TEXT_TOO_SHORT",
+            metadata={"length": str(n), "min": str(MIN_TEXT_CHARS)},
+            violations=[FieldViolation("text", f"must have at least {MIN_TEXT_CHARS} characters")],
+        )
+    if n > MAX_TEXT_CHARS:
+        raise InvalidArgument(
+            f"text has {n} characters; at most {MAX_TEXT_CHARS} are allowed",
+            reason="TEXT_TOO_LONG",
+            metadata={"length": str(n), "max": str(MAX_TEXT_CHARS)},
+            violations=[FieldViolation("text", f"must have at most {MAX_TEXT_CHARS} characters")],
+        )
+    if len(request_id) > MAX_REQUEST_ID_CHARS or any(ord(c) < 0x20 for c in request_id):
+        raise InvalidArgument(
+            "request_id must be at most 255 printable characters",
+            reason="INVALID_REQUEST_ID",
+            violations=[FieldViolation("request_id", "at most 255 printable characters")],
+        )
+    if not 0 <= options.priority <= 9:
+        raise InvalidArgument(
+            f"priority {options.priority} is outside 0..9",
+            reason="INVALID_PRIORITY",
+            violations=[FieldViolation("options.priority", "must be between 0 and 9")],
+        )
+    if options.provider and options.provider not in PROVIDERS:
+        raise InvalidArgument(
+            f"unknown provider {options.provider!r}",
+            reason="UNKNOWN_PROVIDER",
+            metadata={"provider": options.provider, "supported": ",".join(PROVIDERS)},
+            violations=[FieldViolation("options.provider", f"one of {', '.join(PROVIDERS)}")],
+        )
+    if options.language_code and options.language_code not in LANGUAGES:
+        raise InvalidArgument(
+            f"unsupported language {options.language_code!r}",
+            reason="UNSUPPORTED_LANGUAGE",
+            metadata={"language_code": options.language_code, "supported": ",".join(LANGUAGES)},
+            violations=[FieldViolation("options.language_code", f"one of {', '.join(LANGUAGES)}")],
+        )
+    return text
+
+
+def parse_job_id(job_id: str) -> uuid.UUID:
+    """Parse a job id; raises :class:`InvalidArgument` reason INVALID_JOB_ID when it is not a UUID."""
+    try:
+        return uuid.UUID(job_id)
+    except ValueError:
+        raise InvalidArgument(
+            f"job id {job_id!r} is not a UUID",
+            reason="INVALID_JOB_ID",
+            violations=[FieldViolation("job_id", "must be a UUID")],
+        ) from None
+
+
+def check_cancellable(state: gen_pb2.JobState.ValueType) -> None:
+    """Raises :class:`FailedPrecondition` reason JOB_NOT_CANCELLABLE unless the job is queued or running."""
+    if state not in CANCELLABLE:
+        raise FailedPrecondition(
+            f"a job in state {gen_pb2.JobState.Name(state)} cannot be cancelled",
+            reason="JOB_NOT_CANCELLABLE",
+            metadata={"state": gen_pb2.JobState.Name(state)},
+        )
+
+
+def check_retryable(state: gen_pb2.JobState.ValueType) -> None:
+    """Raises :class:`FailedPrecondition` reason JOB_NOT_RETRYABLE unless the job is FAILED or DEAD_LETTER."""
+    if state not in RETRYABLE_STATES:
+        raise FailedPrecondition(
+            f"a job in state {gen_pb2.JobState.Name(state)} cannot be retried",
+            reason="JOB_NOT_RETRYABLE",
+            metadata={"state": gen_pb2.JobState.Name(state)},
+        )
+
+
+def next_state_after_failure(code: grpc.StatusCode, attempts: int, max_attempts: int) -> gen_pb2.JobState.ValueType:
+    """State after an attempt failed with ``code``: QUEUED (try again), DEAD_LETTER or FAILED."""
+    if code not in TRANSIENT_CODES:
+        return gen_pb2.JOB_STATE_FAILED
+    return gen_pb2.JOB_STATE_QUEUED if attempts < max_attempts else gen_pb2.JOB_STATE_DEAD_LETTER
+
+
+def retry_delay_s(attempts: int, base_s: float) -> float:
+    """Exponential backoff before attempt ``attempts + 1``: ``base_s * 2**(attempts - 1)``, capped at 5 min."""
+    return float(min(300.0, base_s * 2 ** max(0, attempts - 1)))

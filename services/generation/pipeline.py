@@ -1,0 +1,273 @@
+"""The stages of one job, run in order, each output stored before the next stage starts.
+
+A worker that dies mid-job loses its lease; the next worker to claim the job runs
+:meth:`Pipeline.run` again, which skips every stage whose output is stored and every shot
+already rendered (per-shot checkpoints), so the job resumes at its first unfinished step.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+from drishya.analysis.v1 import analysis_service_pb2 as analysis_pb2
+from drishya.delivery.v1 import delivery_service_pb2 as delivery_pb2
+from drishya.generation.v1 import generation_pb2 as gen_pb2
+from drishya.language.v1 import language_pb2
+from drishya.language.v1 import language_service_pb2 as language_pb2_svc
+from drishya.moderation.v1 import moderation_pb2
+from drishya.moderation.v1 import moderation_service_pb2 as moderation_pb2_svc
+from drishya.prompt.v1 import prompt_pb2
+from drishya.prompt.v1 import prompt_service_pb2 as prompt_pb2_svc
+from google.protobuf import struct_pb2
+
+from services.generation import jobs, storyboard
+from services.generation.adapters.clients import Clients
+from services.generation.adapters.store import Claim, JobStore
+from services.generation.providers import ProviderChain, RenderProvider
+
+log = logging.getLogger(__name__)
+
+S = gen_pb2
+
+
+class JobEnded(Exception):
+    """The job reached a terminal state inside a stage (BLOCKED by moderation)."""
+
+
+Emit = Callable[..., Awaitable[gen_pb2.JobEvent]]
+#: A stage's stored output and the job changes its completion event carries.
+StageOutput = tuple[bytes, dict[str, Any]]
+
+
+class Pipeline:
+    """Runs the stages of claimed jobs.
+
+    Args:
+        store: the job store (stage outputs and shot checkpoints).
+        clients: stubs of the other services.
+        providers: the render provider chain.
+        media_root: the shared media volume; work files go to ``<media_root>/work/<job_id>/``.
+    """
+
+    def __init__(self, store: JobStore, clients: Clients, providers: ProviderChain, media_root: Path) -> None:
+        self.store = store
+        self.clients = clients
+        self.providers = providers
+        self.media_root = media_root
+
+    def work_dir(self, job_id: uuid.UUID) -> Path:
+        """Directory of a job's intermediate files."""
+        return self.media_root / "work" / str(job_id)
+
+    async def run(self, claim: Claim, emit: Emit) -> gen_pb2.JobResult:
+        """Run every unfinished stage of ``claim``; returns the published result.
+
+        ``emit(type, message, **changes)`` records a job event (and raises when the job was
+        cancelled or the lease lost). Raises :class:`JobEnded` when moderation blocks the job;
+        downstream errors propagate as ``grpc.aio.AioRpcError`` or ``DrishyaError``.
+        """
+        done = await self.store.outputs(claim.job_id)
+        state: dict[int, bytes] = dict(done)
+        if claim.detection and S.STAGE_DETECT_LANGUAGE not in state:
+            state[S.STAGE_DETECT_LANGUAGE] = claim.detection  # detected when the job was created
+        handlers: dict[int, Callable[[Claim, dict[int, bytes], Emit], Awaitable[StageOutput]]] = {
+            S.STAGE_MODERATE_TEXT: self._moderate_text,
+            S.STAGE_DETECT_LANGUAGE: self._detect_language,
+            S.STAGE_TRANSLATE: self._translate,
+            S.STAGE_ANALYZE: self._analyze,
+            S.STAGE_BUILD_PROMPT: self._build_prompt,
+            S.STAGE_RENDER: self._render,
+            S.STAGE_ASSEMBLE: self._assemble,
+            S.STAGE_MODERATE_VIDEO: self._moderate_video,
+            S.STAGE_PUBLISH: self._publish,
+        }
+        for stage in jobs.STAGES:
+            if stage in done:
+                continue
+            name = S.Stage.Name(stage).removeprefix("STAGE_").lower().replace("_", " ")
+            await emit(S.JOB_EVENT_TYPE_STAGE_STARTED, f"{name} started", stage=stage, progress=jobs.progress_at(stage))
+            payload, changes = await handlers[stage](claim, state, emit)
+            await self.store.save_output(claim.job_id, stage, payload)
+            state[stage] = payload
+            message = changes.pop("message", f"{name} completed")
+            await emit(
+                S.JOB_EVENT_TYPE_STAGE_COMPLETED, message, stage=stage, progress=jobs.progress_at(stage, 1.0), **changes
+            )
+        delivery = delivery_pb2.PublishResponse.FromString(state[S.STAGE_PUBLISH]).delivery
+        return gen_pb2.JobResult(
+            mp4_key=delivery.mp4_key,
+            hls_master_key=delivery.hls_master_key,
+            poster_key=delivery.poster_key,
+            duration_ms=delivery.duration_ms,
+        )
+
+    # -- stages ---------------------------------------------------------------------------------
+
+    async def _moderate_text(self, claim: Claim, state: dict[int, bytes], emit: Emit) -> StageOutput:
+        resp = await self.clients.moderation.CheckText(
+            moderation_pb2_svc.CheckTextRequest(text=claim.text, language_code=claim.options.language_code),
+            timeout=self.clients.deadline_s,
+        )
+        await self._stop_if_blocked(resp.decision, resp, emit, "scene text")
+        return bytes(resp.SerializeToString()), {}
+
+    async def _detect_language(self, claim: Claim, state: dict[int, bytes], emit: Emit) -> StageOutput:
+        if claim.detection:
+            return claim.detection, {}
+        resp = await self.clients.language.DetectLanguage(
+            language_pb2_svc.DetectLanguageRequest(text=claim.text), timeout=self.clients.deadline_s
+        )
+        return bytes(resp.detection.SerializeToString()), {}
+
+    def _language(self, claim: Claim, state: dict[int, bytes]) -> str:
+        if claim.options.language_code:
+            return claim.options.language_code
+        return language_pb2.LanguageDetection.FromString(state[S.STAGE_DETECT_LANGUAGE]).language_code
+
+    async def _translate(self, claim: Claim, state: dict[int, bytes], emit: Emit) -> StageOutput:
+        resp = await self.clients.language.Translate(
+            language_pb2_svc.TranslateRequest(
+                text=claim.text, source_language_code=self._language(claim, state), target_language_code="en"
+            ),
+            timeout=self.clients.deadline_s,
+        )
+        return bytes(resp.SerializeToString()), {}
+
+    async def _analyze(self, claim: Claim, state: dict[int, bytes], emit: Emit) -> StageOutput:
+        tr = language_pb2_svc.TranslateResponse.FromString(state[S.STAGE_TRANSLATE])
+        resp = await self.clients.analysis.AnalyzeScene(
+            analysis_pb2.AnalyzeSceneRequest(
+                english_text=tr.text,
+                source_text=claim.text,
+                language_code=self._language(claim, state),
+                english_segments=[s.text for s in tr.segments],
+            ),
+            timeout=self.clients.deadline_s,
+        )
+        return bytes(resp.analysis.SerializeToString()), {}
+
+    async def _build_prompt(self, claim: Claim, state: dict[int, bytes], emit: Emit) -> StageOutput:
+        from drishya.analysis.v1 import analysis_pb2 as scene_pb2
+
+        analysis = scene_pb2.SceneAnalysis.FromString(state[S.STAGE_ANALYZE])
+        resp = await self.clients.prompt.BuildPrompt(
+            prompt_pb2_svc.BuildPromptRequest(analysis=analysis, provider=claim.options.provider or "storyboard"),
+            timeout=self.clients.deadline_s,
+        )
+        n = len(resp.shot_list.shots)
+        return bytes(resp.shot_list.SerializeToString()), {
+            "message": f"shot list ready: {n} shots, {resp.shot_list.total_duration_ms / 1000:.1f} s",
+            "shot_count": n,
+            "language_code": self._language(claim, state),
+        }
+
+    async def _render(self, claim: Claim, state: dict[int, bytes], emit: Emit) -> StageOutput:
+        shot_list = prompt_pb2.ShotList.FromString(state[S.STAGE_BUILD_PROMPT])
+        out_dir = self.work_dir(claim.job_id) / "shots"
+        out_dir.mkdir(parents=True, exist_ok=True)
+        rendered = await self.store.shots(claim.job_id)
+        n = len(shot_list.shots)
+        for i in range(n):
+            cp = rendered.get(i)
+            if cp is not None and Path(cp["video_path"]).exists():
+                continue
+
+            async def render(p: RenderProvider, i: int = i) -> storyboard.ShotRender:
+                return await p.render_shot(
+                    shot_list,
+                    i,
+                    out_dir,
+                    narration=not claim.options.disable_narration,
+                    subtitles=not claim.options.disable_subtitles,
+                )
+
+            shot = await self.providers.run(claim.options.provider, render)
+            await self.store.save_shot(claim.job_id, i, _shot_dict(shot))
+            done = sum(1 for j in range(n) if j <= i or j in rendered)
+            await emit(
+                S.JOB_EVENT_TYPE_SHOT_RENDERED,
+                f"shot {i + 1} of {n} rendered",
+                stage=S.STAGE_RENDER,
+                shot_index=i,
+                progress=jobs.progress_at(S.STAGE_RENDER, done / n),
+            )
+        return _struct({"shots": n}), {}
+
+    async def _assemble(self, claim: Claim, state: dict[int, bytes], emit: Emit) -> StageOutput:
+        shot_list = prompt_pb2.ShotList.FromString(state[S.STAGE_BUILD_PROMPT])
+        checkpoints = await self.store.shots(claim.job_id)
+        renders = [storyboard.ShotRender(**checkpoints[i]) for i in range(len(shot_list.shots))]
+        out = self.work_dir(claim.job_id) / "video.mp4"
+
+        async def assemble(p: RenderProvider) -> storyboard.AssemblyReport:
+            return await p.assemble(shot_list, renders, out)
+
+        report = await self.providers.run(claim.options.provider, assemble)
+        return _struct(
+            {
+                "path": report.path,
+                "duration_ms": report.duration_ms,
+                "frame_count": report.frame_count,
+                "width": report.width,
+                "height": report.height,
+                "has_audio": report.has_audio,
+            }
+        ), {}
+
+    async def _moderate_video(self, claim: Claim, state: dict[int, bytes], emit: Emit) -> StageOutput:
+        shot_list = prompt_pb2.ShotList.FromString(state[S.STAGE_BUILD_PROMPT])
+        path = str(self.work_dir(claim.job_id) / "video.mp4")
+        resp = await self.clients.moderation.CheckVideo(
+            moderation_pb2_svc.CheckVideoRequest(path=path, expected_duration_ms=shot_list.total_duration_ms),
+            timeout=self.clients.deadline_s,
+        )
+        await self._stop_if_blocked(resp.decision, resp, emit, "rendered video")
+        return bytes(resp.SerializeToString()), {}
+
+    async def _publish(self, claim: Claim, state: dict[int, bytes], emit: Emit) -> StageOutput:
+        resp = await self.clients.delivery.Publish(
+            delivery_pb2.PublishRequest(
+                job_id=str(claim.job_id), source_path=str(self.work_dir(claim.job_id) / "video.mp4")
+            ),
+            timeout=self.clients.deadline_s * 5,
+        )
+        return bytes(resp.SerializeToString()), {}
+
+    async def _stop_if_blocked(
+        self,
+        decision: int,
+        resp: moderation_pb2_svc.CheckTextResponse | moderation_pb2_svc.CheckVideoResponse,
+        emit: Emit,
+        what: str,
+    ) -> None:
+        if decision != moderation_pb2.DECISION_BLOCK:
+            return
+        reasons = moderation_pb2_svc.CheckTextResponse(decision=resp.decision, reasons=resp.reasons)
+        summary = "; ".join(r.message for r in resp.reasons) or "blocked by moderation"
+        await emit(
+            S.JOB_EVENT_TYPE_STATE_CHANGED,
+            f"{what} blocked: {summary}",
+            state=S.JOB_STATE_BLOCKED,
+            block_reasons=reasons.SerializeToString(),
+        )
+        raise JobEnded(summary)
+
+
+def _shot_dict(shot: storyboard.ShotRender) -> dict[str, Any]:
+    return {
+        "index": shot.index,
+        "video_path": shot.video_path,
+        "audio_path": shot.audio_path,
+        "frame_count": shot.frame_count,
+        "narration_ms": shot.narration_ms,
+    }
+
+
+def _struct(values: dict[str, Any]) -> bytes:
+    s = struct_pb2.Struct()
+    s.update(values)
+    return bytes(s.SerializeToString())

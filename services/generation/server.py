@@ -1,0 +1,57 @@
+"""Builds the generation server: job store, event bus, workers and the gRPC service."""
+
+from __future__ import annotations
+
+from drishya.generation.v1 import generation_service_pb2 as svc_pb2
+from drishya.generation.v1 import generation_service_pb2_grpc as svc_grpc
+
+from services.generation.adapters.clients import Clients
+from services.generation.adapters.events import EventBus
+from services.generation.adapters.store import JobStore
+from services.generation.config import GenerationConfig
+from services.generation.pipeline import Pipeline
+from services.generation.providers import ProviderChain, StoryboardProvider
+from services.generation.servicer import GenerationServicer
+from services.generation.worker import Workers
+from services.mesh.db import create_engine, ping
+from services.mesh.server import MeshServer, build_server
+
+SERVICE_NAME = svc_pb2.DESCRIPTOR.services_by_name["GenerationService"].full_name
+
+
+async def create_server(config: GenerationConfig, *, database_url: str, nats_url: str) -> MeshServer:
+    """Migrate the ``generation`` schema, connect NATS, start the workers and the gRPC server.
+
+    Raises whatever the database or NATS raise when they cannot be reached at start-up.
+    """
+    engine = create_engine(database_url)
+    store = JobStore(engine)
+    await store.migrate()
+    bus = await EventBus.connect(nats_url)
+    clients = Clients.connect(config)
+    storyboard = StoryboardProvider(config.render_processes)
+    pipeline = Pipeline(store, clients, ProviderChain([storyboard]), config.media_root)
+    workers = Workers(store, bus, pipeline, config)
+    servicer = GenerationServicer(store, bus, clients, workers, config)
+
+    async def db_ready() -> None:
+        await ping(engine)
+
+    server = await build_server(
+        "generation",
+        port=config.port,
+        register=lambda s: svc_grpc.add_GenerationServiceServicer_to_server(servicer, s),
+        service_names=[SERVICE_NAME],
+        checks=[db_ready, bus.ping],
+    )
+    workers.start()
+
+    async def close() -> None:
+        await workers.stop()
+        storyboard.close()
+        await clients.close()
+        await bus.close()
+        await engine.dispose()
+
+    server.on_stop.append(close)
+    return server

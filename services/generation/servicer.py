@@ -1,0 +1,129 @@
+"""GenerationService servicer: proto in, proto out; the rules live in jobs.py and the adapters."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+
+import grpc
+from drishya.generation.v1 import generation_service_pb2 as svc_pb2
+from drishya.generation.v1 import generation_service_pb2_grpc as svc_grpc
+from drishya.language.v1 import language_service_pb2 as language_pb2
+
+from services.generation import jobs
+from services.generation.adapters.clients import Clients
+from services.generation.adapters.events import EventBus
+from services.generation.adapters.store import JobStore
+from services.generation.config import GenerationConfig
+from services.generation.worker import Workers
+from services.mesh.errors import FieldViolation, InvalidArgument, Unauthenticated, error_from_status
+
+Ctx = grpc.aio.ServicerContext[object, object]
+
+
+def _owner(owner_id: str) -> str:
+    if not owner_id.strip():
+        raise Unauthenticated(
+            "owner_id is required",
+            reason="OWNER_REQUIRED",
+            violations=[FieldViolation("owner_id", "must name the calling principal")],
+        )
+    return owner_id
+
+
+class GenerationServicer(svc_grpc.GenerationServiceServicer):
+    """Jobs: create (idempotent), get, list, cancel, retry, watch."""
+
+    def __init__(
+        self, store: JobStore, bus: EventBus, clients: Clients, workers: Workers, config: GenerationConfig
+    ) -> None:
+        self.store, self.bus, self.clients, self.workers, self.config = store, bus, clients, workers, config
+
+    async def CreateJob(self, request: svc_pb2.CreateJobRequest, context: Ctx) -> svc_pb2.CreateJobResponse:
+        owner = _owner(request.owner_id)
+        text = jobs.validate_create(request.text, request.request_id, request.options)
+        detection = await self._detect(text, request.options.language_code)
+        job, dedup, events = await self.store.create(
+            owner_id=owner,
+            request_id=request.request_id,
+            text=text,
+            options=request.options,
+            language_code=detection.language_code,
+            detection=detection.SerializeToString(),
+            max_queued=self.config.max_queued_per_owner,
+        )
+        await self.workers.publish(events)
+        self.workers.wake.set()
+        return svc_pb2.CreateJobResponse(job=job, deduplicated=dedup)
+
+    async def _detect(self, text: str, hint: str) -> language_pb2.LanguageDetection:
+        """Detect the language now, so an unsupported one is refused before any job row exists."""
+        try:
+            resp = await self.clients.language.DetectLanguage(
+                language_pb2.DetectLanguageRequest(text=text), timeout=self.clients.deadline_s
+            )
+        except grpc.aio.AioRpcError as err:
+            if err.code() == grpc.StatusCode.INVALID_ARGUMENT:
+                from grpc_status import rpc_status
+
+                st = rpc_status.from_call(err)  # type: ignore[arg-type]
+                raise error_from_status(st) if st is not None else InvalidArgument(err.details() or "") from None
+            raise
+        detection = resp.detection
+        if hint and hint != detection.language_code:
+            detection.language_code = hint  # the caller's word wins; candidates keep the evidence
+        return detection
+
+    async def GetJob(self, request: svc_pb2.GetJobRequest, context: Ctx) -> svc_pb2.GetJobResponse:
+        return svc_pb2.GetJobResponse(job=await self.store.get(request.job_id, _owner(request.owner_id)))
+
+    async def ListJobs(self, request: svc_pb2.ListJobsRequest, context: Ctx) -> svc_pb2.ListJobsResponse:
+        page, token = await self.store.list(_owner(request.owner_id), request.page_size, request.page_token)
+        return svc_pb2.ListJobsResponse(jobs=page, next_page_token=token)
+
+    async def CancelJob(self, request: svc_pb2.CancelJobRequest, context: Ctx) -> svc_pb2.CancelJobResponse:
+        job, events = await self.store.cancel(request.job_id, _owner(request.owner_id))
+        await self.workers.publish(events)
+        return svc_pb2.CancelJobResponse(job=job)
+
+    async def RetryJob(self, request: svc_pb2.RetryJobRequest, context: Ctx) -> svc_pb2.RetryJobResponse:
+        job, events = await self.store.retry(request.job_id, _owner(request.owner_id))
+        await self.workers.publish(events)
+        self.workers.wake.set()
+        return svc_pb2.RetryJobResponse(job=job)
+
+    async def WatchJob(self, request: svc_pb2.WatchJobRequest, context: Ctx) -> AsyncIterator[svc_pb2.WatchJobResponse]:
+        """Replay events after ``after_sequence`` from JetStream, then follow live until the job ends.
+
+        Each sequence is sent once, in order. Should the stream lag (events still in the outbox),
+        the missing ones are read from PostgreSQL, so a watcher never sees a gap.
+        """
+        job = await self.store.get(request.job_id, _owner(request.owner_id))
+        if request.after_sequence < 0:
+            raise InvalidArgument(
+                "after_sequence must be >= 0",
+                reason="INVALID_SEQUENCE",
+                violations=[FieldViolation("after_sequence", "must be >= 0")],
+            )
+        job_id = uuid.UUID(job.job_id)
+        last = request.after_sequence
+        async for event in self.bus.watch(job.job_id):
+            batch = [event] if event is not None else []
+            state, seq = await self.store.state_of(job_id) if event is None else (0, 0)
+            if event is None and seq > last:
+                batch = await self.store.events(job_id, last)  # the stream lags the outbox: fill in
+            elif event is not None and event.sequence > last + 1:
+                batch = await self.store.events(job_id, last)
+            for e in batch:
+                if e.sequence <= last:
+                    continue
+                last = e.sequence
+                yield svc_pb2.WatchJobResponse(event=e)
+                if e.state in jobs.TERMINAL:
+                    st, final = await self.store.state_of(job_id)
+                    if st in jobs.TERMINAL and final <= last:
+                        return
+            if event is None and state in jobs.TERMINAL and seq <= last:
+                return
+            await asyncio.sleep(0)
