@@ -21,8 +21,9 @@ demo: $(STAMP)
 	mkdir -p out
 	$(BIN)/drishya generate --local "$$(cat $(SAMPLE))" -o out/demo.mp4
 
-test: $(STAMP)
-	$(BIN)/python scripts/gen_protos.py --check
+test: $(STAMP) $(BUF) build/protodeps/google/rpc/status.proto
+	$(BUF) lint
+	$(BUF) format -d --exit-code
 	$(BIN)/python -m pytest -q
 
 up: $(STAMP)

@@ -163,6 +163,7 @@ class Pipeline:
             "message": f"shot list ready: {n} shots, {resp.shot_list.total_duration_ms / 1000:.1f} s",
             "shot_count": n,
             "language_code": self._language(claim, state),
+            "planned_duration_ms": resp.shot_list.total_duration_ms,
         }
 
     async def _render(self, claim: Claim, state: dict[int, bytes], emit: Emit) -> StageOutput:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -94,7 +95,7 @@ async def build_server(
     register: Callable[[grpc.aio.Server], None],
     service_names: Sequence[str],
     checks: Sequence[ReadinessCheck] = (),
-    host: str = "127.0.0.1",
+    host: str | None = None,
     readiness_interval_s: float = 5.0,
 ) -> MeshServer:
     """Build and start a gRPC server.
@@ -105,12 +106,13 @@ async def build_server(
         register: adds the service's servicer(s) to the server.
         service_names: full names of the services registered, e.g. ``"drishya.language.v1.LanguageService"``.
         checks: readiness checks; health says SERVING only while all pass.
-        host: interface to bind (``0.0.0.0`` in containers).
+        host: interface to bind; ``DRISHYA_BIND_HOST`` or 127.0.0.1 when None (``0.0.0.0`` in containers).
     Returns:
         The started :class:`MeshServer`.
     Raises:
         RuntimeError: the port could not be bound.
     """
+    host = host or os.environ.get("DRISHYA_BIND_HOST", "127.0.0.1")
     server = grpc.aio.server(
         interceptors=[aio_server_interceptor(), ErrorInterceptor(f"{name}.drishya")],
         options=[("grpc.max_receive_message_length", 16 * 1024 * 1024)],

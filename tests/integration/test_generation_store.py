@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import pytest
 import pytest_asyncio
@@ -13,14 +13,13 @@ from drishya.generation.v1 import generation_pb2 as gen_pb2
 from services.generation.adapters.store import JobStore, LeaseLost
 from services.mesh.db import create_engine
 from services.mesh.errors import FailedPrecondition, NotFound, ResourceExhausted
-from services.mesh.infra import InfraUrls
 
 TEXT = "వర్షం పడుతుండగా ఒక అమ్మాయి గుడి ముందు నాట్యం చేస్తోంది."
 
 
-@pytest_asyncio.fixture
-async def store(infra: InfraUrls) -> AsyncIterator[JobStore]:
-    engine = create_engine(infra.database_url)
+@pytest_asyncio.fixture(scope="module")
+async def store(make_database: Callable[[str], str]) -> AsyncIterator[JobStore]:
+    engine = create_engine(make_database("store"))
     s = JobStore(engine)
     await s.migrate()
     yield s

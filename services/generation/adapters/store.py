@@ -42,6 +42,7 @@ MIGRATIONS = [
       language_code text NOT NULL DEFAULT '',
       detection bytea,
       shot_count integer NOT NULL DEFAULT 0,
+      planned_duration_ms integer NOT NULL DEFAULT 0,
       priority smallint NOT NULL DEFAULT 5,
       attempts integer NOT NULL DEFAULT 0,
       not_before timestamptz NOT NULL DEFAULT now(),
@@ -84,7 +85,8 @@ MIGRATIONS = [
 ]
 
 _JOB_COLUMNS = (
-    "job_id, owner_id, text, options, state, stage, progress, language_code, shot_count, attempts, "
+    "job_id, owner_id, text, options, state, stage, progress, language_code, shot_count, planned_duration_ms, "
+    "attempts, "
     "result, error, block_reasons, last_event_sequence, created_at, updated_at"
 )
 
@@ -120,6 +122,7 @@ def _job(row: Any) -> gen_pb2.Job:
         text=row.text,
         language_code=row.language_code,
         shot_count=row.shot_count,
+        planned_duration_ms=row.planned_duration_ms,
         attempts=row.attempts,
         last_event_sequence=row.last_event_sequence,
         create_time=_ts(row.created_at),
@@ -518,6 +521,7 @@ class JobStore:
         shot_index: int = 0,
         shot_count: int | None = None,
         language_code: str | None = None,
+        planned_duration_ms: int | None = None,
         result: gen_pb2.JobResult | None = None,
         error: status_pb2.Status | None = None,
         block_reasons: bytes | None = None,
@@ -533,6 +537,7 @@ class JobStore:
             ("shot_count", shot_count),
             ("language_code", language_code),
             ("block_reasons", block_reasons),
+            ("planned_duration_ms", planned_duration_ms),
         ):
             if val is not None:
                 sets.append(f"{col} = :{col}")

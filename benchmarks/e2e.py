@@ -1,0 +1,102 @@
+"""End-to-end latency of the sample scene through the whole local mesh (not a test).
+
+    .venv/bin/python benchmarks/e2e.py [--runs 3] [--text FILE]
+
+Starts the mesh in-process on ephemeral ports (embedded PostgreSQL, Redis, NATS), submits the
+sample Telugu scene over HTTP ``--runs`` times one after another, follows each job's SSE stream,
+and prints per run and as medians:
+
+* time to the first SSE event (job queued, seen by the client),
+* time to the shot list (BUILD_PROMPT completed),
+* time to the MP4 (job SUCCEEDED: rendered, assembled, checked, packaged as HLS),
+* the render's real-time factor: video seconds per wall second of RENDER + ASSEMBLE,
+* the end-to-end real-time factor: video seconds per wall second from submit to SUCCEEDED.
+
+Figures depend on the machine and on what else runs on it; compare medians from one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from httpx_sse import aconnect_sse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from services.cli.local import LocalMesh  # noqa: E402
+
+
+async def one(client: httpx.AsyncClient, text: str) -> dict[str, float]:
+    """Submit and follow one job; returns its timings in seconds."""
+    t0 = time.perf_counter()
+    r = await client.post("/v1/jobs", json={"text": text})
+    r.raise_for_status()
+    job_id = r.json()["job_id"]
+    marks: dict[str, float] = {}
+    async with aconnect_sse(client, "GET", f"/v1/jobs/{job_id}/events") as sse:
+        async for ev in sse.aiter_sse():
+            now = time.perf_counter() - t0
+            data = json.loads(ev.data)
+            marks.setdefault("first_event", now)
+            stage, kind = data.get("stage"), data.get("type")
+            if kind == "JOB_EVENT_TYPE_STAGE_COMPLETED" and stage == "STAGE_BUILD_PROMPT":
+                marks["shot_list"] = now
+            if kind == "JOB_EVENT_TYPE_STAGE_STARTED" and stage == "STAGE_RENDER":
+                marks["render_start"] = now
+            if kind == "JOB_EVENT_TYPE_STAGE_COMPLETED" and stage == "STAGE_ASSEMBLE":
+                marks["assembled"] = now
+            if data.get("state") == "JOB_STATE_SUCCEEDED":
+                marks["mp4"] = now
+                marks["video_s"] = int(data["result"]["duration_ms"]) / 1000
+    if "mp4" not in marks:
+        raise RuntimeError(f"job {job_id} did not succeed: {data}")
+    marks["render_rtf"] = marks["video_s"] / (marks["assembled"] - marks["render_start"])
+    marks["e2e_rtf"] = marks["video_s"] / marks["mp4"]
+    return marks
+
+
+async def main() -> None:
+    """Parse arguments, start the mesh, run, print the table."""
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--text", type=Path, default=ROOT / "samples" / "telugu_rain_dance.txt")
+    args = ap.parse_args()
+    text = args.text.read_text().strip()
+    t_start = time.perf_counter()
+    mesh = LocalMesh(Path(tempfile.mkdtemp(prefix="drishya-bench-")), ephemeral=True)
+    await mesh.start()
+    await mesh.wait_serving()
+    print(f"mesh up in {time.perf_counter() - t_start:.1f} s; {args.runs} runs of {args.text.name}")
+    rows = []
+    try:
+        async with httpx.AsyncClient(base_url=mesh.gateway_url, timeout=httpx.Timeout(30, read=600),
+                                     headers={"Authorization": f"Bearer {mesh.api_key}"}) as client:
+            for i in range(args.runs):
+                m = await one(client, text)
+                rows.append(m)
+                print(f"run {i + 1}: first event {m['first_event']:.3f} s, shot list {m['shot_list']:.2f} s, "
+                      f"MP4 {m['mp4']:.2f} s, video {m['video_s']:.2f} s, render RTF {m['render_rtf']:.2f}x, "
+                      f"end-to-end RTF {m['e2e_rtf']:.2f}x")
+    finally:
+        await mesh.stop()
+    med = {k: statistics.median(r[k] for r in rows) for k in rows[0]}
+    print("\nmedian of", len(rows), "runs")
+    print(f"  time to first SSE event   {med['first_event'] * 1000:8.1f} ms")
+    print(f"  time to shot list ready   {med['shot_list']:8.2f} s")
+    print(f"  time to MP4 ready         {med['mp4']:8.2f} s")
+    print(f"  video length              {med['video_s']:8.2f} s")
+    print(f"  render real-time factor   {med['render_rtf']:8.2f}x (video s per wall s, render + assemble)")
+    print(f"  end-to-end real-time factor {med['e2e_rtf']:6.2f}x (video s per wall s, submit to MP4)")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
