@@ -104,22 +104,12 @@ class LocalMesh:
 
     async def _start_gateway(self, env: dict[str, str], urls: InfraUrls, api_key_name: str) -> None:
         from services.gateway import keys
-        from services.gateway.app import create_app
         from services.gateway.config import GatewayConfig
+        from services.gateway.server import create_server as gateway_server
         from services.mesh.db import create_engine
 
         gw_port = free_port() if self.ephemeral else mc.port(env, "gateway")
         env[mc.DEFAULT_PORTS["gateway"][0]] = str(gw_port)
-        app = create_app(GatewayConfig.from_env(env), database_url=urls.database_url)
-        self._gateway = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=gw_port, log_level="warning",
-                                                      lifespan="on"))
-        self._gateway_task = asyncio.create_task(self._gateway.serve(), name="gateway")
-        while not self._gateway.started:
-            if self._gateway_task.done():
-                self._gateway_task.result()
-                raise OSError(f"gateway could not start on port {gw_port}")
-            await asyncio.sleep(0.05)
-        self.gateway_url = f"http://127.0.0.1:{gw_port}"
         engine = create_engine(urls.database_url, pool_size=1)
         try:
             await keys.migrate_gateway(engine)
@@ -131,6 +121,18 @@ class LocalMesh:
                 _, self.api_key = await keys.create_api_key(engine, api_key_name)
         finally:
             await engine.dispose()
+        env["DRISHYA_API_KEY"] = ""  # registered above; the gateway need not register it again
+        self._gateway = gateway_server(GatewayConfig.from_env(env), database_url=urls.database_url,
+                                       log_level="warning")
+        # One process, one owner of SIGINT/SIGTERM: the caller, not uvicorn.
+        self._gateway.capture_signals = contextlib.nullcontext  # type: ignore[method-assign]
+        self._gateway_task = asyncio.create_task(self._gateway.serve(), name="gateway")
+        while not self._gateway.started:
+            if self._gateway_task.done():
+                self._gateway_task.result()
+                raise OSError(f"gateway could not start on port {gw_port}")
+            await asyncio.sleep(0.05)
+        self.gateway_url = f"http://127.0.0.1:{gw_port}"
 
     async def wait_serving(self, timeout_s: float = 60.0) -> None:
         """Wait until every gRPC server reports SERVING; raises ``TimeoutError``."""

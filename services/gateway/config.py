@@ -1,0 +1,77 @@
+"""Gateway configuration, read once from the environment into a frozen dataclass."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from services.mesh import config as mc
+
+
+@dataclass(frozen=True)
+class GatewayConfig:
+    """Everything the gateway needs to start.
+
+    Attributes:
+        port: HTTP listening port (``DRISHYA_GATEWAY_PORT``, default 8080; 0 picks a free one).
+        generation_addr: ``host:port`` of the generation service (``DRISHYA_GENERATION_ADDR``).
+        media_root: directory holding published media; media keys are relative to it
+            (``DRISHYA_MEDIA_ROOT``, default ``$DRISHYA_DATA_DIR/media``).
+        host: interface to bind (``DRISHYA_GATEWAY_HOST``, default ``127.0.0.1``; ``0.0.0.0`` in containers).
+        api_key: an API key secret registered at start-up when set (``DRISHYA_API_KEY``), so local
+            runs and the CLI have a key without an admin step.
+        api_key_name: the name recorded for ``api_key`` (``DRISHYA_API_KEY_NAME``, default ``default``).
+        unary_deadline_s: deadline of every unary gRPC call, in seconds (``DRISHYA_GATEWAY_DEADLINE_S``, 10).
+        health_deadline_s: deadline of the health probe calls, in seconds (2).
+        sse_keepalive_s: seconds of silence after which an SSE ``: keep-alive`` comment is sent
+            (``DRISHYA_GATEWAY_SSE_KEEPALIVE_S``, 15).
+        sse_retry_ms: reconnection delay advertised to EventSource clients, in milliseconds (3000).
+        max_text_chars: texts longer than this are rejected before any gRPC call
+            (``DRISHYA_GATEWAY_MAX_TEXT_CHARS``, 20000; the generation service enforces its own 2000).
+        max_body_bytes: largest accepted JSON request body, in bytes (262144).
+        public_base_url: absolute base URL for media links (``DRISHYA_GATEWAY_PUBLIC_URL``); empty
+            means "the base URL of the request".
+        cors_origins: origins allowed by CORS (``DRISHYA_GATEWAY_CORS_ORIGINS``, comma-separated;
+            empty disables CORS).
+    """
+
+    port: int
+    generation_addr: str
+    media_root: Path
+    host: str = "127.0.0.1"
+    api_key: str | None = None
+    api_key_name: str = "default"
+    unary_deadline_s: float = 10.0
+    health_deadline_s: float = 2.0
+    sse_keepalive_s: float = 15.0
+    sse_retry_ms: int = 3000
+    max_text_chars: int = 20000
+    max_body_bytes: int = 256 * 1024
+    public_base_url: str = ""
+    cors_origins: tuple[str, ...] = ()
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> GatewayConfig:
+        """Read the configuration; raises :class:`services.mesh.config.ConfigError` on a bad value."""
+        media_default = str(mc.data_dir(env) / "media")
+        api_key = mc.env_str(env, "DRISHYA_API_KEY", "") or None
+        if api_key is not None and any(c.isspace() for c in api_key):
+            raise mc.ConfigError("DRISHYA_API_KEY must not contain whitespace")
+        public = mc.env_str(env, "DRISHYA_GATEWAY_PUBLIC_URL", "").rstrip("/")
+        if public and not public.startswith(("http://", "https://")):
+            raise mc.ConfigError(f"DRISHYA_GATEWAY_PUBLIC_URL={public!r} is not an http(s) URL")
+        origins = tuple(o.strip() for o in mc.env_str(env, "DRISHYA_GATEWAY_CORS_ORIGINS", "").split(",") if o.strip())
+        return cls(
+            port=mc.port(env, "gateway"),
+            generation_addr=mc.address(env, "generation"),
+            media_root=Path(mc.env_str(env, "DRISHYA_MEDIA_ROOT", media_default)).resolve(),
+            host=mc.env_str(env, "DRISHYA_GATEWAY_HOST", "127.0.0.1"),
+            api_key=api_key,
+            api_key_name=mc.env_str(env, "DRISHYA_API_KEY_NAME", "default"),
+            unary_deadline_s=mc.env_float(env, "DRISHYA_GATEWAY_DEADLINE_S", 10.0, lo=0.1, hi=600.0),
+            sse_keepalive_s=mc.env_float(env, "DRISHYA_GATEWAY_SSE_KEEPALIVE_S", 15.0, lo=0.05, hi=3600.0),
+            max_text_chars=mc.env_int(env, "DRISHYA_GATEWAY_MAX_TEXT_CHARS", 20000, lo=1, hi=1_000_000),
+            public_base_url=public,
+            cors_origins=origins,
+        )

@@ -1,0 +1,127 @@
+"""API keys: PostgreSQL schema ``gateway``, table ``api_keys``.
+
+A secret looks like ``dk_<key_id>_<43 url-safe characters>`` (32 random bytes from :mod:`secrets`).
+Only its SHA-256 (hex) is stored, so a database leak does not leak usable keys; a lookup by hash
+needs no constant-time comparison because the attacker never sees the stored hashes. The
+``key_id`` is public: it is the ``owner_id`` of every job made with the key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from services.mesh.db import migrate
+
+SCHEMA = "gateway"
+
+#: Migration scripts of the ``gateway`` schema, in order (script ``i`` is version ``i + 1``).
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE gateway.api_keys (
+        key_id text PRIMARY KEY,
+        key_hash text NOT NULL UNIQUE,
+        name text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        revoked_at timestamptz
+    )
+    """,
+]
+
+_SECRET_RE = re.compile(r"^dk_([0-9a-f]{16})_[A-Za-z0-9_-]{16,}$")
+
+
+def hash_secret(secret: str) -> str:
+    """SHA-256 of the UTF-8 secret, as 64 lowercase hex characters."""
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def key_id_of(secret: str) -> str:
+    """The key id a secret is registered under: the id inside a ``dk_<id>_...`` secret, else the
+    first 16 hex characters of its hash (for operator-chosen secrets such as ``DRISHYA_API_KEY``)."""
+    m = _SECRET_RE.match(secret)
+    return m.group(1) if m else hash_secret(secret)[:16]
+
+
+async def migrate_gateway(engine: AsyncEngine) -> None:
+    """Create or upgrade the ``gateway`` schema (idempotent, safe with several replicas)."""
+    await migrate(engine, SCHEMA, MIGRATIONS)
+
+
+async def create_api_key(engine: AsyncEngine, name: str) -> tuple[str, str]:
+    """Make a new key called ``name``; returns ``(key_id, secret)``. The secret is shown only once.
+
+    Raises:
+        ValueError: ``name`` is blank.
+    """
+    if not name.strip():
+        raise ValueError("an API key needs a name")
+    while True:
+        key_id = secrets.token_hex(8)
+        secret = f"dk_{key_id}_{secrets.token_urlsafe(32)}"
+        async with engine.begin() as conn:
+            row = await conn.execute(
+                sa.text(
+                    "INSERT INTO gateway.api_keys (key_id, key_hash, name) VALUES (:id, :h, :n) "
+                    "ON CONFLICT DO NOTHING RETURNING key_id"
+                ),
+                {"id": key_id, "h": hash_secret(secret), "n": name.strip()},
+            )
+            if row.first() is not None:
+                return key_id, secret
+
+
+async def ensure_api_key(engine: AsyncEngine, secret: str, name: str) -> str:
+    """Register ``secret`` under ``name`` unless its hash is already known; returns its key id.
+
+    The key id is stable for a given secret (see :func:`key_id_of`), so jobs made with a
+    ``DRISHYA_API_KEY`` keep their owner across restarts. A key that was revoked stays revoked.
+
+    Raises:
+        ValueError: ``secret`` is empty or contains whitespace; or its key id is already taken by
+            a different secret.
+    """
+    if not secret or any(c.isspace() for c in secret):
+        raise ValueError("an API key secret must be non-empty and contain no whitespace")
+    key_hash = hash_secret(secret)
+    async with engine.begin() as conn:
+        await conn.execute(
+            sa.text(
+                "INSERT INTO gateway.api_keys (key_id, key_hash, name) VALUES (:id, :h, :n) ON CONFLICT DO NOTHING"
+            ),
+            {"id": key_id_of(secret), "h": key_hash, "n": name.strip() or "default"},
+        )
+        row = (
+            await conn.execute(sa.text("SELECT key_id FROM gateway.api_keys WHERE key_hash = :h"), {"h": key_hash})
+        ).first()
+    if row is None:
+        raise ValueError(f"key id {key_id_of(secret)} is already taken by another secret")
+    return str(row[0])
+
+
+async def authenticate(engine: AsyncEngine, secret: str) -> str | None:
+    """The key id of an active key with this secret, or None when it is unknown or revoked."""
+    if not secret:
+        return None
+    async with engine.connect() as conn:
+        row = (
+            await conn.execute(
+                sa.text("SELECT key_id FROM gateway.api_keys WHERE key_hash = :h AND revoked_at IS NULL"),
+                {"h": hash_secret(secret)},
+            )
+        ).first()
+    return None if row is None else str(row[0])
+
+
+async def revoke_api_key(engine: AsyncEngine, key_id: str) -> bool:
+    """Revoke a key; returns False when no active key has this id. Takes effect on the next request."""
+    async with engine.begin() as conn:
+        result = await conn.execute(
+            sa.text("UPDATE gateway.api_keys SET revoked_at = now() WHERE key_id = :id AND revoked_at IS NULL"),
+            {"id": key_id},
+        )
+    return bool(result.rowcount)

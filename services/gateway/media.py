@@ -1,0 +1,46 @@
+"""Resolving media keys to files under the media root, safely.
+
+A key is a relative, ``/``-separated path under ``jobs/`` (``jobs/<job_id>/video.mp4``). Anything
+else — absolute paths, ``..`` segments, backslashes, NUL, or a symlink leading out of the root — is
+treated as absent, so a caller can never read outside the published media.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+
+#: Content types of the media the delivery service publishes (HLS types from RFC 8216 §4).
+CONTENT_TYPES: dict[str, str] = {
+    ".mp4": "video/mp4",
+    ".m4s": "video/iso.segment",
+    ".m3u8": "application/vnd.apple.mpegurl",
+    ".ts": "video/mp2t",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".webp": "image/webp",
+    ".vtt": "text/vtt",
+    ".srt": "application/x-subrip",
+    ".json": "application/json",
+}
+
+ALLOWED_PREFIX = "jobs"
+
+
+def content_type(path: Path) -> str:
+    """The content type for a media file, by suffix; ``application/octet-stream`` when unknown."""
+    return CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream")
+
+
+def resolve_media(root: Path, key: str) -> Path | None:
+    """The regular file ``root/key``, or None when the key is not acceptable or the file is absent."""
+    if not key or "\\" in key or "\x00" in key or key.startswith("/"):
+        return None
+    parts = PurePosixPath(key).parts
+    if len(parts) < 2 or parts[0] != ALLOWED_PREFIX or any(p in ("..", ".") for p in key.split("/")):
+        return None
+    base = root.resolve()
+    path = (base / Path(*parts)).resolve()
+    if not path.is_relative_to(base) or not path.is_file():
+        return None
+    return path

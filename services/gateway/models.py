@@ -1,0 +1,172 @@
+"""Request bodies (validated strictly) and response schemas (for the OpenAPI document).
+
+Responses are rendered from protobuf by :mod:`services.gateway.views`; the response models here
+only describe them in ``/openapi.json`` and mirror ``drishya.generation.v1`` field by field.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# --- requests ---------------------------------------------------------------------------------
+
+
+class CreateJobOptions(BaseModel):
+    """The caller's choices for a job; every field is optional. Unknown fields are rejected."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    language_code: str | None = Field(
+        default=None,
+        max_length=16,
+        description="ISO 639-1 language of the text (en, hi, te, ...); detected when absent.",
+    )
+    disable_narration: bool | None = Field(default=None, description="Disable spoken narration.")
+    disable_subtitles: bool | None = Field(default=None, description="Disable burnt-in subtitles.")
+    priority: int | None = Field(
+        default=None, ge=0, le=9, description="Priority from 0 (lowest) to 9 (highest); 5 when absent."
+    )
+    provider: str | None = Field(default=None, max_length=64, description='Render provider; "storyboard" when absent.')
+
+
+class CreateJobRequest(BaseModel):
+    """A new job: the scene text and options. Unknown fields are rejected."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    text: str = Field(
+        ...,
+        description="The scene, in an Indian language or English "
+        "(the generation service accepts 10 to 2000 characters).",
+        examples=["ek ladki baarish mein naach rahi hai, shaam ka samay, gaon ki galiyan"],
+    )
+    options: CreateJobOptions = Field(default_factory=lambda: CreateJobOptions(), description="Optional choices.")
+
+
+# --- responses (documentation only) -----------------------------------------------------------
+
+JobStateName = Literal[
+    "JOB_STATE_UNSPECIFIED",
+    "JOB_STATE_QUEUED",
+    "JOB_STATE_RUNNING",
+    "JOB_STATE_SUCCEEDED",
+    "JOB_STATE_BLOCKED",
+    "JOB_STATE_CANCELLED",
+    "JOB_STATE_FAILED",
+    "JOB_STATE_DEAD_LETTER",
+]
+StageName = Literal[
+    "STAGE_UNSPECIFIED",
+    "STAGE_MODERATE_TEXT",
+    "STAGE_DETECT_LANGUAGE",
+    "STAGE_TRANSLATE",
+    "STAGE_ANALYZE",
+    "STAGE_BUILD_PROMPT",
+    "STAGE_RENDER",
+    "STAGE_ASSEMBLE",
+    "STAGE_MODERATE_VIDEO",
+    "STAGE_PUBLISH",
+]
+
+
+class JobOptions(BaseModel):
+    """Options as given (defaults printed)."""
+
+    language_code: str = ""
+    disable_narration: bool = False
+    disable_subtitles: bool = False
+    priority: int = 0
+    provider: str = ""
+
+
+class JobResult(BaseModel):
+    """What a succeeded job delivered: object keys and absolute URLs under ``/v1/media/``."""
+
+    mp4_key: str
+    hls_master_key: str
+    poster_key: str
+    duration_ms: int = Field(description="Duration of the video, in milliseconds.")
+    mp4_url: str = Field(description="Absolute URL of the MP4 (H.264 + AAC).")
+    hls_master_url: str = Field(description="Absolute URL of the HLS master playlist.")
+    poster_url: str = Field(description="Absolute URL of the poster JPEG.")
+
+
+class RpcStatus(BaseModel):
+    """A ``google.rpc.Status``: gRPC code number, message, typed details (``@type`` URLs)."""
+
+    code: int = 0
+    message: str = ""
+    details: list[dict[str, Any]] = []
+
+
+class Job(BaseModel):
+    """A job, as returned by every ``/v1/jobs`` route."""
+
+    job_id: str = Field(description="Server-assigned UUID.")
+    state: JobStateName
+    stage: StageName = Field(description="The last stage started.")
+    progress: float = Field(description="Overall progress in [0, 1].")
+    text: str
+    options: JobOptions
+    language_code: str = Field(description="Detected or given ISO 639-1 language; empty until known.")
+    shot_count: int
+    result: JobResult | None = Field(default=None, description="Present when state is JOB_STATE_SUCCEEDED.")
+    error: RpcStatus | None = Field(default=None, description="The last error, when an attempt failed.")
+    block_reasons: list[dict[str, Any]] = Field(description="Moderation findings, when state is JOB_STATE_BLOCKED.")
+    attempts: int
+    last_event_sequence: int = Field(description="Sequence number of the last event published.")
+    create_time: str = Field(description="RFC 3339 timestamp.")
+    update_time: str = Field(description="RFC 3339 timestamp.")
+
+
+class JobList(BaseModel):
+    """A page of the caller's jobs, newest first."""
+
+    jobs: list[Job]
+    next_page_token: str = Field(description="Pass as page_token for the next page; empty on the last page.")
+
+
+class JobEvent(BaseModel):
+    """One progress event (the ``data:`` of an SSE event)."""
+
+    job_id: str
+    sequence: int = Field(description="Strictly increasing per job, from 1, without gaps; the SSE id.")
+    time: str
+    type: str = Field(description="JOB_EVENT_TYPE_*; the SSE event name is its lower-snake suffix.")
+    state: JobStateName
+    stage: StageName
+    progress: float
+    message: str
+    shot_index: int
+    shot_count: int
+    result: JobResult | None = None
+    error: RpcStatus | None = None
+
+
+class Violation(BaseModel):
+    """One invalid request field."""
+
+    field: str
+    description: str
+
+
+class Problem(BaseModel):
+    """An error (RFC 9457 problem details, ``application/problem+json``) with a stable ``reason``."""
+
+    type: str = "about:blank"
+    title: str = Field(description="The HTTP status phrase.")
+    status: int
+    detail: str
+    reason: str = Field(description="UPPER_SNAKE machine-readable reason, e.g. TEXT_TOO_SHORT, INVALID_API_KEY.")
+    domain: str = Field(description="Who decided, e.g. gateway.drishya or generation.drishya.")
+    metadata: dict[str, str] = {}
+    violations: list[Violation] = []
+
+
+class Health(BaseModel):
+    """Readiness of the gateway and its dependencies."""
+
+    status: Literal["ok", "unavailable"]
+    checks: dict[str, str] = {}

@@ -1,0 +1,62 @@
+"""Protobuf messages → JSON for HTTP clients.
+
+Jobs and events are rendered with ``google.protobuf.json_format.MessageToDict`` using the proto
+field names (``job_id``, ``last_event_sequence``), every scalar field printed even at its default
+value, enums as their names (``JOB_STATE_RUNNING``) and 64-bit integers as JSON numbers. A result
+gains absolute media URLs beside its object keys: ``mp4_url``, ``hls_master_url``, ``poster_url``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from drishya.generation.v1 import generation_pb2 as gen_pb2
+from google.protobuf import json_format
+from google.protobuf.message import Message
+from google.rpc import error_details_pb2  # noqa: F401  (registers ErrorInfo & co. for Any in Job.error)
+
+MEDIA_PREFIX = "/v1/media/"
+
+
+def to_dict(message: Message) -> dict[str, Any]:
+    """A message as a JSON-ready dict (proto field names, defaults printed, int64 as numbers)."""
+    out: dict[str, Any] = json_format.MessageToDict(
+        message,
+        preserving_proto_field_name=True,
+        always_print_fields_with_no_presence=True,
+        unquote_int64_if_possible=True,
+    )
+    return out
+
+
+def media_url(base_url: str, key: str) -> str:
+    """Absolute URL of a media object: ``<base_url>/v1/media/<key>`` with the key percent-encoded."""
+    return base_url.rstrip("/") + MEDIA_PREFIX + quote(key, safe="/")
+
+
+def _with_media_urls(result: dict[str, Any], base_url: str) -> None:
+    for key_field, url_field in (
+        ("mp4_key", "mp4_url"),
+        ("hls_master_key", "hls_master_url"),
+        ("poster_key", "poster_url"),
+    ):
+        key = result.get(key_field)
+        if key:
+            result[url_field] = media_url(base_url, str(key))
+
+
+def job_json(job: gen_pb2.Job, base_url: str) -> dict[str, Any]:
+    """The JSON form of a job; ``result`` (when present) carries media URLs under ``base_url``."""
+    out = to_dict(job)
+    if job.HasField("result"):
+        _with_media_urls(out["result"], base_url)
+    return out
+
+
+def event_json(event: gen_pb2.JobEvent, base_url: str) -> dict[str, Any]:
+    """The JSON form of a job event, with media URLs on the result of the final event."""
+    out = to_dict(event)
+    if event.HasField("result"):
+        _with_media_urls(out["result"], base_url)
+    return out

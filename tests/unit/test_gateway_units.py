@@ -1,0 +1,263 @@
+"""Gateway pieces without I/O: error mapping, SSE framing, proto → JSON, media keys, config, request models."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import grpc
+import pytest
+from drishya.generation.v1 import generation_pb2 as gen_pb2
+from pydantic import ValidationError
+
+from services.gateway import media, sse, views
+from services.gateway.config import GatewayConfig
+from services.gateway.keys import hash_secret, key_id_of
+from services.gateway.models import CreateJobRequest
+from services.gateway.problems import ApiProblem, problem_from_status, retry_after_header, violations_from_pydantic
+from services.gateway.server import RedactAccessTokens, redact
+from services.mesh.config import ConfigError
+from services.mesh.errors import FieldViolation, StatusDetails
+
+# --- problems -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "status"),
+    [
+        (grpc.StatusCode.INVALID_ARGUMENT, 400),
+        (grpc.StatusCode.UNAUTHENTICATED, 401),
+        (grpc.StatusCode.PERMISSION_DENIED, 403),
+        (grpc.StatusCode.NOT_FOUND, 404),
+        (grpc.StatusCode.ALREADY_EXISTS, 409),
+        (grpc.StatusCode.FAILED_PRECONDITION, 409),
+        (grpc.StatusCode.ABORTED, 409),
+        (grpc.StatusCode.RESOURCE_EXHAUSTED, 429),
+        (grpc.StatusCode.UNAVAILABLE, 503),
+        (grpc.StatusCode.DEADLINE_EXCEEDED, 504),
+        (grpc.StatusCode.UNIMPLEMENTED, 501),
+        (grpc.StatusCode.INTERNAL, 500),
+        (grpc.StatusCode.UNKNOWN, 500),
+        (grpc.StatusCode.DATA_LOSS, 500),
+    ],
+)
+def test_grpc_codes_map_to_http(code: grpc.StatusCode, status: int) -> None:
+    problem = problem_from_status(StatusDetails(code=code, message="m"))
+    assert problem.status == status
+    assert problem.reason == code.name  # no ErrorInfo: the code name stands in
+    body = problem.body()
+    assert body["status"] == status and body["type"] == "about:blank" and body["detail"] == "m"
+
+
+def test_problem_keeps_error_info_and_violations() -> None:
+    details = StatusDetails(
+        code=grpc.StatusCode.INVALID_ARGUMENT,
+        message="text has 3 characters",
+        reason="TEXT_TOO_SHORT",
+        domain="generation.drishya",
+        metadata={"min": "10"},
+        violations=[FieldViolation("text", "at least 10 characters")],
+    )
+    body = problem_from_status(details).body()
+    assert body == {
+        "type": "about:blank",
+        "title": "Bad Request",
+        "status": 400,
+        "detail": "text has 3 characters",
+        "reason": "TEXT_TOO_SHORT",
+        "domain": "generation.drishya",
+        "metadata": {"min": "10"},
+        "violations": [{"field": "text", "description": "at least 10 characters"}],
+    }
+
+
+def test_retry_after_for_429_and_503_only() -> None:
+    limited = problem_from_status(StatusDetails(grpc.StatusCode.RESOURCE_EXHAUSTED, "", retry_after_s=2.01))
+    assert limited.headers == {"Retry-After": "3"}
+    down = problem_from_status(StatusDetails(grpc.StatusCode.UNAVAILABLE, ""))
+    assert down.headers == {"Retry-After": "1"}
+    assert problem_from_status(StatusDetails(grpc.StatusCode.NOT_FOUND, "", retry_after_s=5)).headers == {}
+    assert problem_from_status(StatusDetails(grpc.StatusCode.UNAUTHENTICATED, "")).headers == {
+        "WWW-Authenticate": "Bearer"
+    }
+    assert [retry_after_header(s) for s in (None, 0, 0.2, 1.0, 59.5)] == ["1", "1", "1", "1", "60"]
+
+
+def test_problem_response_is_problem_json() -> None:
+    resp = ApiProblem(429, "TOO_MANY_REQUESTS", "slow down", headers={"X-A": "b"}).response()
+    assert resp.status_code == 429 and resp.media_type == "application/problem+json"
+    assert resp.headers["x-a"] == "b"
+    assert json.loads(bytes(resp.body))["title"] == "Too Many Requests"
+
+
+def test_pydantic_errors_become_violations() -> None:
+    with pytest.raises(ValidationError) as info:
+        CreateJobRequest.model_validate({"options": {"colour": "red", "priority": 10, "disable_subtitles": "no"}})
+    got = {v.field: v.description for v in violations_from_pydantic([dict(e) for e in info.value.errors()])}
+    assert set(got) == {"text", "options.colour", "options.priority", "options.disable_subtitles"}
+    assert got["options.colour"] == "unknown field"
+    fastapi_style = [{"loc": ("header", "Idempotency-Key"), "msg": "too long", "type": "string_too_long"}]
+    assert violations_from_pydantic(fastapi_style) == [FieldViolation("Idempotency-Key", "too long")]
+
+
+def test_request_model_accepts_minimal_and_full_bodies() -> None:
+    assert CreateJobRequest.model_validate({"text": "a boat"}).options.priority is None
+    full = CreateJobRequest.model_validate(
+        {
+            "text": "a boat",
+            "options": {
+                "language_code": "te",
+                "disable_narration": True,
+                "disable_subtitles": False,
+                "priority": 0,
+                "provider": "storyboard",
+            },
+        }
+    )
+    assert full.options.language_code == "te" and full.options.priority == 0
+    with pytest.raises(ValidationError):
+        CreateJobRequest.model_validate({"text": "a boat", "extra": 1})
+    with pytest.raises(ValidationError):
+        CreateJobRequest.model_validate({"text": 42})
+
+
+# --- SSE ----------------------------------------------------------------------------------------
+
+
+def test_event_names_are_lower_snake_suffixes() -> None:
+    assert sse.event_name(gen_pb2.JOB_EVENT_TYPE_STAGE_STARTED) == "stage_started"
+    assert sse.event_name(gen_pb2.JOB_EVENT_TYPE_STATE_CHANGED) == "state_changed"
+    assert sse.event_name(gen_pb2.JOB_EVENT_TYPE_SHOT_RENDERED) == "shot_rendered"
+    assert sse.event_name(gen_pb2.JOB_EVENT_TYPE_UNSPECIFIED) == "unspecified"
+    assert sse.event_name(999) == "unspecified"
+
+
+def test_format_event_is_one_data_line() -> None:
+    text = sse.format_event({"message": "line one\nline two", "hi": "बारिश"}, event="stage_started", event_id=7)
+    assert text.endswith("\n\n")
+    lines = text.rstrip("\n").split("\n")
+    assert lines[:2] == ["id: 7", "event: stage_started"]
+    assert len(lines) == 3 and lines[2].startswith("data: ")
+    assert json.loads(lines[2].removeprefix("data: ")) == {"message": "line one\nline two", "hi": "बारिश"}
+    assert sse.format_event({}, event="problem").startswith("event: problem\n")
+    assert sse.KEEPALIVE == ": keep-alive\n\n" and sse.format_retry(3000) == "retry: 3000\n\n"
+
+
+def test_parse_after() -> None:
+    assert sse.parse_after(None, None) == 0
+    assert sse.parse_after("2", None) == 2
+    assert sse.parse_after(None, "5") == 5
+    assert sse.parse_after("4", "1") == 4  # the reconnect's Last-Event-ID wins
+    assert sse.parse_after(" ", "3") == 3
+    for bad in ("-1", "x", "1.5", "١٢", "9" * 19):
+        with pytest.raises(ApiProblem) as info:
+            sse.parse_after(bad, None)
+        assert info.value.status == 400 and info.value.violations[0].field == "Last-Event-ID"
+
+
+# --- views --------------------------------------------------------------------------------------
+
+
+def test_job_json_adds_media_urls() -> None:
+    job = gen_pb2.Job(job_id="j1", state=gen_pb2.JOB_STATE_SUCCEEDED, last_event_sequence=12, progress=1.0)
+    job.result.mp4_key = "jobs/j1/video.mp4"
+    job.result.hls_master_key = "jobs/j1/hls/master.m3u8"
+    job.result.poster_key = "jobs/j1/poster file.jpg"
+    out = views.job_json(job, "https://api.example.com/")
+    assert out["state"] == "JOB_STATE_SUCCEEDED" and out["last_event_sequence"] == 12
+    assert out["result"]["mp4_url"] == "https://api.example.com/v1/media/jobs/j1/video.mp4"
+    assert out["result"]["hls_master_url"] == "https://api.example.com/v1/media/jobs/j1/hls/master.m3u8"
+    assert out["result"]["poster_url"] == "https://api.example.com/v1/media/jobs/j1/poster%20file.jpg"
+    assert out["text"] == "" and out["shot_count"] == 0, "defaults are printed"
+
+
+def test_job_json_without_result_has_no_urls() -> None:
+    out = views.job_json(gen_pb2.Job(job_id="j2", state=gen_pb2.JOB_STATE_QUEUED), "http://h")
+    assert "result" not in out and "error" not in out
+    ev = gen_pb2.JobEvent(job_id="j2", sequence=3, type=gen_pb2.JOB_EVENT_TYPE_STAGE_STARTED)
+    assert views.event_json(ev, "http://h")["sequence"] == 3
+
+
+# --- media --------------------------------------------------------------------------------------
+
+
+def test_media_content_types() -> None:
+    assert media.content_type(Path("a/v.mp4")) == "video/mp4"
+    assert media.content_type(Path("a/master.M3U8")) == "application/vnd.apple.mpegurl"
+    assert media.content_type(Path("a/seg_001.ts")) == "video/mp2t"
+    assert media.content_type(Path("a/poster.jpg")) == "image/jpeg"
+    assert media.content_type(Path("a/blob.bin")) == "application/octet-stream"
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "",
+        "/etc/passwd",
+        "jobs",
+        "jobs/../x",
+        "jobs/a/../../x",
+        "other/x.mp4",
+        "jobs\\a.mp4",
+        "jobs/a\x00.mp4",
+        "jobs/./a.mp4",
+        "../jobs/a.mp4",
+    ],
+)
+def test_unacceptable_media_keys(key: str) -> None:
+    assert media.resolve_media(Path("/nonexistent-media-root"), key) is None
+
+
+# --- config & keys ------------------------------------------------------------------------------
+
+
+def test_config_defaults_and_overrides() -> None:
+    cfg = GatewayConfig.from_env({"DRISHYA_DATA_DIR": "/data"})
+    assert cfg.port == 8080 and cfg.generation_addr == "127.0.0.1:50054"
+    assert cfg.media_root == Path("/data/media") and cfg.api_key is None and cfg.sse_keepalive_s == 15.0
+    cfg = GatewayConfig.from_env(
+        {
+            "DRISHYA_GATEWAY_PORT": "0",
+            "DRISHYA_GENERATION_ADDR": "gen:1",
+            "DRISHYA_MEDIA_ROOT": "/m",
+            "DRISHYA_API_KEY": "secret-1",
+            "DRISHYA_GATEWAY_PUBLIC_URL": "https://x.example/",
+            "DRISHYA_GATEWAY_CORS_ORIGINS": "https://a.example, https://b.example",
+        }
+    )
+    assert (cfg.port, cfg.generation_addr, cfg.media_root, cfg.api_key) == (0, "gen:1", Path("/m"), "secret-1")
+    assert cfg.public_base_url == "https://x.example"
+    assert cfg.cors_origins == ("https://a.example", "https://b.example")
+    for bad in (
+        {"DRISHYA_GATEWAY_PORT": "http"},
+        {"DRISHYA_GATEWAY_PORT": "70000"},
+        {"DRISHYA_API_KEY": "two words"},
+        {"DRISHYA_GATEWAY_PUBLIC_URL": "x.example"},
+        {"DRISHYA_GATEWAY_SSE_KEEPALIVE_S": "0"},
+    ):
+        with pytest.raises(ConfigError):
+            GatewayConfig.from_env(bad)
+
+
+def test_key_ids() -> None:
+    assert key_id_of("dk_0123456789abcdef_" + "a" * 43) == "0123456789abcdef"
+    assert key_id_of("plain-secret") == hash_secret("plain-secret")[:16]
+    assert len(hash_secret("x")) == 64
+
+
+def test_access_tokens_are_redacted_from_access_logs() -> None:
+    assert redact("/v1/jobs/j/events?access_token=dk_a_b&after=3") == "/v1/jobs/j/events?access_token=***&after=3"
+    assert redact("/v1/jobs/j/events?after=3&access_token=s3cret") == "/v1/jobs/j/events?after=3&access_token=***"
+    assert redact("/v1/jobs?page_size=2") == "/v1/jobs?page_size=2"
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5", "GET", "/v1/jobs/j/events?access_token=dk_x_y", "1.1", 200),
+        None,
+    )
+    assert RedactAccessTokens().filter(record)
+    assert "dk_x_y" not in record.getMessage() and "access_token=***" in record.getMessage()
