@@ -1,0 +1,38 @@
+"""Conversion of the shot list domain model to ``drishya.prompt.v1``."""
+
+from __future__ import annotations
+
+from drishya.prompt.v1 import prompt_pb2 as pb
+from services.analysis.convert import camera_to_proto, entity_to_proto, mood_to_proto, setting_to_proto
+from services.prompt.model import Shot, ShotList
+
+
+def shot_to_proto(s: Shot) -> pb.Shot:
+    """Domain :class:`Shot` to ``drishya.prompt.v1.Shot``."""
+    return pb.Shot(
+        index=s.index,
+        visual_prompt=s.visual_prompt,
+        negative_prompt=s.negative_prompt,
+        camera=camera_to_proto(s.camera),
+        start_ms=s.start_ms,
+        duration_ms=s.duration_ms,
+        narration=s.narration,
+        subtitle=s.subtitle,
+        entity_ids=list(s.entity_ids),
+        beat_index=s.beat_index,
+    )
+
+
+def shot_list_to_proto(sl: ShotList) -> pb.ShotList:
+    """Domain :class:`ShotList` to ``drishya.prompt.v1.ShotList``."""
+    return pb.ShotList(
+        shots=[shot_to_proto(s) for s in sl.shots],
+        total_duration_ms=sl.total_duration_ms,
+        language_code=sl.language_code,
+        setting=setting_to_proto(sl.setting),
+        mood=mood_to_proto(sl.mood),
+        entities=[entity_to_proto(e) for e in sl.entities],
+        quality_score=sl.quality_score,
+        warnings=list(sl.warnings),
+        provider=sl.provider,
+    )
