@@ -1,0 +1,288 @@
+"""Post-generation video checks: decodability, duration, blank video, photosensitive flashing.
+
+:func:`check_video` decodes every frame of a rendered video with PyAV at a reduced size
+(160x90 RGB) and derives two per-frame series, from which the findings follow:
+
+* **Technical** (category TECHNICAL): a missing or undecodable file, or one without a video
+  stream or frames, is BLOCK; a duration more than 10 % away from the expected one is REVIEW;
+  a mostly blank video (mean luma below 8 of 255 on more than 90 % of the frames) is REVIEW.
+* **Photosensitivity** (category PHOTOSENSITIVITY): more than three general flashes in any
+  one-second period is BLOCK. This follows WCAG 2.x success criterion 2.3.1 "Three Flashes or
+  Below Threshold" (https://www.w3.org/WAI/WCAG22/Understanding/three-flashes-or-below-threshold)
+  and ITU-R BT.1702 "Guidance for the reduction of photosensitive epileptic seizures caused by
+  television": a *general flash* is a pair of opposing changes in relative luminance of at least
+  10 % of the maximum relative luminance (0.1 on a 0..1 scale) where the relative luminance of
+  the darker image is below 0.80. Relative luminance is the WCAG definition on linearized sRGB,
+  ``L = 0.2126 R + 0.7152 G + 0.0722 B``.
+
+Approximations, stated plainly: the WCAG area criterion (a flash counts only when it covers at
+least about a quarter of a 10° visual field, 341x256 px at 1024x768) is approximated by
+measuring the mean luminance of the whole frame and of each of its four quadrants, and failing
+when any of these five regions flashes too often; this over-counts small full-contrast flashes
+(conservative) and misses pattern inversions finer than a quadrant that keep every quadrant's
+mean constant. The separate red-flash threshold (saturated red transitions) is not evaluated.
+Opposing changes are found with a zig-zag filter of amplitude 0.1 on the luminance series,
+so slow fades and small noise do not count as flashes.
+
+Decoding is CPU work (measured on 2 cores: about 4-5 ms per 720p frame, so 1-1.5 s per 10 s of
+720p24 video); callers run :func:`check_video` in a worker thread.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import av
+import numpy as np
+import numpy.typing as npt
+
+from services.mesh.errors import FieldViolation, InvalidArgument
+from services.moderation.findings import Category, Decision, Finding, Verdict
+
+log = logging.getLogger(__name__)
+
+#: Minimum change in relative luminance (0..1) of one half of a general flash (WCAG 2.3.1).
+FLASH_DELTA = 0.10
+#: The darker image of a flash transition must be below this relative luminance (WCAG 2.3.1).
+FLASH_DARK_MAX = 0.80
+#: More than this many flashes in any one-second period fails (WCAG 2.3.1, ITU-R BT.1702).
+MAX_FLASHES_PER_SECOND = 3
+#: A frame is blank when its mean luma (BT.709 weights on 8-bit gamma-encoded RGB) is below this.
+BLANK_LUMA = 8.0
+#: A video is mostly blank when more than this fraction of its frames is blank.
+BLANK_FRACTION = 0.90
+#: Largest accepted relative difference between actual and expected duration.
+DURATION_TOLERANCE = 0.10
+#: Analysis size of each decoded frame, in pixels.
+ANALYSIS_WIDTH, ANALYSIS_HEIGHT = 160, 90
+
+_SRGB_TO_LINEAR = np.where(
+    (np.arange(256) / 255.0) <= 0.04045,
+    (np.arange(256) / 255.0) / 12.92,
+    (((np.arange(256) / 255.0) + 0.055) / 1.055) ** 2.4,
+)
+_LUMA_WEIGHTS = np.array([0.2126, 0.7152, 0.0722])
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class FrameStats:
+    """Per-frame measurements of a decoded video.
+
+    Attributes:
+        times_s: presentation time of each frame, in seconds.
+        luminance: mean relative luminance (0..1) per frame, shape ``(frames, 5)``: whole
+            frame, then the top-left, top-right, bottom-left and bottom-right quadrants.
+        luma: mean 8-bit luma (0..255) per frame.
+        duration_s: duration of the video stream, in seconds.
+    """
+
+    times_s: FloatArray
+    luminance: FloatArray
+    luma: FloatArray
+    duration_s: float
+
+
+@dataclass(frozen=True)
+class FlashReport:
+    """Worst one-second window of a luminance series: flash count and the window's start time (s)."""
+
+    max_flashes: int
+    at_s: float
+
+
+def frame_measures(rgb: npt.NDArray[np.uint8]) -> tuple[FloatArray, float]:
+    """Relative luminance of the whole frame and its four quadrants, and mean 8-bit luma.
+
+    Args:
+        rgb: an ``(height, width, 3)`` uint8 sRGB image.
+    Returns:
+        ``(luminance[5], luma)``: see :class:`FrameStats`.
+    """
+    linear = _SRGB_TO_LINEAR[rgb] @ _LUMA_WEIGHTS
+    h2, w2 = linear.shape[0] // 2, linear.shape[1] // 2
+    regions = (linear, linear[:h2, :w2], linear[:h2, w2:], linear[h2:, :w2], linear[h2:, w2:])
+    luminance = np.array([float(r.mean()) for r in regions])
+    luma = float((rgb.astype(np.float64) @ _LUMA_WEIGHTS).mean())
+    return luminance, luma
+
+
+def flash_transitions(
+    luminance: Sequence[float] | FloatArray, *, delta: float = FLASH_DELTA, dark_max: float = FLASH_DARK_MAX
+) -> list[int]:
+    """Frame indices at which a qualifying luminance transition (half a general flash) ends.
+
+    A zig-zag filter finds the turning points of the series that reverse by at least ``delta``;
+    each swing between consecutive turning points is one transition, and it qualifies when the
+    darker of its two ends is below ``dark_max`` (WCAG 2.3.1 general flash definition).
+    """
+    values = [float(v) for v in luminance]
+    if len(values) < 2:
+        return []
+    pivots: list[int] = []
+    hi = lo = 0
+    trend = 0
+    ext = 0
+    for i in range(1, len(values)):
+        v = values[i]
+        if trend == 0:
+            if v > values[hi]:
+                hi = i
+            if v < values[lo]:
+                lo = i
+            if values[hi] - values[lo] >= delta:
+                first, ext = (lo, hi) if hi > lo else (hi, lo)
+                pivots.append(first)
+                trend = 1 if hi > lo else -1
+        elif trend == 1:
+            if v >= values[ext]:
+                ext = i
+            elif values[ext] - v >= delta:
+                pivots.append(ext)
+                trend, ext = -1, i
+        else:
+            if v <= values[ext]:
+                ext = i
+            elif v - values[ext] >= delta:
+                pivots.append(ext)
+                trend, ext = 1, i
+    if trend != 0 and abs(values[ext] - values[pivots[-1]]) >= delta:
+        pivots.append(ext)
+    return [b for a, b in itertools.pairwise(pivots) if min(values[a], values[b]) < dark_max]
+
+
+def max_flashes_per_second(
+    luminance: Sequence[float] | FloatArray, times_s: Sequence[float] | FloatArray
+) -> FlashReport:
+    """The largest number of general flashes (pairs of opposing transitions) in any 1-second window."""
+    ends = [float(times_s[i]) for i in flash_transitions(luminance)]
+    best, at = 0, 0.0
+    left = 0
+    for right, t in enumerate(ends):
+        while t - ends[left] >= 1.0:
+            left += 1
+        count = right - left + 1
+        if count > best:
+            best, at = count, ends[left]
+    return FlashReport(best // 2, at)
+
+
+def measure(path: Path) -> FrameStats:
+    """Decode every frame of the first video stream of ``path`` and measure it.
+
+    Raises:
+        av.FFmpegError, OSError: the file cannot be opened or decoded.
+        ValueError: the file has no video stream or no decodable frame.
+    """
+    with av.open(str(path)) as container:
+        if not container.streams.video:
+            raise ValueError("the file has no video stream")
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        times: list[float] = []
+        lum: list[FloatArray] = []
+        luma: list[float] = []
+        for frame in container.decode(stream):
+            small = frame.reformat(width=ANALYSIS_WIDTH, height=ANALYSIS_HEIGHT, format="rgb24")
+            a, b = frame_measures(np.asarray(small.to_ndarray(), dtype=np.uint8))
+            lum.append(a)
+            luma.append(b)
+            times.append(float(frame.time) if frame.time is not None else len(times) / _rate(stream))
+        if not times:
+            raise ValueError("the video stream has no decodable frames")
+        step = 1.0 / _rate(stream)
+        duration = times[-1] - times[0] + step
+    return FrameStats(np.array(times), np.array(lum), np.array(luma), duration)
+
+
+def _rate(stream: av.video.stream.VideoStream) -> float:
+    rate = stream.average_rate or stream.base_rate or 24
+    return float(rate) if float(rate) > 0 else 24.0
+
+
+def validate_expected_duration(expected_duration_ms: int) -> None:
+    """Raises ``InvalidArgument`` (``INVALID_EXPECTED_DURATION``) when the expectation is negative."""
+    if expected_duration_ms < 0:
+        raise InvalidArgument(
+            f"expected_duration_ms={expected_duration_ms} is negative",
+            reason="INVALID_EXPECTED_DURATION",
+            violations=[FieldViolation("expected_duration_ms", "must be 0 (no check) or positive")],
+        )
+
+
+def assess(stats: FrameStats, expected_duration_ms: int = 0) -> list[Finding]:
+    """Findings from measured frames (pure): duration, blank video, photosensitive flashing."""
+    findings: list[Finding] = []
+    if expected_duration_ms > 0:
+        expected_s = expected_duration_ms / 1000.0
+        off = abs(stats.duration_s - expected_s) / expected_s
+        if off > DURATION_TOLERANCE:
+            findings.append(
+                Finding(
+                    Category.TECHNICAL,
+                    Decision.REVIEW,
+                    f"The video lasts {stats.duration_s:.2f} s but {expected_s:.2f} s were expected "
+                    f"({off:.0%} off; more than {DURATION_TOLERANCE:.0%} needs review).",
+                )
+            )
+    blank = float(np.mean(stats.luma < BLANK_LUMA))
+    if blank > BLANK_FRACTION:
+        findings.append(
+            Finding(
+                Category.TECHNICAL,
+                Decision.REVIEW,
+                f"The video is mostly blank: {blank:.0%} of its frames are black (mean luma below {BLANK_LUMA:g}).",
+            )
+        )
+    worst = FlashReport(0, 0.0)
+    for region in range(stats.luminance.shape[1]):
+        report = max_flashes_per_second(stats.luminance[:, region], stats.times_s)
+        if report.max_flashes > worst.max_flashes:
+            worst = report
+    if worst.max_flashes > MAX_FLASHES_PER_SECOND:
+        findings.append(
+            Finding(
+                Category.PHOTOSENSITIVITY,
+                Decision.BLOCK,
+                f"The video flashes {worst.max_flashes} times within one second from {worst.at_s:.2f} s; "
+                f"more than {MAX_FLASHES_PER_SECOND} general flashes per second can trigger photosensitive "
+                "seizures (WCAG 2.3.1, ITU-R BT.1702).",
+            )
+        )
+    return findings
+
+
+def check_video(path: Path, expected_duration_ms: int = 0) -> Verdict:
+    """Check a rendered video file (already resolved inside the media root).
+
+    Args:
+        path: the video file.
+        expected_duration_ms: expected duration in milliseconds; 0 skips the duration check.
+    Returns:
+        The verdict. An unreadable file is a finding (BLOCK, TECHNICAL), not an error.
+    Raises:
+        InvalidArgument: ``INVALID_EXPECTED_DURATION`` for a negative expectation.
+    """
+    validate_expected_duration(expected_duration_ms)
+    if not path.is_file():
+        return Verdict.of(
+            [Finding(Category.TECHNICAL, Decision.BLOCK, f"The video file {path.name!r} does not exist.")]
+        )
+    try:
+        stats = measure(path)
+    except ValueError as exc:
+        return Verdict.of([Finding(Category.TECHNICAL, Decision.BLOCK, f"The video cannot be used: {exc}.")])
+    except (av.FFmpegError, OSError) as exc:
+        log.info("undecodable video %s: %s", path, exc)
+        return Verdict.of(
+            [Finding(Category.TECHNICAL, Decision.BLOCK, f"The video file cannot be decoded: {type(exc).__name__}.")]
+        )
+    if not math.isfinite(stats.duration_s):
+        return Verdict.of([Finding(Category.TECHNICAL, Decision.BLOCK, "The video has no usable timestamps.")])
+    return Verdict.of(assess(stats, expected_duration_ms))

@@ -1,0 +1,116 @@
+"""Pure delivery helpers: playlists, bandwidth, codec strings, ladder planning, thumbnails, ids, proto codec."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+
+from services.delivery import hls
+from services.delivery.codec import from_proto, to_proto
+from services.delivery.model import Delivery, Rendition, parse_job_id
+from services.delivery.packaging import LADDER, plan_ladder, thumbnail_times
+from services.mesh.errors import InvalidArgument
+
+MEDIA_PLAYLIST = """#EXTM3U
+#EXT-X-VERSION:3
+#EXT-X-TARGETDURATION:2
+#EXT-X-MEDIA-SEQUENCE:0
+#EXT-X-PLAYLIST-TYPE:VOD
+#EXTINF:2.000000,
+seg_000.ts
+#EXTINF:1.500000,
+seg_001.ts
+#EXT-X-ENDLIST
+"""
+
+
+def test_parse_media_playlist() -> None:
+    assert hls.parse_media_playlist(MEDIA_PLAYLIST) == [hls.Segment("seg_000.ts", 2.0), hls.Segment("seg_001.ts", 1.5)]
+    with pytest.raises(ValueError, match="EXTM3U"):
+        hls.parse_media_playlist("seg_000.ts\n")
+    with pytest.raises(ValueError, match="no #EXTINF"):
+        hls.parse_media_playlist("#EXTM3U\nseg_000.ts\n")
+
+
+def test_bandwidths_are_peak_and_average_bits_per_second() -> None:
+    peak, average = hls.bandwidths([(500_000, 2.0), (250_000, 1.0), (100_000, 2.0)])
+    assert peak == 2_000_000  # 500 kB in 2 s and 250 kB in 1 s are both 2 Mbit/s
+    assert average == 1_360_000  # 850 kB * 8 / 5 s
+    with pytest.raises(ValueError):
+        hls.bandwidths([])
+    with pytest.raises(ValueError):
+        hls.bandwidths([(10, 0.0)])
+
+
+def test_avc1_codec_string_from_sps() -> None:
+    # Access unit delimiter, then SPS: High profile (100 = 0x64), constraints 0x00, level 3.1 (0x1f).
+    annexb = bytes.fromhex("0000000109f0000000016764001facd9405005ba10")
+    assert hls.avc1_codec(annexb) == "avc1.64001f"
+    baseline = bytes.fromhex("0000016742c01eaa")
+    assert hls.avc1_codec(baseline) == "avc1.42c01e"
+    with pytest.raises(ValueError, match="sequence parameter set"):
+        hls.avc1_codec(bytes.fromhex("0000000109f0000000016588"))
+
+
+def test_master_playlist_round_trip() -> None:
+    text = hls.master_playlist(
+        [
+            hls.Variant("720p/index.m3u8", 2_700_000, 2_400_000, 1280, 720, 24.0, ("avc1.64001f", "mp4a.40.2")),
+            hls.Variant("360p/index.m3u8", 900_000, 800_000, 640, 360, 24.0, ("avc1.64001e", "mp4a.40.2")),
+        ]
+    )
+    assert text.startswith("#EXTM3U\n#EXT-X-VERSION:3\n")
+    variants = hls.parse_master_playlist(text)
+    assert [(v["URI"], v["RESOLUTION"], v["BANDWIDTH"], v["CODECS"]) for v in variants] == [
+        ("720p/index.m3u8", "1280x720", "2700000", "avc1.64001f,mp4a.40.2"),
+        ("360p/index.m3u8", "640x360", "900000", "avc1.64001e,mp4a.40.2"),
+    ]
+    assert variants[0]["AVERAGE-BANDWIDTH"] == "2400000"
+
+
+def test_ladder_keeps_aspect_and_never_upscales() -> None:
+    assert [(r.name, w, h) for r, w, h in plan_ladder(1920, 1080)] == [("720p", 1280, 720), ("360p", 640, 360)]
+    assert [(r.name, w, h) for r, w, h in plan_ladder(1280, 720)] == [("720p", 1280, 720), ("360p", 640, 360)]
+    assert [(r.name, w, h) for r, w, h in plan_ladder(640, 360)] == [("360p", 640, 360)]
+    assert [(r.name, w, h) for r, w, h in plan_ladder(320, 180)] == [("360p", 640, 360)]  # lowest rung kept
+    assert [(w, h) for _, w, h in plan_ladder(1080, 1920)] == [(720, 1280), (360, 640)]  # portrait: short side
+    assert [(w, h) for _, w, h in plan_ladder(1440, 1080)] == [(960, 720), (480, 360)]  # 4:3
+    assert [r.video_bps for r in LADDER] == [2_500_000, 800_000]
+
+
+def test_thumbnail_times_every_two_seconds_up_to_ten() -> None:
+    assert thumbnail_times(4.0) == [1.0, 3.0]
+    assert thumbnail_times(1.0) == [0.5]
+    assert len(thumbnail_times(60.0)) == 10
+    assert thumbnail_times(60.0)[0] == 3.0
+
+
+def test_parse_job_id() -> None:
+    job = uuid.uuid4()
+    assert parse_job_id(str(job)) == job
+    assert parse_job_id(str(job).upper()) == job
+    for bad in ("", "job-1", "1234", "../etc"):
+        with pytest.raises(InvalidArgument) as err:
+            parse_job_id(bad)
+        assert err.value.reason == "INVALID_JOB_ID"
+        assert err.value.violations[0].field == "job_id"
+
+
+def test_delivery_proto_round_trip() -> None:
+    job = uuid.uuid4()
+    d = Delivery(
+        job_id=job,
+        mp4_key=f"jobs/{job}/video.mp4",
+        hls_master_key=f"jobs/{job}/hls/master.m3u8",
+        poster_key=f"jobs/{job}/poster.jpg",
+        thumbnail_keys=(f"jobs/{job}/thumbs/thumb_00.jpg",),
+        renditions=(Rendition("720p", 1280, 720, 2_600_000, f"jobs/{job}/hls/720p/index.m3u8", 3),),
+        duration_ms=4000,
+        mp4_size_bytes=123456,
+        publish_time=dt.datetime(2025, 1, 2, 3, 4, 5, 600000, tzinfo=dt.UTC),
+    )
+    message = to_proto(d)
+    assert message.renditions[0].bandwidth_bps == 2_600_000
+    assert from_proto(type(message).FromString(message.SerializeToString())) == d
