@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Protocol
 
 from services.delivery import packaging
-from services.delivery.media_paths import resolve_media_path
+from services.mesh.storage import resolve_media_path
 from services.delivery.model import Delivery, Rendition, job_prefix, parse_job_id
 from services.mesh.errors import FailedPrecondition, FieldViolation, NotFound
 
