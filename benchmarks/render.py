@@ -1,0 +1,141 @@
+"""Benchmark of the storyboard render provider on one core's worth of Python.
+
+Renders a 4-shot, 10-second Telugu scene (evening, rain, temple, a dancing girl; pan, dolly,
+close-up and tilt) and prints, as the median of 3 runs:
+
+- drawing frames/s: ``ShotPainter`` set-up plus every frame, no encoding;
+- encoding frames/s: libx264 on pre-drawn frames, at the shot preset and at the final preset;
+- wall time of ``render_shot`` for every shot plus ``assemble`` (narration, encode, QC);
+- real-time factor: seconds of video per second of wall time (above 1 is faster than real time).
+
+Run: ``.venv/bin/python benchmarks/render.py`` (``--runs N`` to change the count).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import av
+import numpy as np
+
+from drishya.analysis.v1 import analysis_pb2 as a
+from drishya.prompt.v1 import prompt_pb2
+from services.generation.storyboard import FPS, assemble, render_shot
+from services.generation.storyboard import encode as enc
+from services.generation.storyboard.draw import ShotPainter
+
+LINES = [
+    "సాయంత్రం వేళ గుడి దగ్గర వర్షం పడుతోంది",
+    "ఒక అమ్మాయి ఎర్ర చీరలో నాట్యం చేస్తోంది",
+    "ఆమె ముఖంలో ఆనందం కనిపిస్తోంది",
+    "గుడి గోపురం పైన మేఘాలు కమ్ముకున్నాయి",
+]
+CAMERAS = [
+    (a.SHOT_SIZE_WIDE, a.CAMERA_MOVEMENT_PAN_RIGHT, a.CAMERA_ANGLE_EYE_LEVEL, a.TRANSITION_CROSSFADE),
+    (a.SHOT_SIZE_MEDIUM, a.CAMERA_MOVEMENT_DOLLY_IN, a.CAMERA_ANGLE_LOW, a.TRANSITION_FADE_TO_BLACK),
+    (a.SHOT_SIZE_CLOSE_UP, a.CAMERA_MOVEMENT_STATIC, a.CAMERA_ANGLE_DUTCH, a.TRANSITION_CROSSFADE),
+    (a.SHOT_SIZE_EXTREME_WIDE, a.CAMERA_MOVEMENT_TILT_UP, a.CAMERA_ANGLE_HIGH, a.TRANSITION_CUT),
+]
+
+
+def scene() -> prompt_pb2.ShotList:
+    """The benchmark scene: 4 shots of 2.5 s."""
+    sl = prompt_pb2.ShotList(language_code="te", provider="storyboard", quality_score=0.9)
+    sl.setting.CopyFrom(a.Setting(location="temple", time_of_day=a.TIME_OF_DAY_EVENING, weather=a.WEATHER_RAIN))
+    sl.mood.CopyFrom(
+        a.Mood(
+            tone="joyful",
+            style="cinematic",
+            lighting="golden hour",
+            palette=["#f4a261", "#e76f51", "#2a9d8f", "#264653"],
+            intensity=0.7,
+            pace=a.PACE_MEDIUM,
+            sentiment=0.6,
+        )
+    )
+    sl.entities.add(id="character-girl", kind=a.ENTITY_KIND_CHARACTER, name="girl", attributes=["red sari"])
+    for i, (size, move, angle, transition) in enumerate(CAMERAS):
+        shot = sl.shots.add(
+            index=i,
+            visual_prompt="a girl in a red sari dancing in the rain near a temple at evening",
+            start_ms=i * 2500,
+            duration_ms=2500,
+            narration=LINES[i],
+            subtitle=LINES[i],
+            entity_ids=["character-girl"],
+        )
+        shot.camera.CopyFrom(
+            a.Camera(
+                shot_size=size,
+                movement=move,
+                angle=angle,
+                transition=transition,
+                focus_entity_id="character-girl",
+            )
+        )
+    sl.total_duration_ms = 10_000
+    return sl
+
+
+def draw_fps(sl: prompt_pb2.ShotList) -> float:
+    frames, start = 0, time.perf_counter()
+    for i in range(len(sl.shots)):
+        painter = ShotPainter(sl, i)
+        for k in range(painter.span.rendered_frames):
+            np.asarray(painter.frame(k / FPS))
+            frames += 1
+    return frames / (time.perf_counter() - start)
+
+
+def encode_fps(sl: prompt_pb2.ShotList, crf: int, preset: str, work: Path) -> float:
+    painter = ShotPainter(sl, 1)
+    frames = [np.asarray(painter.frame(k / FPS)) for k in range(painter.span.rendered_frames)]
+    start = time.perf_counter()
+    with av.open(str(work / "encode.mp4"), "w", format="mp4") as container:
+        out = enc._VideoOut(container, crf, preset)
+        for frame in frames:
+            out.write(frame)
+        out.close()
+    return len(frames) / (time.perf_counter() - start)
+
+
+def full(sl: prompt_pb2.ShotList, work: Path) -> float:
+    start = time.perf_counter()
+    renders = [render_shot(sl, i, work) for i in range(len(sl.shots))]
+    report = assemble(sl, renders, work / "scene.mp4")
+    wall = time.perf_counter() - start
+    assert report.duration_ms > 0
+    return wall
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    sl = scene()
+    video_s = sl.total_duration_ms / 1000
+    results: dict[str, list[float]] = {"draw": [], "enc_shot": [], "enc_final": [], "wall": []}
+    with tempfile.TemporaryDirectory(prefix="drishya-bench-") as tmp:
+        work = Path(tmp)
+        for run in range(args.runs):
+            results["draw"].append(draw_fps(sl))
+            results["enc_shot"].append(encode_fps(sl, enc.SHOT_CRF, enc.SHOT_PRESET, work))
+            results["enc_final"].append(encode_fps(sl, enc.FINAL_CRF, enc.PRESET, work))
+            results["wall"].append(full(sl, work / f"run{run}"))
+    med = {k: statistics.median(v) for k, v in results.items()}
+    print(
+        f"storyboard benchmark: {len(sl.shots)} shots, {video_s:.1f} s of 1280x720 at {FPS} fps, median of {args.runs}"
+    )
+    print(f"  drawing                  {med['draw']:7.1f} frames/s")
+    print(f"  encoding, shot  ({enc.SHOT_PRESET:>9}) {med['enc_shot']:7.1f} frames/s")
+    print(f"  encoding, final ({enc.PRESET:>9}) {med['enc_final']:7.1f} frames/s")
+    print(f"  render + assemble wall   {med['wall']:7.2f} s")
+    print(f"  real-time factor         {video_s / med['wall']:7.2f} x (video seconds per wall second)")
+
+
+if __name__ == "__main__":
+    main()

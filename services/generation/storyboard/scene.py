@@ -1,0 +1,362 @@
+"""What to draw, read from a ShotList: the scene (place, light, weather, grade) and each shot's cast.
+
+Locations are free English text ("temple by the river"); keywords select scenery features.
+Actions come from the shot's English visual prompt ("a girl dancing in the rain"), clothing
+colours from entity attributes ("red sari"). Colour grading follows the mood: a light colour per
+time of day, weather desaturation, and a gradient map through the mood palette (shadows toward its
+darkest colour, highlights toward its lightest) mixed in by the mood's intensity.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from drishya.analysis.v1 import analysis_pb2
+from drishya.prompt.v1 import prompt_pb2
+
+from .pen import GROUND_Y, PERSON_H, RGB, WORLD_W
+
+FloatArray = npt.NDArray[np.float32]
+
+FEATURE_WORDS: dict[str, tuple[str, ...]] = {
+    "temple": ("temple", "shrine", "mandir", "gopuram", "church", "mosque", "monastery", "pagoda"),
+    "river": ("river", "ghat", "lake", "pond", "stream", "canal", "backwater"),
+    "forest": ("forest", "jungle", "wood", "woods", "grove"),
+    "village": ("village", "field", "farm", "hamlet", "paddy", "countryside", "garden"),
+    "city": ("city", "street", "road", "town", "building", "station", "school", "office"),
+    "market": ("market", "bazaar", "shop", "fair", "mela"),
+    "beach": ("beach", "sea", "ocean", "shore", "coast"),
+    "mountain": ("mountain", "hill", "hills", "valley", "cliff"),
+    "indoor": ("house", "home", "room", "kitchen", "hall", "inside", "palace"),
+}
+
+ACTION_WORDS: dict[str, tuple[str, ...]] = {
+    "dance": ("dance", "dancing", "danced", "dancer"),
+    "run": ("run", "running", "ran", "chase", "chasing", "race", "racing"),
+    "walk": ("walk", "walking", "walked", "stroll", "strolling", "wander", "wandering"),
+    "sit": ("sit", "sitting", "seated", "sat"),
+    "wave": ("waving", "waves at", "waves to", "greet", "greeting"),
+    "pray": ("pray", "praying", "prayer", "worship", "worshipping", "bowing", "namaste"),
+    "fly": ("fly", "flies", "flying", "flew", "soar", "soaring"),
+}
+"""Pose family → English words (whole words; a plural or third-person "s"/"es" also matches)."""
+
+COLOUR_WORDS: dict[str, RGB] = {
+    "red": (200, 40, 45),
+    "maroon": (120, 20, 35),
+    "pink": (230, 110, 160),
+    "orange": (240, 130, 30),
+    "saffron": (245, 150, 40),
+    "yellow": (240, 200, 40),
+    "gold": (215, 170, 60),
+    "golden": (215, 170, 60),
+    "green": (50, 150, 70),
+    "blue": (45, 90, 200),
+    "purple": (120, 60, 160),
+    "violet": (130, 70, 180),
+    "white": (235, 235, 230),
+    "black": (35, 35, 40),
+    "brown": (120, 80, 45),
+    "grey": (130, 130, 135),
+    "gray": (130, 130, 135),
+}
+
+FEMALE_WORDS = (
+    "girl", "woman", "lady", "mother", "grandmother", "sister", "daughter", "queen", "princess",
+    "bride", "wife", "aunt", "amma", "dancer",
+)  # fmt: skip
+MALE_WORDS = (
+    "boy", "man", "father", "grandfather", "brother", "son", "king", "prince", "groom",
+    "husband", "uncle", "farmer", "priest", "old man",
+)  # fmt: skip
+CHILD_WORDS = ("girl", "boy", "child", "kid", "baby", "daughter", "son")
+
+SKIN_TONES: tuple[RGB, ...] = ((141, 85, 54), (173, 114, 76), (198, 134, 90), (120, 74, 48))
+
+TIME_LIGHT: dict[int, tuple[float, float, float]] = {
+    analysis_pb2.TIME_OF_DAY_UNSPECIFIED: (1.0, 1.0, 1.0),
+    analysis_pb2.TIME_OF_DAY_DAWN: (0.95, 0.82, 0.85),
+    analysis_pb2.TIME_OF_DAY_MORNING: (1.0, 0.99, 0.95),
+    analysis_pb2.TIME_OF_DAY_NOON: (1.08, 1.08, 1.06),
+    analysis_pb2.TIME_OF_DAY_AFTERNOON: (1.03, 0.97, 0.88),
+    analysis_pb2.TIME_OF_DAY_EVENING: (1.0, 0.74, 0.55),
+    analysis_pb2.TIME_OF_DAY_NIGHT: (0.36, 0.42, 0.62),
+}
+"""Multiplier of scenery and figure colours per time of day (the colour of the light)."""
+LAMP_LIGHT = (0.92, 0.74, 0.52)
+"""A room at night is lit by warm lamps, not the moon."""
+
+
+@dataclass(frozen=True)
+class Scene:
+    """The scene-wide look shared by every shot: place, light, weather and grade."""
+
+    time_of_day: int
+    weather: int
+    indoor: bool
+    features: frozenset[str]
+    palette: tuple[RGB, ...]
+    intensity: float
+    tone: str
+    sentiment: float
+    seed: int
+
+    @property
+    def night(self) -> bool:
+        return self.time_of_day == analysis_pb2.TIME_OF_DAY_NIGHT
+
+    @property
+    def wet(self) -> bool:
+        return self.weather in (analysis_pb2.WEATHER_RAIN, analysis_pb2.WEATHER_STORM)
+
+    @property
+    def overcast(self) -> bool:
+        return self.weather in (
+            analysis_pb2.WEATHER_CLOUDY,
+            analysis_pb2.WEATHER_RAIN,
+            analysis_pb2.WEATHER_STORM,
+            analysis_pb2.WEATHER_SNOW,
+            analysis_pb2.WEATHER_FOG,
+        )
+
+    def shade(self, colour: RGB, light: float = 1.0) -> RGB:
+        """A scenery colour lit by the time of day and weather (before the palette grade)."""
+        lr, lg, lb = TIME_LIGHT.get(self.time_of_day, (1.0, 1.0, 1.0))
+        if self.indoor and self.night:
+            lr, lg, lb = LAMP_LIGHT
+        r, g, b = colour[0] * lr * light, colour[1] * lg * light, colour[2] * lb * light
+        if self.overcast:
+            y = 0.299 * r + 0.587 * g + 0.114 * b
+            mix = 0.45 if self.weather == analysis_pb2.WEATHER_STORM else 0.3
+            dim = 0.78 if self.weather == analysis_pb2.WEATHER_STORM else 0.9
+            r, g, b = ((c * (1 - mix) + y * mix) * dim for c in (r, g, b))
+        return (_clip(r), _clip(g), _clip(b))
+
+    def grade_strength(self) -> float:
+        return 0.10 + 0.12 * max(0.0, min(1.0, self.intensity))
+
+    def grade(self, pixels: FloatArray) -> FloatArray:
+        """Apply the mood grade to ``pixels`` (float32, ``(..., 3)``, 0-255); returns a new array."""
+        out = pixels
+        if self.palette:
+            stops = np.array(sorted(self.palette, key=_luma), dtype=np.float32)
+            lum = (out @ np.array([0.299, 0.587, 0.114], np.float32)) / 255.0
+            pos = np.clip(lum, 0.0, 1.0) * (len(stops) - 1)
+            lo = np.floor(pos).astype(np.int32)
+            hi = np.minimum(lo + 1, len(stops) - 1)
+            frac = (pos - lo)[..., None]
+            mapped = stops[lo] * (1 - frac) + stops[hi] * frac
+            a = self.grade_strength()
+            out = out * (1 - a) + mapped * a
+        tone = self.tone.lower()
+        if tone in ("melancholic", "sad", "somber", "sombre", "lonely", "grief"):
+            y = (out @ np.array([0.299, 0.587, 0.114], np.float32))[..., None]
+            out = out * 0.75 + y * 0.25
+        elif tone in ("joyful", "happy", "festive", "playful", "excited", "celebratory"):
+            y = (out @ np.array([0.299, 0.587, 0.114], np.float32))[..., None]
+            out = y + (out - y) * 1.15
+        elif tone in ("tense", "ominous", "fearful", "angry", "dark"):
+            out = (out - 128.0) * 1.1 + 118.0
+        return np.clip(out, 0.0, 255.0).astype(np.float32)
+
+    def paint(self, colour: RGB, light: float = 1.0) -> RGB:
+        """A figure colour: shaded, then graded like the background."""
+        shaded = np.array([self.shade(colour, light)], np.float32)
+        r, g, b = (int(v) for v in self.grade(shaded)[0])
+        return (r, g, b)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One entity placed in a shot: where it stands and how it looks and moves."""
+
+    entity_id: str
+    kind: int
+    name: str
+    species: str
+    x: float
+    y: float
+    height: float
+    action: str
+    female: bool
+    male: bool
+    clothes: RGB
+    skin: RGB
+    phase: float
+
+    @property
+    def human(self) -> bool:
+        return self.kind == analysis_pb2.ENTITY_KIND_CHARACTER
+
+    def anchor(self) -> tuple[float, float]:
+        """The point a camera frames for medium and close shots (chest of a person)."""
+        return (self.x, self.y - 0.62 * self.height)
+
+
+def _clip(v: float) -> int:
+    return int(max(0.0, min(255.0, v)))
+
+
+def _luma(c: RGB) -> float:
+    return 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2]
+
+
+def parse_hex(colour: str) -> RGB | None:
+    """``"#rrggbb"`` → ``(r, g, b)``; None when malformed."""
+    m = re.fullmatch(r"#?([0-9a-fA-F]{6})", colour.strip())
+    if not m:
+        return None
+    v = int(m.group(1), 16)
+    return ((v >> 16) & 255, (v >> 8) & 255, v & 255)
+
+
+def _has_word(text: str, words: tuple[str, ...]) -> bool:
+    lowered = text.lower()
+    return any(re.search(r"\b" + re.escape(w) + r"(?:s|es)?\b", lowered) for w in words)
+
+
+def scene_of(shot_list: prompt_pb2.ShotList) -> Scene:
+    """The scene-wide look of ``shot_list``."""
+    setting = shot_list.setting
+    location = setting.location.lower()
+    features = {f for f, words in FEATURE_WORDS.items() if _has_word(location, words)}
+    if setting.indoor:
+        features.add("indoor")
+    palette = tuple(c for c in (parse_hex(p) for p in shot_list.mood.palette) if c is not None)
+    seed = zlib.crc32(f"{location}|{setting.time_of_day}|{setting.weather}".encode())
+    return Scene(
+        time_of_day=setting.time_of_day,
+        weather=setting.weather,
+        indoor="indoor" in features,
+        features=frozenset(features),
+        palette=palette,
+        intensity=shot_list.mood.intensity,
+        tone=shot_list.mood.tone,
+        sentiment=shot_list.mood.sentiment,
+        seed=seed,
+    )
+
+
+def action_of(text: str) -> str:
+    """The pose family for an English visual prompt: dance, run, walk, sit, wave, pray, fly or stand."""
+    for action, words in ACTION_WORDS.items():
+        if _has_word(text, words):
+            return action
+    return "stand"
+
+
+def _clothes(entity: analysis_pb2.Entity, fallback: RGB) -> RGB:
+    for attr in entity.attributes:
+        for word in re.findall(r"[a-z]+", attr.lower()):
+            if word in COLOUR_WORDS:
+                return COLOUR_WORDS[word]
+    return fallback
+
+
+def _species(entity: analysis_pb2.Entity) -> str:
+    name = entity.name.lower()
+    if entity.kind == analysis_pb2.ENTITY_KIND_CHARACTER:
+        return "person"
+    for species in (
+        "elephant", "cow", "bull", "buffalo", "dog", "puppy", "cat", "kitten", "horse", "goat",
+        "peacock", "bird", "parrot", "crow", "sparrow", "pigeon", "eagle", "umbrella", "lamp",
+        "diya", "candle", "boat", "flower",
+    ):  # fmt: skip
+        if species in name:
+            return {
+                "bull": "cow", "buffalo": "cow", "puppy": "dog", "kitten": "cat", "diya": "lamp",
+                "candle": "lamp", "parrot": "bird", "crow": "bird", "sparrow": "bird",
+                "pigeon": "bird", "eagle": "bird",
+            }.get(species, species)  # fmt: skip
+    return "animal" if entity.kind == analysis_pb2.ENTITY_KIND_ANIMAL else "object"
+
+
+def cast_of(shot_list: prompt_pb2.ShotList, index: int) -> list[Figure]:
+    """The figures of shot ``index`` placed in the world, people first, then animals and objects.
+
+    The shot's ``entity_ids`` decide who is in frame; when empty, entities named in the visual
+    prompt are. Locations are scenery, not figures. Placement depends only on the cast, so a
+    character stands in the same spot in every shot it appears in.
+    """
+    shot = shot_list.shots[index]
+    by_id = {e.id: e for e in shot_list.entities}
+    ids = [i for i in shot.entity_ids if i in by_id]
+    if not ids:
+        prompt = shot.visual_prompt.lower()
+        ids = [e.id for e in shot_list.entities if e.name and _has_word(prompt, (e.name.lower(),))]
+    entities = [by_id[i] for i in dict.fromkeys(ids) if by_id[i].kind != analysis_pb2.ENTITY_KIND_LOCATION]
+    action = action_of(shot.visual_prompt)
+    people = [e for e in entities if e.kind == analysis_pb2.ENTITY_KIND_CHARACTER]
+    others = [e for e in entities if e.kind != analysis_pb2.ENTITY_KIND_CHARACTER]
+    figures: list[Figure] = []
+    palette = [c for c in (parse_hex(p) for p in shot_list.mood.palette) if c is not None]
+    centre = WORLD_W * 0.44
+    spacing = 190.0
+    for i, e in enumerate(people):
+        words = f"{e.name} {' '.join(e.attributes)}".lower()
+        female = _has_word(words, FEMALE_WORDS)
+        male = not female and _has_word(words, MALE_WORDS)
+        child = _has_word(words, CHILD_WORDS) and not _has_word(words, ("young woman", "young man"))
+        h = PERSON_H * (0.82 if child else 1.0)
+        if "old" in words.split():
+            h *= 0.95
+        h_id = zlib.crc32(e.id.encode())
+        fallback = palette[(i + 1) % len(palette)] if palette else COLOUR_WORDS["orange"]
+        figures.append(
+            Figure(
+                entity_id=e.id,
+                kind=e.kind,
+                name=e.name,
+                species="person",
+                x=centre + (i - (len(people) - 1) / 2) * spacing,
+                y=GROUND_Y,
+                height=h,
+                action=action if action != "fly" else "stand",
+                female=female,
+                male=male,
+                clothes=_clothes(e, fallback),
+                skin=SKIN_TONES[h_id % len(SKIN_TONES)],
+                phase=(h_id % 628) / 100.0,
+            )
+        )
+    x = centre + (len(people) / 2) * spacing + 60
+    for e in others:
+        species = _species(e)
+        h_id = zlib.crc32(e.id.encode())
+        height = {"elephant": 280.0, "horse": 200.0, "cow": 150.0, "goat": 90.0, "dog": 80.0, "cat": 55.0}.get(
+            species, 90.0
+        )
+        fx, fy = x, float(GROUND_Y)
+        if species == "bird":
+            fx, fy = WORLD_W * 0.3 + (h_id % 400), 260.0 + (h_id % 120)
+        elif species == "umbrella" and figures and figures[0].human:
+            fx, fy = figures[0].x, figures[0].y
+        elif species == "lamp":
+            fx = (figures[0].x - 90) if figures else x
+        elif species == "boat":
+            fx, fy = WORLD_W * 0.3, 770.0
+        else:
+            x += height * 1.2 + 60
+        figures.append(
+            Figure(
+                entity_id=e.id,
+                kind=e.kind,
+                name=e.name,
+                species=species,
+                x=fx,
+                y=fy,
+                height=height,
+                action="fly" if species == "bird" else action,
+                female=False,
+                male=False,
+                clothes=_clothes(e, palette[0] if palette else COLOUR_WORDS["brown"]),
+                skin=(120, 120, 120),
+                phase=(h_id % 628) / 100.0,
+            )
+        )
+    return figures

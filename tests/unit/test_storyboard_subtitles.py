@@ -1,0 +1,84 @@
+"""Subtitles: raqm shaping of Indic scripts, font choice per word, wrapping, the band."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import ImageFont, features
+
+from services.generation.storyboard import SUBTITLE_BAND, WIDTH, RenderError
+from services.generation.storyboard import subtitles as subs
+
+SAMPLES = {
+    "te": "నాట్యం చేస్తోంది",
+    "hi": "लड़की बारिश में नाच रही है",
+    "mr": "मुलगी पावसात नाचते",
+    "ta": "பெண் மழையில் நடனமாடுகிறாள்",
+    "bn": "মেয়েটি বৃষ্টিতে নাচছে",
+    "gu": "છોકરી વરસાદમાં નાચે છે",
+    "pa": "ਕੁੜੀ ਮੀਂਹ ਵਿੱਚ ਨੱਚ ਰਹੀ ਹੈ",
+    "kn": "ಹುಡುಗಿ ಮಳೆಯಲ್ಲಿ ನೃತ್ಯ ಮಾಡುತ್ತಾಳೆ",
+    "ml": "പെൺകുട്ടി മഴയിൽ നൃത്തം ചെയ്യുന്നു",
+    "or": "ଝିଅଟି ବର୍ଷାରେ ନାଚୁଛି",
+    "en": "A girl dances in the rain",
+}
+
+
+def test_raqm_shapes_telugu_conjuncts_differently_from_basic_layout() -> None:
+    assert features.check("raqm")
+    text = "నాట్యం చేస్తోంది"
+    raqm = subs.load_font("TELUGU", 48, ImageFont.Layout.RAQM)
+    basic = subs.load_font("TELUGU", 48, ImageFont.Layout.BASIC)
+    raqm_box, basic_box = raqm.getbbox(text), basic.getbbox(text)
+    assert raqm_box != basic_box
+    # shaping stacks the subjoined consonants (ట్య, స్తో) instead of writing virama + letter in a row
+    assert raqm_box[2] - raqm_box[0] < basic_box[2] - basic_box[0]
+    raqm_mask, basic_mask = raqm.getmask(text), basic.getmask(text)
+    assert raqm_mask.size != basic_mask.size
+
+
+def test_script_detection_and_font_per_word() -> None:
+    assert subs.script_of("నాట్యం") == "TELUGU"
+    assert subs.script_of("नाच") == "DEVANAGARI"
+    assert subs.script_of("Ravi,") == "LATIN"
+    assert subs.script_of("123 !") is None
+    lay = subs.layout("రవి Ravi నాట్యం", "te")
+    assert lay.lines == ((("రవి", "TELUGU"), ("Ravi", "LATIN"), ("నాట్యం", "TELUGU")),)
+
+
+@pytest.mark.parametrize("language", sorted(SAMPLES))
+def test_every_language_renders_ink_inside_the_band(language: str) -> None:
+    overlay = subs.subtitle_overlay(SAMPLES[language], language)
+    assert overlay is not None
+    assert overlay.size == (WIDTH, SUBTITLE_BAND[1] - SUBTITLE_BAND[0])
+    pixels = np.asarray(overlay)
+    white = (pixels[..., :3].min(axis=-1) > 230) & (pixels[..., 3] == 255)
+    assert white.sum() > 500  # glyph fill
+    cols = np.flatnonzero(white.any(axis=0))
+    assert abs((cols[0] + cols[-1]) / 2 - WIDTH / 2) < 40  # centred
+
+
+def test_long_text_wraps_to_two_lines_within_ninety_percent() -> None:
+    text = " ".join([SAMPLES["te"]] * 6)
+    lay = subs.layout(text, "te")
+    assert len(lay.lines) == 2
+    for line in lay.lines:
+        width = sum(subs.load_font(s, lay.size).getlength(w) for w, s in line) + lay.size * subs.WORD_GAP * (
+            len(line) - 1
+        )
+        assert width <= subs.MAX_LINE_WIDTH
+    huge = " ".join([SAMPLES["te"]] * 40)
+    lay = subs.layout(huge, "te")
+    assert len(lay.lines) == 2 and lay.lines[-1][-1][0] == "…"
+    assert lay.size == subs.MIN_FONT_SIZE
+
+
+def test_blank_subtitle_has_no_overlay() -> None:
+    assert subs.subtitle_overlay("   ", "te") is None
+
+
+def test_missing_raqm_is_font_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(features, "check", lambda name: False)
+    with pytest.raises(RenderError) as info:
+        subs.require_raqm()
+    assert info.value.reason == "FONT_MISSING"
