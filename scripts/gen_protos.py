@@ -53,7 +53,8 @@ def main() -> int:
             generate(Path(tmp))
             want, have = _tree(Path(tmp)), _tree(GEN) if GEN.exists() else {}
             stale = sorted(
-                k for k in want.keys() | have.keys()
+                k
+                for k in want.keys() | have.keys()
                 if k not in want or k not in have or not filecmp.cmp(want[k], have[k], shallow=False)
             )
         if stale:
