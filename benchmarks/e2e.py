@@ -44,6 +44,8 @@ async def one(client: httpx.AsyncClient, text: str) -> dict[str, float]:
     marks: dict[str, float] = {}
     async with aconnect_sse(client, "GET", f"/v1/jobs/{job_id}/events") as sse:
         async for ev in sse.aiter_sse():
+            if not ev.data:
+                continue  # a retry: hint, not an event
             now = time.perf_counter() - t0
             data = json.loads(ev.data)
             marks.setdefault("first_event", now)

@@ -120,6 +120,8 @@ async def _submit_and_follow(url: str, key: str, text: str, args: argparse.Names
             task = bar.add_task("queued", total=1.0)
             async with aconnect_sse(client, "GET", f"/v1/jobs/{job_id}/events", headers=auth) as sse:
                 async for ev in sse.aiter_sse():
+                    if not ev.data:
+                        continue  # a retry: hint, not an event
                     data = json.loads(ev.data)
                     bar.update(task, completed=float(data.get("progress", 0.0)),
                                description=str(data.get("message", ev.event))[:44])

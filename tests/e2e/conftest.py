@@ -60,6 +60,8 @@ async def submit_and_follow(http: httpx.AsyncClient, text: str, key: str = "", *
     async with aconnect_sse(http, "GET", f"/v1/jobs/{run.job_id}/events") as sse:
         assert sse.response.status_code == 200
         async for ev in sse.aiter_sse():
+            if not ev.data:
+                continue  # a retry: hint, not an event
             data = json.loads(ev.data)
             run.events.append(data)
             run.sse_ids.append(int(ev.id))

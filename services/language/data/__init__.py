@@ -1,0 +1,1 @@
+"""Data files of the language service (the scene glossary)."""

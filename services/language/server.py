@@ -1,0 +1,76 @@
+"""Builds the language server: translation providers, Redis cache and the gRPC service."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from drishya.language.v1 import language_service_pb2 as svc_pb2
+from drishya.language.v1 import language_service_pb2_grpc as svc_grpc
+from services.language.adapters.cache import TranslationCache
+from services.language.adapters.cloud import CloudTranslateProvider
+from services.language.adapters.nllb import NllbProvider, NllbTranslator
+from services.language.config import LanguageConfig
+from services.language.detect import warm_up
+from services.language.glossary import default_glossary
+from services.language.service import LanguageService
+from services.language.servicer import LanguageServicer
+from services.language.translate import GlossaryProvider, TranslationChain, TranslationProvider
+from services.mesh.server import MeshServer, build_server
+
+log = logging.getLogger(__name__)
+
+SERVICE_NAME = svc_pb2.DESCRIPTOR.services_by_name["LanguageService"].full_name
+
+
+async def build_chain(config: LanguageConfig) -> tuple[TranslationChain, list[Callable[[], Awaitable[None]]]]:
+    """The provider chain ``config`` asks for, and the coroutines that close it.
+
+    Raises:
+        NllbModelError, RuntimeError: the NLLB model cannot be loaded.
+    """
+    providers: list[TranslationProvider] = []
+    closers: list[Callable[[], Awaitable[None]]] = []
+    if config.cloud_api_enabled:
+        cloud = CloudTranslateProvider(
+            config.translate_api_url, config.translate_api_key, timeout_s=config.translate_api_timeout_s
+        )
+        providers.append(cloud)
+        closers.append(cloud.aclose)
+    if config.nllb_model_dir is not None:
+        model_dir = config.nllb_model_dir
+        translator = await asyncio.to_thread(
+            lambda: NllbTranslator(
+                model_dir,
+                compute_type=config.nllb_compute_type,
+                beam_size=config.nllb_beam_size,
+                max_decoding_length=config.nllb_max_decoding_length,
+                intra_threads=config.nllb_threads,
+            )
+        )
+        providers.append(NllbProvider(translator))
+        log.info("NLLB model %s loaded from %s", translator.model_id, model_dir)
+    return TranslationChain(providers, GlossaryProvider(default_glossary())), closers
+
+
+async def create_server(config: LanguageConfig, *, redis_url: str) -> MeshServer:
+    """Load the models, connect the Redis cache and start the gRPC server.
+
+    Health is SERVING while Redis answers PING. Raises when the NLLB model cannot be loaded.
+    """
+    await asyncio.to_thread(warm_up)
+    chain, closers = await build_chain(config)
+    cache = TranslationCache.from_url(redis_url, ttl_s=config.cache_ttl_s)
+    servicer = LanguageServicer(LanguageService(chain, cache))
+    server = await build_server(
+        "language",
+        port=config.port,
+        host=config.host,
+        register=lambda s: svc_grpc.add_LanguageServiceServicer_to_server(servicer, s),  # type: ignore[no-untyped-call]
+        service_names=[SERVICE_NAME],
+        checks=[cache.ping],
+    )
+    server.on_stop.append(cache.close)
+    server.on_stop.extend(closers)
+    return server
