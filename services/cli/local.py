@@ -96,8 +96,9 @@ class LocalMesh:
         from services.generation.config import GenerationConfig
         from services.generation.server import create_server as generation_server
 
-        gen = await generation_server(GenerationConfig.from_env(env), database_url=urls.database_url,
-                                      nats_url=urls.nats_url)
+        gen = await generation_server(
+            GenerationConfig.from_env(env), database_url=urls.database_url, nats_url=urls.nats_url
+        )
         self.servers.append(gen)
         env[mc.ADDRESS_VARS["generation"]] = f"127.0.0.1:{gen.port}"
         await self._start_gateway(env, urls, api_key_name)
@@ -122,8 +123,7 @@ class LocalMesh:
         finally:
             await engine.dispose()
         env["DRISHYA_API_KEY"] = ""  # registered above; the gateway need not register it again
-        self._gateway = gateway_server(GatewayConfig.from_env(env), database_url=urls.database_url,
-                                       log_level="warning")
+        self._gateway = gateway_server(GatewayConfig.from_env(env), database_url=urls.database_url, log_level="warning")
         # One process, one owner of SIGINT/SIGTERM: the caller, not uvicorn.
         self._gateway.capture_signals = contextlib.nullcontext  # type: ignore[method-assign]
         self._gateway_task = asyncio.create_task(self._gateway.serve(), name="gateway")

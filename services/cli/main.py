@@ -11,11 +11,15 @@ duration of the command.
 
 from __future__ import annotations
 
+import os
+
+os.environ.setdefault("GRPC_VERBOSITY", "ERROR")  # before grpc loads: keep its C-core notices off the terminal
+
 import argparse
 import asyncio
+import warnings
 import json
 import logging
-import os
 import signal
 import sys
 import uuid
@@ -32,8 +36,13 @@ from services.mesh import config as mc
 
 console = Console(stderr=True)
 DEFAULT_URL = "http://127.0.0.1:8080"
-TERMINAL = {"JOB_STATE_SUCCEEDED", "JOB_STATE_BLOCKED", "JOB_STATE_CANCELLED", "JOB_STATE_FAILED",
-            "JOB_STATE_DEAD_LETTER"}
+TERMINAL = {
+    "JOB_STATE_SUCCEEDED",
+    "JOB_STATE_BLOCKED",
+    "JOB_STATE_CANCELLED",
+    "JOB_STATE_FAILED",
+    "JOB_STATE_DEAD_LETTER",
+}
 
 
 class CliError(Exception):
@@ -53,7 +62,7 @@ async def cmd_up(args: argparse.Namespace) -> int:
     console.print(f"[bold green]Drishya is up[/] at {mesh.gateway_url}  (web page: {mesh.gateway_url}/)")
     for s in mesh.servers:
         console.print(f"  {s.name:<11} grpc 127.0.0.1:{s.port}")
-    console.print(f"  API key: [bold]{mesh.api_key}[/]  (export DRISHYA_API_KEY={mesh.api_key})")
+    console.print(f"  API key: [bold]{mesh.api_key}[/]  (export DRISHYA_API_KEY={mesh.api_key})", soft_wrap=True)
     console.print("Ctrl-C stops everything.")
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -92,14 +101,16 @@ async def cmd_generate(args: argparse.Namespace) -> int:
     if not key:
         raise CliError("no API key: set DRISHYA_API_KEY (printed by `drishya up`) or run `drishya keys create`")
     try:
-        job = await _submit_and_follow(url, key, text, args)
+        job = await _submit_and_follow(url, key, text, args, mesh.media_root if mesh else None)
     finally:
         if mesh is not None:
             await mesh.stop()
     return 0 if job.get("state") == "JOB_STATE_SUCCEEDED" else 1
 
 
-async def _submit_and_follow(url: str, key: str, text: str, args: argparse.Namespace) -> dict[str, Any]:
+async def _submit_and_follow(
+    url: str, key: str, text: str, args: argparse.Namespace, media_root: Path | None
+) -> dict[str, Any]:
     headers = {"Authorization": f"Bearer {key}", "Idempotency-Key": str(uuid.uuid4())}
     options: dict[str, Any] = {}
     if args.language:
@@ -115,23 +126,32 @@ async def _submit_and_follow(url: str, key: str, text: str, args: argparse.Names
         job_id = job["job_id"]
         console.print(f"job [bold]{job_id}[/] queued")
         auth = {"Authorization": f"Bearer {key}"}
-        with Progress(TextColumn("{task.description:<44}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-                      TimeElapsedColumn(), console=console) as bar:
+        with Progress(
+            TextColumn("{task.description:<44}"),
+            BarColumn(),
+            TextColumn("{task.percentage:>3.0f}%"),
+            TimeElapsedColumn(),
+            console=console,
+        ) as bar:
             task = bar.add_task("queued", total=1.0)
             async with aconnect_sse(client, "GET", f"/v1/jobs/{job_id}/events", headers=auth) as sse:
                 async for ev in sse.aiter_sse():
                     if not ev.data:
                         continue  # a retry: hint, not an event
                     data = json.loads(ev.data)
-                    bar.update(task, completed=float(data.get("progress", 0.0)),
-                               description=str(data.get("message", ev.event))[:44])
+                    bar.update(
+                        task,
+                        completed=float(data.get("progress", 0.0)),
+                        description=str(data.get("message", ev.event))[:44],
+                    )
                     if data.get("state") in TERMINAL and ev.event == "state_changed":
                         break
         job = (await client.get(f"/v1/jobs/{job_id}", headers=auth)).json()
         state = job.get("state")
         if state != "JOB_STATE_SUCCEEDED":
             why = job.get("error", {}).get("message") or "; ".join(
-                r.get("message", "") for r in job.get("block_reasons", []))
+                r.get("message", "") for r in job.get("block_reasons", [])
+            )
             console.print(f"[bold red]{state}[/]: {why}")
             return dict(job)
         result = job["result"]
@@ -142,13 +162,15 @@ async def _submit_and_follow(url: str, key: str, text: str, args: argparse.Names
             with out.open("wb") as f:
                 async for chunk in media.aiter_bytes():
                     f.write(chunk)
-        console.print(f"[bold green]done[/]: {out.resolve()}  ({result.get('duration_ms', 0) / 1000:.1f} s)")
-        console.print(f"  MP4:                 {result['mp4_url']}")
-        console.print(f"  HLS master playlist: {result['hls_master_url']}")
-        media_root = os.environ.get("DRISHYA_MEDIA_ROOT") or str(_data_dir(args) / "media")
-        local = Path(media_root) / result["hls_master_key"]
-        if local.exists():
-            console.print(f"  HLS master on disk:  {local}")
+        console.print(
+            f"[bold green]done[/]: {out.resolve()}  ({int(result.get('duration_ms', 0)) / 1000:.1f} s)", soft_wrap=True
+        )
+        if media_root is not None:  # a mesh that stops with this command: its files, not its URLs
+            console.print(f"  MP4:                 {media_root / result['mp4_key']}", soft_wrap=True)
+            console.print(f"  HLS master playlist: {media_root / result['hls_master_key']}", soft_wrap=True)
+        else:
+            console.print(f"  MP4:                 {result['mp4_url']}", soft_wrap=True)
+            console.print(f"  HLS master playlist: {result['hls_master_url']}", soft_wrap=True)
         return dict(job)
 
 
@@ -199,8 +221,10 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``drishya`` console script."""
     args = parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s"
+    )
     commands = {"up": cmd_up, "generate": cmd_generate, "keys": cmd_keys_create}
     try:
         return asyncio.run(commands[args.command](args))

@@ -67,8 +67,10 @@ class MeshServer:
                     await asyncio.wait_for(check(), timeout=5.0)
                 ok = True
             except Exception as exc:  # a dependency is down: report NOT_SERVING, keep checking
-                if serving is not False:
-                    log.warning("%s not ready: %s", self.name, exc)
+                if serving is None:
+                    log.info("%s not ready yet: %s", self.name, exc)
+                elif serving:
+                    log.warning("%s no longer ready: %s", self.name, exc)
                 ok = False
             if ok != serving:
                 serving = ok
