@@ -80,14 +80,19 @@ async def main() -> None:
     print(f"mesh up in {time.perf_counter() - t_start:.1f} s; {args.runs} runs of {args.text.name}")
     rows = []
     try:
-        async with httpx.AsyncClient(base_url=mesh.gateway_url, timeout=httpx.Timeout(30, read=600),
-                                     headers={"Authorization": f"Bearer {mesh.api_key}"}) as client:
+        async with httpx.AsyncClient(
+            base_url=mesh.gateway_url,
+            timeout=httpx.Timeout(30, read=600),
+            headers={"Authorization": f"Bearer {mesh.api_key}"},
+        ) as client:
             for i in range(args.runs):
                 m = await one(client, text)
                 rows.append(m)
-                print(f"run {i + 1}: first event {m['first_event']:.3f} s, shot list {m['shot_list']:.2f} s, "
-                      f"MP4 {m['mp4']:.2f} s, video {m['video_s']:.2f} s, render RTF {m['render_rtf']:.2f}x, "
-                      f"end-to-end RTF {m['e2e_rtf']:.2f}x")
+                print(
+                    f"run {i + 1}: first event {m['first_event']:.3f} s, shot list {m['shot_list']:.2f} s, "
+                    f"MP4 {m['mp4']:.2f} s, video {m['video_s']:.2f} s, render RTF {m['render_rtf']:.2f}x, "
+                    f"end-to-end RTF {m['e2e_rtf']:.2f}x"
+                )
     finally:
         await mesh.stop()
     med = {k: statistics.median(r[k] for r in rows) for k in rows[0]}

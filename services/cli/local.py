@@ -125,7 +125,7 @@ class LocalMesh:
         env["DRISHYA_API_KEY"] = ""  # registered above; the gateway need not register it again
         self._gateway = gateway_server(GatewayConfig.from_env(env), database_url=urls.database_url, log_level="warning")
         # One process, one owner of SIGINT/SIGTERM: the caller, not uvicorn.
-        self._gateway.capture_signals = contextlib.nullcontext  # type: ignore[method-assign]
+        self._gateway.capture_signals = contextlib.nullcontext  # type: ignore[method-assign, assignment]
         self._gateway_task = asyncio.create_task(self._gateway.serve(), name="gateway")
         while not self._gateway.started:
             if self._gateway_task.done():

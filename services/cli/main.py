@@ -17,12 +17,12 @@ os.environ.setdefault("GRPC_VERBOSITY", "ERROR")  # before grpc loads: keep its 
 
 import argparse
 import asyncio
-import warnings
 import json
 import logging
 import signal
 import sys
 import uuid
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +79,7 @@ async def _gateway_answers(url: str) -> bool:
     try:
         async with httpx.AsyncClient(timeout=2.0) as c:
             r = await c.get(f"{url}/healthz")
-            return r.headers.get("content-type", "").startswith("application/json")
+            return bool(r.headers.get("content-type", "").startswith("application/json"))
     except httpx.HTTPError:
         return False
 

@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import Protocol
 
 from services.delivery import packaging
-from services.mesh.storage import resolve_media_path
 from services.delivery.model import Delivery, Rendition, job_prefix, parse_job_id
 from services.mesh.errors import FailedPrecondition, FieldViolation, NotFound
+from services.mesh.storage import resolve_media_path
 
 log = logging.getLogger(__name__)
 

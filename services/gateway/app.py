@@ -17,9 +17,6 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 import grpc
-from drishya.generation.v1 import generation_pb2 as gen_pb2
-from drishya.generation.v1 import generation_service_pb2 as gs_pb2
-from drishya.generation.v1 import generation_service_pb2_grpc as gs_grpc
 from fastapi import Depends, FastAPI, Header, Path, Query, Request, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
@@ -32,6 +29,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from drishya.generation.v1 import generation_pb2 as gen_pb2
+from drishya.generation.v1 import generation_service_pb2 as gs_pb2
+from drishya.generation.v1 import generation_service_pb2_grpc as gs_grpc
 from services.gateway import media, sse, views
 from services.gateway.config import GatewayConfig
 from services.gateway.keys import authenticate, ensure_api_key, migrate_gateway
@@ -227,7 +227,7 @@ async def _event_stream(call: Any, base_url: str, keepalive_s: float, retry_ms: 
                 return
             finally:
                 pending = None
-            if msg is grpc.aio.EOF:
+            if msg is grpc.aio.EOF:  # type: ignore[attr-defined]
                 return
             ev = msg.event
             yield sse.format_event(views.event_json(ev, base_url), event=sse.event_name(ev.type), event_id=ev.sequence)
@@ -328,7 +328,7 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
             yield
         finally:
             app.state.runtime = None
-            await ch.close()
+            await ch.close(None)
             await engine.dispose()
 
     app = FastAPI(

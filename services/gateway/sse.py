@@ -17,7 +17,6 @@ import json
 from typing import Any
 
 from drishya.generation.v1 import generation_pb2 as gen_pb2
-
 from services.gateway.problems import ApiProblem
 from services.mesh.errors import FieldViolation
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from drishya.generation.v1 import generation_pb2 as gen_pb2
 from google.protobuf import json_format
 from google.protobuf.message import Message
 from google.rpc import error_details_pb2  # noqa: F401  (registers ErrorInfo & co. for Any in Job.error)
+
+from drishya.generation.v1 import generation_pb2 as gen_pb2
 
 MEDIA_PREFIX = "/v1/media/"
 

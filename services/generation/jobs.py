@@ -11,8 +11,8 @@ from __future__ import annotations
 import uuid
 
 import grpc
-from drishya.generation.v1 import generation_pb2 as gen_pb2
 
+from drishya.generation.v1 import generation_pb2 as gen_pb2
 from services.mesh.errors import FailedPrecondition, FieldViolation, InvalidArgument
 
 JobState = gen_pb2.JobState
@@ -26,7 +26,7 @@ PROVIDERS = ("storyboard",)
 LANGUAGES = ("en", "hi", "te", "ta", "bn", "gu", "mr", "kn", "ml", "or", "pa")
 
 #: Stages in the order a worker runs them.
-STAGES: tuple[gen_pb2.Stage.ValueType, ...] = (
+STAGES: tuple[gen_pb2.Stage, ...] = (
     gen_pb2.STAGE_MODERATE_TEXT,
     gen_pb2.STAGE_DETECT_LANGUAGE,
     gen_pb2.STAGE_TRANSLATE,
@@ -40,7 +40,7 @@ STAGES: tuple[gen_pb2.Stage.ValueType, ...] = (
 
 #: Share of the overall progress each stage is worth (rendering dominates wall time; the weights
 #: come from the median stage times of benchmarks/e2e.py on the sample scene, rounded).
-STAGE_WEIGHTS: dict[gen_pb2.Stage.ValueType, float] = {
+STAGE_WEIGHTS: dict[gen_pb2.Stage, float] = {
     gen_pb2.STAGE_MODERATE_TEXT: 0.01,
     gen_pb2.STAGE_DETECT_LANGUAGE: 0.01,
     gen_pb2.STAGE_TRANSLATE: 0.02,
@@ -52,7 +52,7 @@ STAGE_WEIGHTS: dict[gen_pb2.Stage.ValueType, float] = {
     gen_pb2.STAGE_PUBLISH: 0.10,
 }
 
-TERMINAL: frozenset[gen_pb2.JobState.ValueType] = frozenset(
+TERMINAL: frozenset[gen_pb2.JobState] = frozenset(
     {
         gen_pb2.JOB_STATE_SUCCEEDED,
         gen_pb2.JOB_STATE_BLOCKED,
@@ -77,7 +77,7 @@ TRANSIENT_CODES = frozenset(
 )
 
 
-def progress_at(stage: gen_pb2.Stage.ValueType, fraction: float = 0.0) -> float:
+def progress_at(stage: gen_pb2.Stage, fraction: float = 0.0) -> float:
     """Overall progress in [0, 1] when ``stage`` is ``fraction`` done (earlier stages complete)."""
     done = sum(STAGE_WEIGHTS[s] for s in STAGES[: STAGES.index(stage)])
     return round(min(1.0, done + STAGE_WEIGHTS[stage] * max(0.0, min(1.0, fraction))), 4)
@@ -148,7 +148,7 @@ def parse_job_id(job_id: str) -> uuid.UUID:
         ) from None
 
 
-def check_cancellable(state: gen_pb2.JobState.ValueType) -> None:
+def check_cancellable(state: int) -> None:
     """Raises :class:`FailedPrecondition` reason JOB_NOT_CANCELLABLE unless the job is queued or running."""
     if state not in CANCELLABLE:
         raise FailedPrecondition(
@@ -158,7 +158,7 @@ def check_cancellable(state: gen_pb2.JobState.ValueType) -> None:
         )
 
 
-def check_retryable(state: gen_pb2.JobState.ValueType) -> None:
+def check_retryable(state: int) -> None:
     """Raises :class:`FailedPrecondition` reason JOB_NOT_RETRYABLE unless the job is FAILED or DEAD_LETTER."""
     if state not in RETRYABLE_STATES:
         raise FailedPrecondition(
@@ -168,7 +168,7 @@ def check_retryable(state: gen_pb2.JobState.ValueType) -> None:
         )
 
 
-def next_state_after_failure(code: grpc.StatusCode, attempts: int, max_attempts: int) -> gen_pb2.JobState.ValueType:
+def next_state_after_failure(code: grpc.StatusCode, attempts: int, max_attempts: int) -> gen_pb2.JobState:
     """State after an attempt failed with ``code``: QUEUED (try again), DEAD_LETTER or FAILED."""
     if code not in TRANSIENT_CODES:
         return gen_pb2.JOB_STATE_FAILED

@@ -13,6 +13,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from google.protobuf import struct_pb2
+
 from drishya.analysis.v1 import analysis_service_pb2 as analysis_pb2
 from drishya.delivery.v1 import delivery_service_pb2 as delivery_pb2
 from drishya.generation.v1 import generation_pb2 as gen_pb2
@@ -22,8 +24,6 @@ from drishya.moderation.v1 import moderation_pb2
 from drishya.moderation.v1 import moderation_service_pb2 as moderation_pb2_svc
 from drishya.prompt.v1 import prompt_pb2
 from drishya.prompt.v1 import prompt_service_pb2 as prompt_pb2_svc
-from google.protobuf import struct_pb2
-
 from services.generation import jobs, storyboard
 from services.generation.adapters.clients import Clients
 from services.generation.adapters.store import Claim, JobStore

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from drishya.prompt.v1 import prompt_pb2
-
 from services.generation import storyboard
 from services.mesh.errors import Unavailable
 

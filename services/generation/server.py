@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from drishya.generation.v1 import generation_service_pb2 as svc_pb2
 from drishya.generation.v1 import generation_service_pb2_grpc as svc_grpc
-
 from services.generation.adapters.clients import Clients
 from services.generation.adapters.events import EventBus
 from services.generation.adapters.store import JobStore
@@ -40,7 +39,7 @@ async def create_server(config: GenerationConfig, *, database_url: str, nats_url
     server = await build_server(
         "generation",
         port=config.port,
-        register=lambda s: svc_grpc.add_GenerationServiceServicer_to_server(servicer, s),
+        register=lambda s: svc_grpc.add_GenerationServiceServicer_to_server(servicer, s),  # type: ignore[no-untyped-call]
         service_names=[SERVICE_NAME],
         checks=[db_ready, bus.ping],
     )

@@ -7,10 +7,11 @@ import uuid
 from collections.abc import AsyncIterator
 
 import grpc
+
 from drishya.generation.v1 import generation_service_pb2 as svc_pb2
 from drishya.generation.v1 import generation_service_pb2_grpc as svc_grpc
+from drishya.language.v1 import language_pb2 as language_resources_pb2
 from drishya.language.v1 import language_service_pb2 as language_pb2
-
 from services.generation import jobs
 from services.generation.adapters.clients import Clients
 from services.generation.adapters.events import EventBus
@@ -57,7 +58,7 @@ class GenerationServicer(svc_grpc.GenerationServiceServicer):
         self.workers.wake.set()
         return svc_pb2.CreateJobResponse(job=job, deduplicated=dedup)
 
-    async def _detect(self, text: str, hint: str) -> language_pb2.LanguageDetection:
+    async def _detect(self, text: str, hint: str) -> language_resources_pb2.LanguageDetection:
         """Detect the language now, so an unsupported one is refused before any job row exists."""
         try:
             resp = await self.clients.language.DetectLanguage(
@@ -70,7 +71,7 @@ class GenerationServicer(svc_grpc.GenerationServiceServicer):
                 st = rpc_status.from_call(err)  # type: ignore[arg-type]
                 raise error_from_status(st) if st is not None else InvalidArgument(err.details() or "") from None
             raise
-        detection = resp.detection
+        detection: language_resources_pb2.LanguageDetection = resp.detection
         if hint and hint != detection.language_code:
             detection.language_code = hint  # the caller's word wins; candidates keep the evidence
         return detection
@@ -79,7 +80,7 @@ class GenerationServicer(svc_grpc.GenerationServiceServicer):
         return svc_pb2.GetJobResponse(job=await self.store.get(request.job_id, _owner(request.owner_id)))
 
     async def ListJobs(self, request: svc_pb2.ListJobsRequest, context: Ctx) -> svc_pb2.ListJobsResponse:
-        page, token = await self.store.list(_owner(request.owner_id), request.page_size, request.page_token)
+        page, token = await self.store.list_jobs(_owner(request.owner_id), request.page_size, request.page_token)
         return svc_pb2.ListJobsResponse(jobs=page, next_page_token=token)
 
     async def CancelJob(self, request: svc_pb2.CancelJobRequest, context: Ctx) -> svc_pb2.CancelJobResponse:

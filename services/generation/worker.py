@@ -20,10 +20,10 @@ import uuid
 from typing import Any
 
 import grpc
-from drishya.generation.v1 import generation_pb2 as gen_pb2
 from google.rpc import status_pb2
 from grpc_status import rpc_status
 
+from drishya.generation.v1 import generation_pb2 as gen_pb2
 from services.generation import jobs
 from services.generation.adapters.events import EventBus
 from services.generation.adapters.store import Claim, JobStore, LeaseLost
@@ -107,7 +107,7 @@ class Workers:
             await self._run(worker_id, claim)
 
     async def _run(self, worker_id: str, claim: Claim) -> None:
-        async def emit(type_: gen_pb2.JobEventType.ValueType, message: str, **changes: Any) -> gen_pb2.JobEvent:
+        async def emit(type_: gen_pb2.JobEventType, message: str, **changes: Any) -> gen_pb2.JobEvent:
             event = await self.store.emit(claim.job_id, worker_id, type_, message, **changes)
             await self.publish([event])
             return event

@@ -42,5 +42,5 @@ def channel(target: str) -> grpc.aio.Channel:
             ("grpc.enable_retries", 1),
             ("grpc.max_receive_message_length", 16 * 1024 * 1024),
         ],
-        interceptors=aio_client_interceptors(),
+        interceptors=aio_client_interceptors(),  # type: ignore[no-untyped-call]
     )

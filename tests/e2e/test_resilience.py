@@ -31,18 +31,27 @@ OWNER = "resilience-owner"
 def _config(mesh: LocalMesh) -> GenerationConfig:
     addr = {s.name: f"127.0.0.1:{s.port}" for s in mesh.servers}
     return GenerationConfig(
-        port=0, media_root=mesh.media_root, language_addr=addr["language"], analysis_addr=addr["analysis"],
-        prompt_addr=addr["prompt"], moderation_addr=addr["moderation"], delivery_addr=addr["delivery"],
-        lease_s=3, retry_backoff_s=0.0, rpc_deadline_s=30.0,
+        port=0,
+        media_root=mesh.media_root,
+        language_addr=addr["language"],
+        analysis_addr=addr["analysis"],
+        prompt_addr=addr["prompt"],
+        moderation_addr=addr["moderation"],
+        delivery_addr=addr["delivery"],
+        lease_s=3,
+        retry_backoff_s=0.0,
+        rpc_deadline_s=30.0,
     )
 
 
-async def _watch(server: MeshServer, job_id: str, after: int = 0,
-                 until: Callable[[gen_pb2.JobEvent], bool] | None = None) -> list[gen_pb2.JobEvent]:
+async def _watch(
+    server: MeshServer, job_id: str, after: int = 0, until: Callable[[gen_pb2.JobEvent], bool] | None = None
+) -> list[gen_pb2.JobEvent]:
     events: list[gen_pb2.JobEvent] = []
     async with channel(f"127.0.0.1:{server.port}") as ch:
         stream = svc_grpc.GenerationServiceStub(ch).WatchJob(
-            svc_pb2.WatchJobRequest(owner_id=OWNER, job_id=job_id, after_sequence=after), timeout=300)
+            svc_pb2.WatchJobRequest(owner_id=OWNER, job_id=job_id, after_sequence=after), timeout=300
+        )
         async for resp in stream:
             events.append(resp.event)
             if until is not None and until(resp.event):
@@ -54,12 +63,15 @@ async def _watch(server: MeshServer, job_id: str, after: int = 0,
 async def _create(server: MeshServer) -> str:
     async with channel(f"127.0.0.1:{server.port}") as ch:
         resp = await svc_grpc.GenerationServiceStub(ch).CreateJob(
-            svc_pb2.CreateJobRequest(owner_id=OWNER, request_id=str(uuid.uuid4()), text=SCENE), timeout=30)
+            svc_pb2.CreateJobRequest(owner_id=OWNER, request_id=str(uuid.uuid4()), text=SCENE), timeout=30
+        )
     return resp.job.job_id
 
 
 async def test_a_worker_that_dies_mid_render_is_resumed_at_the_first_unfinished_shot(
-    mesh: LocalMesh, infra: InfraUrls, make_database: Callable[[str], str],
+    mesh: LocalMesh,
+    infra: InfraUrls,
+    make_database: Callable[[str], str],
 ) -> None:
     db = make_database("resume")
     first = await create_server(_config(mesh), database_url=db, nats_url=infra.nats_url)
@@ -77,8 +89,12 @@ async def test_a_worker_that_dies_mid_render_is_resumed_at_the_first_unfinished_
     assert after[-1].state == gen_pb2.JOB_STATE_SUCCEEDED, after[-1]
     resumed = next(i for i, e in enumerate(after) if e.message == "attempt 2 started")
     restarted = {e.stage for e in after[resumed:] if e.type == gen_pb2.JOB_EVENT_TYPE_STAGE_STARTED}
-    assert restarted == {gen_pb2.STAGE_RENDER, gen_pb2.STAGE_ASSEMBLE, gen_pb2.STAGE_MODERATE_VIDEO,
-                         gen_pb2.STAGE_PUBLISH}
+    assert restarted == {
+        gen_pb2.STAGE_RENDER,
+        gen_pb2.STAGE_ASSEMBLE,
+        gen_pb2.STAGE_MODERATE_VIDEO,
+        gen_pb2.STAGE_PUBLISH,
+    }
     shots_before = {e.shot_index for e in before if e.type == gen_pb2.JOB_EVENT_TYPE_SHOT_RENDERED}
     shots_after = [e.shot_index for e in after if e.type == gen_pb2.JOB_EVENT_TYPE_SHOT_RENDERED]
     assert shots_before == {0}
@@ -87,7 +103,9 @@ async def test_a_worker_that_dies_mid_render_is_resumed_at_the_first_unfinished_
 
 
 async def test_a_job_failing_on_every_attempt_is_dead_lettered_with_its_status_and_can_be_retried(
-    mesh: LocalMesh, infra: InfraUrls, make_database: Callable[[str], str],
+    mesh: LocalMesh,
+    infra: InfraUrls,
+    make_database: Callable[[str], str],
 ) -> None:
     nobody = f"127.0.0.1:{free_port()}"  # moderation is down: nothing listens here
     config = replace(_config(mesh), moderation_addr=nobody, max_attempts=2, rpc_deadline_s=1.0)
@@ -96,10 +114,15 @@ async def test_a_job_failing_on_every_attempt_is_dead_lettered_with_its_status_a
         job_id = await _create(server)
         events = await _watch(server, job_id)
         assert events[-1].state == gen_pb2.JOB_STATE_DEAD_LETTER
-        assert events[-1].error.code in (grpc.StatusCode.UNAVAILABLE.value[0],
-                                         grpc.StatusCode.DEADLINE_EXCEEDED.value[0])
-        attempts = [e.message for e in events if e.state == gen_pb2.JOB_STATE_RUNNING
-                    and e.type == gen_pb2.JOB_EVENT_TYPE_STATE_CHANGED]
+        assert events[-1].error.code in (
+            grpc.StatusCode.UNAVAILABLE.value[0],
+            grpc.StatusCode.DEADLINE_EXCEEDED.value[0],
+        )
+        attempts = [
+            e.message
+            for e in events
+            if e.state == gen_pb2.JOB_STATE_RUNNING and e.type == gen_pb2.JOB_EVENT_TYPE_STATE_CHANGED
+        ]
         assert attempts == ["attempt 1 started", "attempt 2 started"]
         tail = await _watch(server, job_id, after=events[-3].sequence)
         assert [e.sequence for e in tail] == [events[-2].sequence, events[-1].sequence]
@@ -110,8 +133,7 @@ async def test_a_job_failing_on_every_attempt_is_dead_lettered_with_its_status_a
             assert job.error.code == events[-1].error.code
             retried = (await stub.RetryJob(svc_pb2.RetryJobRequest(owner_id=OWNER, job_id=job_id), timeout=10)).job
             assert retried.state == gen_pb2.JOB_STATE_QUEUED
-            cancelled = (await stub.CancelJob(svc_pb2.CancelJobRequest(owner_id=OWNER, job_id=job_id),
-                                              timeout=10)).job
+            cancelled = (await stub.CancelJob(svc_pb2.CancelJobRequest(owner_id=OWNER, job_id=job_id), timeout=10)).job
             assert cancelled.state == gen_pb2.JOB_STATE_CANCELLED
     finally:
         await server.stop(1)

@@ -35,10 +35,12 @@ async def run(http, mesh: LocalMesh) -> AsyncIterator[Run]:  # type: ignore[no-u
 async def shot_list(run: Run, infra) -> prompt_pb2.ShotList:  # type: ignore[no-untyped-def]
     engine = create_engine(infra.database_url, pool_size=1)
     async with engine.connect() as conn:
-        payload = (await conn.execute(
-            sa.text("SELECT payload FROM generation.stage_outputs WHERE job_id = :id AND stage = :s"),
-            {"id": uuid.UUID(run.job_id), "s": gen_pb2.STAGE_BUILD_PROMPT},
-        )).scalar_one()
+        payload = (
+            await conn.execute(
+                sa.text("SELECT payload FROM generation.stage_outputs WHERE job_id = :id AND stage = :s"),
+                {"id": uuid.UUID(run.job_id), "s": gen_pb2.STAGE_BUILD_PROMPT},
+            )
+        ).scalar_one()
     await engine.dispose()
     return prompt_pb2.ShotList.FromString(bytes(payload))
 

@@ -20,13 +20,13 @@ import grpc
 import httpx
 import pytest
 import pytest_asyncio
-from drishya.generation.v1 import generation_pb2 as gen_pb2
-from drishya.generation.v1 import generation_service_pb2 as gs_pb2
-from drishya.generation.v1 import generation_service_pb2_grpc as gs_grpc
 from google.protobuf import timestamp_pb2
 from grpc_health.v1 import health_pb2
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from drishya.generation.v1 import generation_pb2 as gen_pb2
+from drishya.generation.v1 import generation_service_pb2 as gs_pb2
+from drishya.generation.v1 import generation_service_pb2_grpc as gs_grpc
 from services.gateway.app import GENERATION_SERVICE, create_app
 from services.gateway.config import GatewayConfig
 from services.gateway.keys import create_api_key, migrate_gateway, revoke_api_key

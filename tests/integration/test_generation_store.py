@@ -26,11 +26,18 @@ async def store(make_database: Callable[[str], str]) -> AsyncIterator[JobStore]:
     await engine.dispose()
 
 
-async def _create(store: JobStore, owner: str, request_id: str = "", text: str = TEXT, limit: int = 50
-                  ) -> tuple[gen_pb2.Job, bool]:
-    job, dedup, _ = await store.create(owner_id=owner, request_id=request_id, text=text,
-                                       options=gen_pb2.JobOptions(), language_code="te", detection=b"",
-                                       max_queued=limit)
+async def _create(
+    store: JobStore, owner: str, request_id: str = "", text: str = TEXT, limit: int = 50
+) -> tuple[gen_pb2.Job, bool]:
+    job, dedup, _ = await store.create(
+        owner_id=owner,
+        request_id=request_id,
+        text=text,
+        options=gen_pb2.JobOptions(),
+        language_code="te",
+        detection=b"",
+        max_queued=limit,
+    )
     return job, dedup
 
 
@@ -73,7 +80,7 @@ async def test_get_is_owner_scoped_and_list_pages(store: JobStore) -> None:
     seen: list[str] = []
     token = ""
     while True:
-        page, token = await store.list(owner, 2, token)
+        page, token = await store.list_jobs(owner, 2, token)
         seen += [j.job_id for j in page]
         if not token:
             break

@@ -16,13 +16,20 @@ from drishya.moderation.v1 import moderation_service_pb2
 from drishya.prompt.v1 import prompt_service_pb2
 
 ROOT = Path(__file__).resolve().parents[2]
-MODULES = [analysis_service_pb2, delivery_service_pb2, generation_service_pb2, language_service_pb2,
-           moderation_service_pb2, prompt_service_pb2]
+MODULES = [
+    analysis_service_pb2,
+    delivery_service_pb2,
+    generation_service_pb2,
+    language_service_pb2,
+    moderation_service_pb2,
+    prompt_service_pb2,
+]
 
 
 def test_generated_stubs_are_fresh() -> None:
-    proc = subprocess.run([sys.executable, "scripts/gen_protos.py", "--check"], cwd=ROOT, capture_output=True,
-                          text=True, check=False)
+    proc = subprocess.run(
+        [sys.executable, "scripts/gen_protos.py", "--check"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 

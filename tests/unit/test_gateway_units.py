@@ -8,9 +8,9 @@ from pathlib import Path
 
 import grpc
 import pytest
-from drishya.generation.v1 import generation_pb2 as gen_pb2
 from pydantic import ValidationError
 
+from drishya.generation.v1 import generation_pb2 as gen_pb2
 from services.gateway import media, sse, views
 from services.gateway.config import GatewayConfig
 from services.gateway.keys import hash_secret, key_id_of

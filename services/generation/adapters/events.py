@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import nats
-from drishya.generation.v1 import generation_pb2 as gen_pb2
 from nats.aio.client import Client
 from nats.js import JetStreamContext
 from nats.js.api import DeliverPolicy, StorageType, StreamConfig
 from nats.js.errors import NotFoundError
+
+from drishya.generation.v1 import generation_pb2 as gen_pb2
 
 STREAM = "DRISHYA_JOBS"
 SUBJECTS = "drishya.jobs.*.events"

@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from drishya.generation.v1 import generation_pb2 as gen_pb2
-from drishya.moderation.v1 import moderation_pb2 as mod_pb2
 from google.protobuf import timestamp_pb2
 from google.rpc import status_pb2
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from drishya.generation.v1 import generation_pb2 as gen_pb2
+from drishya.moderation.v1 import moderation_pb2 as mod_pb2
 from services.generation import jobs
 from services.mesh.db import migrate
 from services.mesh.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound, ResourceExhausted
@@ -255,7 +255,7 @@ class JobStore:
             raise NotFound(f"job {job_id} not found", reason="JOB_NOT_FOUND", metadata={"job_id": job_id})
         return _job(row)
 
-    async def list(self, owner_id: str, page_size: int, page_token: str) -> tuple[list[gen_pb2.Job], str]:
+    async def list_jobs(self, owner_id: str, page_size: int, page_token: str) -> tuple[list[gen_pb2.Job], str]:
         """A page of the owner's jobs, newest first, and the next page token ('' on the last page)."""
         size = page_size or 20
         if not 1 <= size <= 100:
@@ -387,7 +387,7 @@ class JobStore:
         self,
         job_id: uuid.UUID,
         worker_id: str,
-        type_: gen_pb2.JobEventType.ValueType,
+        type_: gen_pb2.JobEventType,
         message: str,
         **changes: Any,
     ) -> gen_pb2.JobEvent:
@@ -405,7 +405,7 @@ class JobStore:
                 raise LeaseLost(str(job_id))
             return await self._emit(conn, job_id, type_, message, **changes)
 
-    async def save_output(self, job_id: uuid.UUID, stage: gen_pb2.Stage.ValueType, payload: bytes) -> None:
+    async def save_output(self, job_id: uuid.UUID, stage: gen_pb2.Stage, payload: bytes) -> None:
         """Store a stage's output (protobuf bytes), replacing an earlier one."""
         async with self.engine.begin() as conn:
             await conn.execute(
@@ -512,7 +512,7 @@ class JobStore:
         self,
         conn: AsyncConnection,
         job_id: uuid.UUID,
-        type_: gen_pb2.JobEventType.ValueType,
+        type_: gen_pb2.JobEventType,
         message: str,
         *,
         state: int | None = None,
