@@ -77,7 +77,8 @@ _TIME_LIGHT = {
     TimeOfDay.NIGHT: "cool moonlight with warm lamp glow",
     TimeOfDay.UNSPECIFIED: "natural daylight",
 }
-_TIME_WORD = {
+#: One English word per time of day ("daytime" when unstated), for lighting and prompt phrases.
+TIME_WORD = {
     TimeOfDay.DAWN: "dawn",
     TimeOfDay.MORNING: "morning",
     TimeOfDay.NOON: "midday",
@@ -143,7 +144,7 @@ def lighting(setting: Setting) -> str:
 
     For example EVENING + RAIN gives ``"soft overcast evening light, wet reflections"``.
     """
-    when = _TIME_WORD[setting.time_of_day]
+    when = TIME_WORD[setting.time_of_day]
     w = setting.weather
     if w is Weather.RAIN:
         text = f"soft overcast {when} light, wet reflections"

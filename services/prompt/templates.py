@@ -27,6 +27,7 @@ from services.analysis.model import (
     TimeOfDay,
     Weather,
 )
+from services.analysis.mood import TIME_WORD
 from services.prompt.planner import PlannedShot
 
 #: Words every provider is told to avoid (common negative-prompt practice for diffusion models).
@@ -78,14 +79,6 @@ _TIME = {
     TimeOfDay.AFTERNOON: "in the afternoon",
     TimeOfDay.EVENING: "in the evening",
     TimeOfDay.NIGHT: "at night",
-}
-_TIME_NOUN = {
-    TimeOfDay.DAWN: "dawn",
-    TimeOfDay.MORNING: "morning",
-    TimeOfDay.NOON: "midday",
-    TimeOfDay.AFTERNOON: "afternoon",
-    TimeOfDay.EVENING: "evening",
-    TimeOfDay.NIGHT: "night",
 }
 _WEATHER = {
     Weather.CLEAR: "under a clear sky",
@@ -312,8 +305,8 @@ def describe(entity: Entity) -> str:
 def time_and_weather(setting: Setting) -> str:
     """ "in the evening rain", "at night in thick fog", "in the morning", or "" when neither is known."""
     t, w = setting.time_of_day, setting.weather
-    if w is Weather.RAIN and t in _TIME_NOUN:
-        return f"in the {_TIME_NOUN[t]} rain"
+    if w is Weather.RAIN and t is not TimeOfDay.UNSPECIFIED:
+        return f"in the {TIME_WORD[t]} rain"
     parts = [p for p in (_TIME.get(t, ""), _WEATHER.get(w, "")) if p]
     return " ".join(parts)
 
