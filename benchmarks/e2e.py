@@ -20,14 +20,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
-import httpx
-from httpx_sse import aconnect_sse
+os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
+warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
+
+import httpx  # noqa: E402
+from httpx_sse import aconnect_sse  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
