@@ -55,6 +55,10 @@ async def one(client: httpx.AsyncClient, text: str) -> dict[str, float]:
             data = json.loads(ev.data)
             marks.setdefault("first_event", now)
             stage, kind = data.get("stage"), data.get("type")
+            if kind == "JOB_EVENT_TYPE_STAGE_STARTED":
+                marks.setdefault(f"start:{stage}", now)
+            if kind == "JOB_EVENT_TYPE_STAGE_COMPLETED":
+                marks[f"stage:{stage}"] = now - marks.get(f"start:{stage}", now)
             if kind == "JOB_EVENT_TYPE_STAGE_COMPLETED" and stage == "STAGE_BUILD_PROMPT":
                 marks["shot_list"] = now
             if kind == "JOB_EVENT_TYPE_STAGE_STARTED" and stage == "STAGE_RENDER":
@@ -108,6 +112,10 @@ async def main() -> None:
     print(f"  video length              {med['video_s']:8.2f} s")
     print(f"  render real-time factor   {med['render_rtf']:8.2f}x (video s per wall s, render + assemble)")
     print(f"  end-to-end real-time factor {med['e2e_rtf']:6.2f}x (video s per wall s, submit to MP4)")
+    print("  per stage (median wall seconds):")
+    for k, v in med.items():
+        if k.startswith("stage:"):
+            print(f"    {k.removeprefix('stage:STAGE_').lower():<16}{v:8.3f}")
 
 
 if __name__ == "__main__":
