@@ -1,23 +1,36 @@
 """Packaging a rendered MP4 for playback: HLS ladder, master playlist, poster, thumbnails (file work).
 
-:func:`package` decodes the source once and encodes every rung of the ladder from the same
-decoded frames: H.264 (libx264, closed GOPs of exactly :data:`SEGMENT_S` seconds, no scene-cut
-keyframes, so FFmpeg's ``hls`` muxer cuts each segment on a keyframe) and AAC-LC audio, muxed
-into MPEG-TS segments ``hls/<name>/seg_%03d.ts`` listed by a VOD media playlist
-``hls/<name>/index.m3u8``. The master playlist ``hls/master.m3u8`` is then written from the
-actual segments: BANDWIDTH is the peak segment bit rate and AVERAGE-BANDWIDTH the mean (RFC 8216
-section 4.3.4.2), CODECS comes from the sequence parameter set libx264 wrote (RFC 6381). The
-poster is the frame at one third of the duration (JPEG, quality 85, source size); thumbnails are
-320x180 JPEGs at the middle of equal intervals of about 2 s, at most 10.
+:func:`package` reads the source once. The top rung is **copied** when the source already fits it
+(see :func:`copy_blocker`: H.264 ``yuv420p`` at exactly the rung's frame size, IDR keyframes
+exactly every :data:`SEGMENT_S` seconds and nothing else, AAC-LC or no audio): its video and audio
+packets go unchanged into the ``hls`` muxer, which converts the MP4's length-prefixed H.264 to
+Annex B (FFmpeg's automatic ``h264_mp4toannexb`` bitstream filter, which also repeats SPS/PPS on
+every IDR) and wraps AAC in ADTS, and cuts each segment on a keyframe. The storyboard's assembled
+MP4 is made this way (libx264 ``keyint=48:min-keyint=48:scenecut=0`` at 24 fps). Every other rung,
+and the top rung of any other source, is encoded from the decoded frames: H.264 (libx264, closed
+GOPs of exactly :data:`SEGMENT_S` seconds, no scene-cut keyframes, so the muxer cuts each segment
+on a keyframe) and AAC-LC audio. Segments are MPEG-TS ``hls/<name>/seg_%03d.ts`` listed by a VOD
+media playlist ``hls/<name>/index.m3u8``. The master playlist ``hls/master.m3u8`` is then written
+from the actual segments: BANDWIDTH is the peak segment bit rate and AVERAGE-BANDWIDTH the mean
+(RFC 8216 section 4.3.4.2); CODECS comes from the source's ``avcC`` extradata for a copied rung
+and from the sequence parameter set libx264 wrote for an encoded one (RFC 6381). The poster is the
+frame at one third of the duration (JPEG, quality 85, source size); thumbnails are 320x180 JPEGs
+at the middle of equal intervals of about 2 s, at most 10.
 
-Cost: with the ``veryfast`` preset on 2 cores, packaging a 720p24 source into both rungs takes
-about 0.35-0.5 s per second of video (measured: a 4 s source in about 1.4 s, a 20 s source in
-8-9 s, so a 60 s scene in about 25-30 s). It is CPU-bound: callers run it in a worker thread
-and give Publish a deadline of a few minutes.
+A copied rung keeps the source's bit rate (the storyboard encodes at CRF 20, not at the rung's
+2.5 Mbit/s target); the master playlist advertises what was measured either way.
+
+Cost on 2 cores with the ``veryfast`` preset: encoding both rungs of a 720p24 source takes about
+0.35-0.5 s per second of video (measured: a 4 s source in about 1.4 s, a 20 s source in 8-9 s).
+Copying the 720p rung takes milliseconds, so a copyable source costs only the decode, the 360p
+encode and the stills: about 0.15-0.2 s per second of video (measured: a 20 s source in about
+3.1 s against 7.2-7.5 s re-encoded). It is CPU-bound: callers run it in a worker thread and give
+Publish a deadline of a few minutes.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -26,9 +39,12 @@ from typing import Any
 
 import av
 import numpy as np
+from av.video.frame import PictureType
 from PIL import Image, ImageOps
 
 from services.delivery import hls
+
+log = logging.getLogger(__name__)
 
 #: Target media segment duration, in seconds (``hls_time``); keyframes are placed exactly this far apart.
 SEGMENT_S = 2
@@ -70,6 +86,7 @@ class PackagedRendition:
     segment_count: int
     playlist: str  # relative to the package directory, e.g. "hls/720p/index.m3u8"
     codecs: tuple[str, ...]
+    copied: bool = False  # True when the source's packets were copied instead of re-encoded
 
 
 @dataclass(frozen=True)
@@ -154,20 +171,8 @@ class _Output:
         audio: tuple[int, str] | None,
         preset: str,
     ) -> None:
-        directory.mkdir(parents=True, exist_ok=True)
         self.rung, self.width, self.height = rung, width, height
-        self.container: Any = av.open(
-            str(directory / "index.m3u8"),
-            "w",
-            format="hls",
-            options={
-                "hls_time": str(SEGMENT_S),
-                "hls_playlist_type": "vod",
-                "hls_list_size": "0",
-                "hls_segment_type": "mpegts",
-                "hls_segment_filename": str(directory / "seg_%03d.ts"),
-            },
-        )
+        self.container: Any = _hls_container(directory)
         gop = max(1, round(float(fps) * SEGMENT_S))
         self.video: Any = self.container.add_stream("libx264", rate=fps)
         self.video.width, self.video.height, self.video.pix_fmt = width, height, "yuv420p"
@@ -190,6 +195,9 @@ class _Output:
 
     def encode_video(self, frame: av.VideoFrame) -> None:
         scaled = frame.reformat(width=self.width, height=self.height, format="yuv420p")
+        # A decoded frame keeps its source picture type, and libx264 turns every I into a forced
+        # keyframe; clear it so keyframes follow this rung's own 2 s grid, not the source's.
+        scaled.pict_type = PictureType.NONE
         for packet in self.video.encode(scaled):
             self.container.mux(packet)
 
@@ -206,6 +214,115 @@ class _Output:
             for packet in self.audio.encode(None):
                 self.container.mux(packet)
         self.container.close()
+
+
+def copy_blocker(source: Path, width: int, height: int, *, segment_s: float = SEGMENT_S) -> str | None:
+    """Why ``source`` cannot be copied into a ``width`` x ``height`` rung, or None when it can.
+
+    Reads stream parameters and demuxes the video packets (no decoding). Copyable means: H.264
+    in ``yuv420p`` at exactly ``width`` x ``height`` with ``avcC`` or Annex B extradata naming its
+    profile and level; keyframes exactly on the ``segment_s`` grid (:func:`hls.keyframes_on_grid`,
+    half a frame of tolerance), each holding an IDR slice so that every segment decodes on its own
+    (the master playlist declares ``EXT-X-INDEPENDENT-SEGMENTS``); and no audio, or AAC-LC (the
+    CODECS string says ``mp4a.40.2``).
+
+    Raises:
+        SourceUnreadable: the source cannot be opened or demuxed, or has no video stream.
+    """
+    try:
+        with av.open(str(source)) as container:
+            if not container.streams.video:
+                raise SourceUnreadable("the source has no video stream")
+            vin = container.streams.video[0]
+            cc = vin.codec_context
+            if cc.name != "h264":
+                return f"video codec is {cc.name}, not h264"
+            if (cc.width, cc.height) != (width, height):
+                return f"video is {cc.width}x{cc.height}, not {width}x{height}"
+            if cc.format is None or cc.format.name != "yuv420p":
+                return f"pixel format is {cc.format.name if cc.format else 'unknown'}, not yuv420p"
+            extradata = bytes(cc.extradata or b"")
+            try:
+                hls.avc1_codec_from_extradata(extradata)
+                length_size = hls.nal_length_size(extradata)
+            except ValueError as exc:
+                return f"extradata does not give the H.264 profile and level: {exc}"
+            if container.streams.audio:
+                acc = container.streams.audio[0].codec_context
+                if acc.name != "aac" or acc.profile != "LC":
+                    return f"audio is {acc.name} {acc.profile or ''}, not AAC-LC".replace("  ", " ")
+            rate = vin.average_rate or vin.base_rate
+            if not rate or not vin.time_base:
+                return "the video stream has no frame rate or time base"
+            frame_s = 1 / float(rate)
+            keyframes: list[float] = []
+            start: float | None = None
+            end = 0.0
+            for packet in container.demux(vin):
+                if packet.pts is None or not packet.size:
+                    continue
+                t = float(packet.pts * vin.time_base)
+                start = t if start is None else min(start, t)
+                end = max(end, t + (float(packet.duration * vin.time_base) if packet.duration else frame_s))
+                if packet.is_keyframe:
+                    if hls.NAL_IDR_SLICE not in hls.nal_unit_types(bytes(packet), length_size):
+                        return f"the keyframe at {t:.3f} s is not an IDR picture"
+                    keyframes.append(t)
+    except (av.FFmpegError, OSError) as exc:
+        raise SourceUnreadable(f"the source cannot be demuxed: {type(exc).__name__}: {exc}") from exc
+    if start is None:
+        return "the video stream has no packets"
+    times = [t - start for t in keyframes]
+    if not hls.keyframes_on_grid(times, end - start, segment_s, frame_s / 2):
+        shown = ", ".join(f"{t:.3f}" for t in times[:8]) + (", ..." if len(times) > 8 else "")
+        return f"keyframes ({shown} s) are not exactly every {segment_s:g} s"
+    return None
+
+
+class _Copy:
+    """The top rung made by stream copy: the source's packets into an ``hls`` muxer, unchanged.
+
+    Output streams are created from the source's streams (``add_stream_from_template``: codec
+    parameters and extradata, no encoder). :meth:`mux` points each packet at its output stream;
+    PyAV then rescales its timestamps from the source stream's time base to the output's (90 kHz
+    in MPEG-TS) as it writes.
+    """
+
+    def __init__(self, directory: Path, rung: Rung, width: int, height: int, vin: Any, ain: Any) -> None:
+        self.rung, self.width, self.height = rung, width, height
+        self.container: Any = _hls_container(directory)
+        self.streams: dict[Any, Any] = {vin: self.container.add_stream_from_template(vin)}
+        if ain is not None:
+            self.streams[ain] = self.container.add_stream_from_template(ain)
+        self.codec = hls.avc1_codec_from_extradata(bytes(vin.codec_context.extradata))
+
+    def mux(self, packet: av.Packet[Any]) -> None:
+        """Write one source packet (after any decoding of it: its stream and timestamps change)."""
+        out = self.streams.get(packet.stream)
+        if out is None or packet.dts is None or not packet.size:
+            return  # another stream, or the demuxer's end-of-stream flush packet
+        packet.stream = out
+        self.container.mux(packet)
+
+    def close(self) -> None:
+        self.container.close()
+
+
+def _hls_container(directory: Path) -> Any:
+    """An ``hls`` muxer writing a VOD playlist ``index.m3u8`` and ``seg_%03d.ts`` in ``directory``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    return av.open(
+        str(directory / "index.m3u8"),
+        "w",
+        format="hls",
+        options={
+            "hls_time": str(SEGMENT_S),
+            "hls_playlist_type": "vod",
+            "hls_list_size": "0",
+            "hls_segment_type": "mpegts",
+            "hls_segment_filename": str(directory / "seg_%03d.ts"),
+        },
+    )
 
 
 def _image(frame: av.VideoFrame) -> Image.Image:
@@ -235,12 +352,22 @@ class _Stills:
             self.images[name] = _image(self.last)
 
 
-def package(source: Path, out_dir: Path, *, ladder: Sequence[Rung] = LADDER, preset: str = "veryfast") -> Packaged:
+def package(
+    source: Path,
+    out_dir: Path,
+    *,
+    ladder: Sequence[Rung] = LADDER,
+    preset: str = "veryfast",
+    allow_copy: bool = True,
+) -> Packaged:
     """Package ``source`` into ``out_dir`` (which must exist): HLS ladder, master playlist, poster, thumbnails.
 
     Writes ``hls/master.m3u8``, ``hls/<rung>/index.m3u8`` + ``hls/<rung>/seg_%03d.ts``,
-    ``poster.jpg`` and ``thumbs/thumb_%02d.jpg`` under ``out_dir``. Runs for about 0.35-0.5 times
-    the source's duration on 2 cores (see the module docstring).
+    ``poster.jpg`` and ``thumbs/thumb_%02d.jpg`` under ``out_dir``. The top rung is copied from
+    the source when :func:`copy_blocker` finds nothing against it and ``allow_copy`` is true
+    (``PackagedRendition.copied`` says which); every other rung is encoded. Runs for about
+    0.35-0.5 times the source's duration on 2 cores, or 0.15-0.2 times when the top rung is
+    copied (see the module docstring).
 
     Raises:
         SourceUnreadable: the source cannot be opened or decoded, or has no video stream.
@@ -260,13 +387,21 @@ def package(source: Path, out_dir: Path, *, ladder: Sequence[Rung] = LADDER, pre
                     "mono" if ain.codec_context.layout.nb_channels == 1 else "stereo",
                 )
             plan = plan_ladder(width, height, ladder)
-            outputs = [_Output(out_dir / "hls" / r.name, r, w, h, fps, audio, preset) for r, w, h in plan]
+            top, top_w, top_h = plan[0]
+            blocker = copy_blocker(source, top_w, top_h) if allow_copy else "copying is turned off"
+            log.info("%s rung of %s: %s", top.name, source.name, blocker or "copied from the source")
+            copy = _Copy(out_dir / "hls" / top.name, top, top_w, top_h, vin, ain) if blocker is None else None
+            encoded = plan[1:] if copy is not None else plan
+            outputs = [_Output(out_dir / "hls" / r.name, r, w, h, fps, audio, preset) for r, w, h in encoded]
             stills = _Stills(duration_s if duration_s > 0 else 1.0)
             last_video_s = 0.0
             streams = [vin] if ain is None else [vin, ain]
             try:
                 for packet in src.demux(*streams):
-                    for frame in packet.decode():
+                    frames = packet.decode()
+                    if copy is not None:
+                        copy.mux(packet)  # after decoding: muxing re-points and rescales the packet
+                    for frame in frames:
                         if isinstance(frame, av.VideoFrame):
                             t = float(frame.time) if frame.time is not None else last_video_s
                             last_video_s = t + 1 / float(fps)
@@ -279,13 +414,17 @@ def package(source: Path, out_dir: Path, *, ladder: Sequence[Rung] = LADDER, pre
             finally:
                 for out in outputs:
                     out.close()
+                if copy is not None:
+                    copy.close()
             stills.finish()
     except (av.FFmpegError, OSError) as exc:
         raise SourceUnreadable(f"the source cannot be decoded: {type(exc).__name__}: {exc}") from exc
     if duration_s <= 0:
         duration_s = last_video_s
+    has_audio = audio is not None
     renditions = tuple(
-        _measure(out_dir, out.rung.name, w, h, audio is not None) for (_, w, h), out in zip(plan, outputs, strict=True)
+        _measure(out_dir, r.name, w, h, has_audio, copy.codec if copy is not None and r is top else None)
+        for r, w, h in plan
     )
     master = hls.master_playlist(
         [
@@ -322,13 +461,20 @@ def package(source: Path, out_dir: Path, *, ladder: Sequence[Rung] = LADDER, pre
     )
 
 
-def _measure(out_dir: Path, name: str, width: int, height: int, has_audio: bool) -> PackagedRendition:
-    """Read back a rendition's playlist and segments: bit rates and the H.264 codec string."""
+def _measure(
+    out_dir: Path, name: str, width: int, height: int, has_audio: bool, copied_codec: str | None = None
+) -> PackagedRendition:
+    """Read back a rendition's playlist and segments: bit rates and the H.264 codec string.
+
+    ``copied_codec`` is the ``avc1`` string of a copied rung (from the source's extradata); an
+    encoded rung's is read from the sequence parameter set in its first segment.
+    """
     directory = out_dir / "hls" / name
     segments = hls.parse_media_playlist((directory / "index.m3u8").read_text(encoding="utf-8"))
     sizes = [((directory / s.uri).stat().st_size, s.duration_s) for s in segments]
     peak, average = hls.bandwidths(sizes)
-    codecs = (_video_codec(directory / segments[0].uri),) + ((hls.AAC_LC_CODEC,) if has_audio else ())
+    video = copied_codec or _video_codec(directory / segments[0].uri)
+    codecs = (video,) + ((hls.AAC_LC_CODEC,) if has_audio else ())
     return PackagedRendition(
         name=name,
         width=width,
@@ -338,6 +484,7 @@ def _measure(out_dir: Path, name: str, width: int, height: int, has_audio: bool)
         segment_count=len(segments),
         playlist=f"hls/{name}/index.m3u8",
         codecs=codecs,
+        copied=copied_codec is not None,
     )
 
 

@@ -15,6 +15,7 @@ import pytest
 
 from drishya.analysis.v1 import analysis_pb2 as a
 from drishya.prompt.v1 import prompt_pb2
+from services.delivery.packaging import copy_blocker
 from services.generation.storyboard import (
     FPS,
     HEIGHT,
@@ -28,7 +29,7 @@ from services.generation.storyboard import (
     draw_frame,
     render_shot,
 )
-from services.generation.storyboard.encode import quality_check
+from services.generation.storyboard.encode import FINAL_GOP_S, quality_check
 from services.generation.storyboard.timeline import TAIL_FRAMES, spans
 from tests.unit.test_storyboard_draw import make_shot_list
 
@@ -110,6 +111,18 @@ def test_output_streams_size_and_duration(scene: Scene) -> None:
     assert out.report == dataclasses.replace(out.report, width=WIDTH, height=HEIGHT, has_audio=True)
     assert out.report.video_codec == "h264" and out.report.audio_codec == "aac"
     assert out.audio_rate == MASTER_AUDIO_RATE
+
+
+def test_keyframes_fall_exactly_every_48_frames(scene: Scene) -> None:
+    """A fixed 2 s keyframe grid and no scene-cut keyframes (libx264's defaults put one at frame 102)."""
+    path = Path(scene.out.report.path)
+    with av.open(str(path)) as c:
+        packets = sorted((p.pts, p.is_keyframe) for p in c.demux(c.streams.video[0]) if p.size)
+    assert FINAL_GOP_S * FPS == 48
+    assert len(packets) == 144
+    assert [k for k, (_, key) in enumerate(packets) if key] == [0, 48, 96]
+    # so delivery copies this stream into its top HLS rendition instead of re-encoding it
+    assert copy_blocker(path, WIDTH, HEIGHT) is None
 
 
 def test_narration_is_audible_where_it_is_spoken(scene: Scene) -> None:

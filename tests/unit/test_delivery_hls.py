@@ -114,3 +114,48 @@ def test_delivery_proto_round_trip() -> None:
     message = to_proto(d)
     assert message.renditions[0].bandwidth_bps == 2_600_000
     assert from_proto(type(message).FromString(message.SerializeToString())) == d
+
+
+def test_avc1_codec_from_avcc_or_annexb_extradata() -> None:
+    # avcC: version 1, High profile (0x64), constraints 0x00, level 3.1 (0x1f), 4-byte NAL lengths.
+    avcc = bytes.fromhex("0164001fffe10019")
+    assert hls.avc1_codec_from_extradata(avcc) == "avc1.64001f"
+    assert hls.avc1_codec_from_extradata(bytes.fromhex("0000016742c01eaa")) == "avc1.42c01e"
+    with pytest.raises(ValueError):
+        hls.avc1_codec_from_extradata(b"")
+    with pytest.raises(ValueError):
+        hls.avc1_codec_from_extradata(bytes.fromhex("00000001688f"))  # a PPS only
+
+
+def test_nal_length_size_and_unit_types() -> None:
+    assert hls.nal_length_size(bytes.fromhex("0164001fffe10019")) == 4  # 0xff & 3 = 3, plus one
+    assert hls.nal_length_size(bytes.fromhex("0164001ffd")) == 2
+    assert hls.nal_length_size(bytes.fromhex("0000016742c01e")) is None
+    with pytest.raises(ValueError):
+        hls.nal_length_size(bytes.fromhex("016400"))
+    # Length-prefixed: SEI (6, 3 bytes), IDR slice (5, 2 bytes); then a truncated unit is ignored.
+    avcc_packet = bytes.fromhex("0000000306aabb0000000265880000000941")
+    assert hls.nal_unit_types(avcc_packet, 4) == [6, 5]
+    assert hls.nal_unit_types(bytes.fromhex("0002419a"), 2) == [1]
+    # Annex B: access unit delimiter, SPS, PPS, IDR slice (3- and 4-byte start codes).
+    annexb = bytes.fromhex("0000000109f0000000016764001f0000000168ee0000016588")
+    assert hls.nal_unit_types(annexb, None) == [9, 7, 8, 5]
+    assert hls.nal_unit_types(b"", None) == []
+
+
+def test_keyframes_on_grid() -> None:
+    tol = 1 / 48  # half a frame at 24 fps
+    assert hls.keyframes_on_grid([0.0, 2.0, 4.0, 6.0], 7.79, 2, tol)
+    assert hls.keyframes_on_grid([0.0, 2.0], 4.0, 2, tol)  # no frame starts at 4.0 s
+    assert hls.keyframes_on_grid([0.0, 2.0, 4.0], 4 + 1 / 24, 2, tol)  # one frame past 4 s: it is a keyframe
+    assert not hls.keyframes_on_grid([0.0, 2.0], 4 + 1 / 24, 2, tol)  # ... and here it is not
+    assert hls.keyframes_on_grid([0.0, 2.005], 3.0, 2, tol)  # within half a frame
+    assert hls.keyframes_on_grid([0.0], 1.5, 2, tol)  # shorter than one segment
+    assert not hls.keyframes_on_grid([0.0], 4.0, 2, tol)  # libx264 defaults: one keyframe in 250 frames
+    assert not hls.keyframes_on_grid([0.0, 1.5, 2.0, 4.0], 5.0, 2, tol)  # an extra (scene-cut) keyframe
+    assert not hls.keyframes_on_grid([0.0, 2.1, 4.0], 5.0, 2, tol)  # off the grid by more than half a frame
+    assert not hls.keyframes_on_grid([0.5, 2.0], 3.0, 2, tol)  # the first frame is not a keyframe
+    assert not hls.keyframes_on_grid([], 3.0, 2, tol)
+    for segment_s, tolerance_s in ((0, tol), (2, 0), (2, 1.0)):
+        with pytest.raises(ValueError):
+            hls.keyframes_on_grid([0.0], 3.0, segment_s, tolerance_s)
