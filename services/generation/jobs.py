@@ -39,18 +39,18 @@ STAGES: tuple[gen_pb2.Stage, ...] = (
 )
 
 #: Share of the overall progress each stage is worth: the median stage wall times of
-#: ``benchmarks/e2e.py`` on the sample scene (render 2.9 s, assemble 3.2 s, video moderation
-#: 0.7 s, publish 3.4 s, the text stages together under 0.1 s), rounded, so the bar moves evenly.
+#: ``benchmarks/e2e.py`` on the sample scene (render 2.9 s, assemble 3.0 s, video moderation
+#: 0.6 s, publish 1.7 s, the text stages together under 0.1 s), rounded, so the bar moves evenly.
 STAGE_WEIGHTS: dict[gen_pb2.Stage, float] = {
     gen_pb2.STAGE_MODERATE_TEXT: 0.01,
     gen_pb2.STAGE_DETECT_LANGUAGE: 0.01,
     gen_pb2.STAGE_TRANSLATE: 0.01,
     gen_pb2.STAGE_ANALYZE: 0.01,
     gen_pb2.STAGE_BUILD_PROMPT: 0.01,
-    gen_pb2.STAGE_RENDER: 0.30,
-    gen_pb2.STAGE_ASSEMBLE: 0.30,
+    gen_pb2.STAGE_RENDER: 0.33,
+    gen_pb2.STAGE_ASSEMBLE: 0.35,
     gen_pb2.STAGE_MODERATE_VIDEO: 0.07,
-    gen_pb2.STAGE_PUBLISH: 0.28,
+    gen_pb2.STAGE_PUBLISH: 0.20,
 }
 
 TERMINAL: frozenset[gen_pb2.JobState] = frozenset(
