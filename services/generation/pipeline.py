@@ -15,6 +15,7 @@ from typing import Any
 
 from google.protobuf import struct_pb2
 
+from drishya.analysis.v1 import analysis_pb2 as scene_pb2
 from drishya.analysis.v1 import analysis_service_pb2 as analysis_pb2
 from drishya.delivery.v1 import delivery_service_pb2 as delivery_pb2
 from drishya.generation.v1 import generation_pb2 as gen_pb2
@@ -151,8 +152,6 @@ class Pipeline:
         return bytes(resp.analysis.SerializeToString()), {}
 
     async def _build_prompt(self, claim: Claim, state: dict[int, bytes], emit: Emit) -> StageOutput:
-        from drishya.analysis.v1 import analysis_pb2 as scene_pb2
-
         analysis = scene_pb2.SceneAnalysis.FromString(state[S.STAGE_ANALYZE])
         resp = await self.clients.prompt.BuildPrompt(
             prompt_pb2_svc.BuildPromptRequest(analysis=analysis, provider=claim.options.provider or "storyboard"),

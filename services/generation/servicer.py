@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator
 
@@ -110,21 +109,16 @@ class GenerationServicer(svc_grpc.GenerationServiceServicer):
         job_id = uuid.UUID(job.job_id)
         last = request.after_sequence
         async for event in self.bus.watch(job.job_id):
-            batch = [event] if event is not None else []
-            state, seq = await self.store.state_of(job_id) if event is None else (0, 0)
-            if event is None and seq > last:
-                batch = await self.store.events(job_id, last)  # the stream lags the outbox: fill in
-            elif event is not None and event.sequence > last + 1:
+            if event is not None and event.sequence <= last:
+                continue  # replayed from before the requested point
+            if event is not None and event.sequence == last + 1:
+                batch = [event]
+            else:  # idle, or the stream lags the outbox: read the record instead
                 batch = await self.store.events(job_id, last)
             for e in batch:
-                if e.sequence <= last:
-                    continue
                 last = e.sequence
                 yield svc_pb2.WatchJobResponse(event=e)
-                if e.state in jobs.TERMINAL:
-                    st, final = await self.store.state_of(job_id)
-                    if st in jobs.TERMINAL and final <= last:
-                        return
-            if event is None and state in jobs.TERMINAL and seq <= last:
-                return
-            await asyncio.sleep(0)
+            if event is None or (batch and batch[-1].state in jobs.TERMINAL):
+                state, final = await self.store.state_of(job_id)
+                if state in jobs.TERMINAL and final <= last:
+                    return

@@ -23,7 +23,7 @@ from google.rpc import status_pb2
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from drishya.generation.v1 import generation_pb2 as gen_pb2
-from drishya.moderation.v1 import moderation_pb2 as mod_pb2
+from drishya.moderation.v1 import moderation_service_pb2 as ms_pb2
 from services.generation import jobs
 from services.mesh.db import migrate
 from services.mesh.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound, ResourceExhausted
@@ -134,17 +134,8 @@ def _job(row: Any) -> gen_pb2.Job:
     if row.error:
         job.error.ParseFromString(row.error)
     if row.block_reasons:
-        job.block_reasons.extend(mod_pb2_reasons(row.block_reasons))
+        job.block_reasons.extend(ms_pb2.CheckTextResponse.FromString(row.block_reasons).reasons)
     return job
-
-
-def mod_pb2_reasons(blob: bytes) -> list[mod_pb2.ModerationReason]:
-    """Decode the stored moderation reasons (a serialized ``CheckTextResponse``)."""
-    from drishya.moderation.v1 import moderation_service_pb2 as ms_pb2
-
-    resp = ms_pb2.CheckTextResponse()
-    resp.ParseFromString(blob)
-    return list(resp.reasons)
 
 
 class JobStore:
