@@ -23,19 +23,20 @@ _sym_db = _symbol_database.Default()
 
 
 from drishya.analysis.v1 import analysis_pb2 as drishya_dot_analysis_dot_v1_dot_analysis__pb2
+from drishya.language.v1 import language_pb2 as drishya_dot_language_dot_v1_dot_language__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*drishya/analysis/v1/analysis_service.proto\x12\x13\x64rishya.analysis.v1\x1a\"drishya/analysis/v1/analysis.proto\"q\n\x13\x41nalyzeSceneRequest\x12\x14\n\x0c\x65nglish_text\x18\x01 \x01(\t\x12\x13\n\x0bsource_text\x18\x02 \x01(\t\x12\x15\n\rlanguage_code\x18\x03 \x01(\t\x12\x18\n\x10\x65nglish_segments\x18\x04 \x03(\t\"L\n\x14\x41nalyzeSceneResponse\x12\x34\n\x08\x61nalysis\x18\x01 \x01(\x0b\x32\".drishya.analysis.v1.SceneAnalysis2v\n\x0f\x41nalysisService\x12\x63\n\x0c\x41nalyzeScene\x12(.drishya.analysis.v1.AnalyzeSceneRequest\x1a).drishya.analysis.v1.AnalyzeSceneResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*drishya/analysis/v1/analysis_service.proto\x12\x13\x64rishya.analysis.v1\x1a\"drishya/analysis/v1/analysis.proto\x1a\"drishya/language/v1/language.proto\"\xac\x01\n\x13\x41nalyzeSceneRequest\x12\x14\n\x0c\x65nglish_text\x18\x01 \x01(\t\x12\x13\n\x0bsource_text\x18\x02 \x01(\t\x12\x15\n\rlanguage_code\x18\x03 \x01(\t\x12\x18\n\x10\x65nglish_segments\x18\x04 \x03(\t\x12\x39\n\x08segments\x18\x05 \x03(\x0b\x32\'.drishya.language.v1.TranslationSegment\"L\n\x14\x41nalyzeSceneResponse\x12\x34\n\x08\x61nalysis\x18\x01 \x01(\x0b\x32\".drishya.analysis.v1.SceneAnalysis2v\n\x0f\x41nalysisService\x12\x63\n\x0c\x41nalyzeScene\x12(.drishya.analysis.v1.AnalyzeSceneRequest\x1a).drishya.analysis.v1.AnalyzeSceneResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'drishya.analysis.v1.analysis_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ANALYZESCENEREQUEST']._serialized_start=103
-  _globals['_ANALYZESCENEREQUEST']._serialized_end=216
-  _globals['_ANALYZESCENERESPONSE']._serialized_start=218
-  _globals['_ANALYZESCENERESPONSE']._serialized_end=294
-  _globals['_ANALYSISSERVICE']._serialized_start=296
-  _globals['_ANALYSISSERVICE']._serialized_end=414
+  _globals['_ANALYZESCENEREQUEST']._serialized_start=140
+  _globals['_ANALYZESCENEREQUEST']._serialized_end=312
+  _globals['_ANALYZESCENERESPONSE']._serialized_start=314
+  _globals['_ANALYZESCENERESPONSE']._serialized_end=390
+  _globals['_ANALYSISSERVICE']._serialized_start=392
+  _globals['_ANALYSISSERVICE']._serialized_end=510
 # @@protoc_insertion_point(module_scope)

@@ -28,6 +28,21 @@ class TranslationMethod(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     TRANSLATION_METHOD_NLLB: _ClassVar[TranslationMethod]
     TRANSLATION_METHOD_GLOSSARY: _ClassVar[TranslationMethod]
     TRANSLATION_METHOD_IDENTITY: _ClassVar[TranslationMethod]
+    TRANSLATION_METHOD_ENCODER: _ClassVar[TranslationMethod]
+
+class ConceptCategory(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CONCEPT_CATEGORY_UNSPECIFIED: _ClassVar[ConceptCategory]
+    CONCEPT_CATEGORY_PERSON: _ClassVar[ConceptCategory]
+    CONCEPT_CATEGORY_ANIMAL: _ClassVar[ConceptCategory]
+    CONCEPT_CATEGORY_OBJECT: _ClassVar[ConceptCategory]
+    CONCEPT_CATEGORY_VEHICLE: _ClassVar[ConceptCategory]
+    CONCEPT_CATEGORY_PLACE: _ClassVar[ConceptCategory]
+    CONCEPT_CATEGORY_NATURE: _ClassVar[ConceptCategory]
+    CONCEPT_CATEGORY_WEATHER: _ClassVar[ConceptCategory]
+    CONCEPT_CATEGORY_TIME_OF_DAY: _ClassVar[ConceptCategory]
+    CONCEPT_CATEGORY_ACTION: _ClassVar[ConceptCategory]
+    CONCEPT_CATEGORY_EMOTION: _ClassVar[ConceptCategory]
 SCRIPT_UNSPECIFIED: Script
 SCRIPT_LATIN: Script
 SCRIPT_DEVANAGARI: Script
@@ -44,6 +59,18 @@ TRANSLATION_METHOD_CLOUD_API: TranslationMethod
 TRANSLATION_METHOD_NLLB: TranslationMethod
 TRANSLATION_METHOD_GLOSSARY: TranslationMethod
 TRANSLATION_METHOD_IDENTITY: TranslationMethod
+TRANSLATION_METHOD_ENCODER: TranslationMethod
+CONCEPT_CATEGORY_UNSPECIFIED: ConceptCategory
+CONCEPT_CATEGORY_PERSON: ConceptCategory
+CONCEPT_CATEGORY_ANIMAL: ConceptCategory
+CONCEPT_CATEGORY_OBJECT: ConceptCategory
+CONCEPT_CATEGORY_VEHICLE: ConceptCategory
+CONCEPT_CATEGORY_PLACE: ConceptCategory
+CONCEPT_CATEGORY_NATURE: ConceptCategory
+CONCEPT_CATEGORY_WEATHER: ConceptCategory
+CONCEPT_CATEGORY_TIME_OF_DAY: ConceptCategory
+CONCEPT_CATEGORY_ACTION: ConceptCategory
+CONCEPT_CATEGORY_EMOTION: ConceptCategory
 
 class LanguageCandidate(_message.Message):
     __slots__ = ("language_code", "confidence")
@@ -68,13 +95,43 @@ class LanguageDetection(_message.Message):
     def __init__(self, language_code: _Optional[str] = ..., script: _Optional[_Union[Script, str]] = ..., romanized: _Optional[bool] = ..., confidence: _Optional[float] = ..., candidates: _Optional[_Iterable[_Union[LanguageCandidate, _Mapping]]] = ...) -> None: ...
 
 class TranslationSegment(_message.Message):
-    __slots__ = ("source_text", "text", "method", "confidence")
+    __slots__ = ("source_text", "text", "method", "confidence", "concepts", "names")
     SOURCE_TEXT_FIELD_NUMBER: _ClassVar[int]
     TEXT_FIELD_NUMBER: _ClassVar[int]
     METHOD_FIELD_NUMBER: _ClassVar[int]
     CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
+    CONCEPTS_FIELD_NUMBER: _ClassVar[int]
+    NAMES_FIELD_NUMBER: _ClassVar[int]
     source_text: str
     text: str
     method: TranslationMethod
     confidence: float
-    def __init__(self, source_text: _Optional[str] = ..., text: _Optional[str] = ..., method: _Optional[_Union[TranslationMethod, str]] = ..., confidence: _Optional[float] = ...) -> None: ...
+    concepts: _containers.RepeatedCompositeFieldContainer[Concept]
+    names: _containers.RepeatedCompositeFieldContainer[Name]
+    def __init__(self, source_text: _Optional[str] = ..., text: _Optional[str] = ..., method: _Optional[_Union[TranslationMethod, str]] = ..., confidence: _Optional[float] = ..., concepts: _Optional[_Iterable[_Union[Concept, _Mapping]]] = ..., names: _Optional[_Iterable[_Union[Name, _Mapping]]] = ...) -> None: ...
+
+class Concept(_message.Message):
+    __slots__ = ("concept_id", "label", "category", "method", "confidence", "source_text")
+    CONCEPT_ID_FIELD_NUMBER: _ClassVar[int]
+    LABEL_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    METHOD_FIELD_NUMBER: _ClassVar[int]
+    CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_TEXT_FIELD_NUMBER: _ClassVar[int]
+    concept_id: str
+    label: str
+    category: ConceptCategory
+    method: TranslationMethod
+    confidence: float
+    source_text: str
+    def __init__(self, concept_id: _Optional[str] = ..., label: _Optional[str] = ..., category: _Optional[_Union[ConceptCategory, str]] = ..., method: _Optional[_Union[TranslationMethod, str]] = ..., confidence: _Optional[float] = ..., source_text: _Optional[str] = ...) -> None: ...
+
+class Name(_message.Message):
+    __slots__ = ("source_text", "latin", "confidence")
+    SOURCE_TEXT_FIELD_NUMBER: _ClassVar[int]
+    LATIN_FIELD_NUMBER: _ClassVar[int]
+    CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
+    source_text: str
+    latin: str
+    confidence: float
+    def __init__(self, source_text: _Optional[str] = ..., latin: _Optional[str] = ..., confidence: _Optional[float] = ...) -> None: ...
