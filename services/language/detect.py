@@ -10,20 +10,23 @@
    language, which is the answer (confidence 0.99 times the script's share).
 3. Bengali script: Bengali, or Assamese when the Assamese letters ৰ (U+09F0) or ৱ (U+09F1) occur or
    CLD2 (Compact Language Detector 2, via ``pycld2``) reliably says Assamese.
-4. Devanagari: Hindi and Marathi, refusing Nepali, Sanskrit, Maithili, Bhojpuri and Konkani. CLD2
-   names ``ne``, ``sa`` and ``bh`` (Bihari: Maithili and Bhojpuri, told apart by marker words).
-   Between Hindi and Marathi, langid.py (Lui & Baldwin 2012, ACL) restricted to ``hi``, ``mr``,
-   ``ne`` is combined log-linearly with marker-word counts and CLD2's reliable answer. A Marathi
-   answer is then checked for Konkani, which CLD2 does not know: py3langid restricted to ``mr`` and
-   ``gom`` decides, with Konkani marker words (``आसा``, ``हांव``, ``आनी``...) as a second cue.
+4. Devanagari: Hindi and Marathi, refusing Nepali, Sanskrit, Maithili, Bhojpuri and Konkani.
+   Konkani marker words (``आसा``, ``हांव``, ``म्हाका``...), two or more and outnumbering the Hindi and
+   Marathi ones, name Konkani first. CLD2 then names ``ne``, ``sa`` and ``bh`` (Bihari: Maithili and
+   Bhojpuri, told apart by marker words). Between Hindi and Marathi, langid.py (Lui & Baldwin 2012,
+   ACL) restricted to ``hi``, ``mr``, ``ne`` is combined log-linearly with marker-word counts and
+   CLD2's reliable answer; a Marathi answer is checked for Konkani, which CLD2 does not know, by
+   py3langid restricted to ``mr`` and ``gom``.
 5. Arabic script (Urdu, Sindhi, Kashmiri) and Sinhala script: always refused, naming the language
    (CLD2, with the letters only Sindhi or only Kashmiri use as the deciding evidence).
-6. Latin: English or romanized Indic. langid.py is weak on romanized text (it calls Hinglish
-   Indonesian), so each word votes for the languages whose lexicon holds it: English function words
-   and glossary forms, and per Indic language the glossary's romanizations plus common romanized
-   function words (``hai``, ``mein`` / ``undi``, ``oka`` / ``irukku``, ``oru``...). When romanized Indic
-   wins the result says ``romanized=True``. A Latin text that neither lexicon covers and that
-   langid.py confidently assigns to another language (French, say) is unsupported.
+6. Latin: English or romanized Indic. Romanized Nepali is refused when at least two of its marker
+   words (``chha``, ``timi``, ``malai``...) make a quarter of the words. langid.py is weak on
+   romanized text (it calls Hinglish Indonesian), so each word votes for the languages whose lexicon
+   holds it: English function words and glossary forms, and per Indic language the glossary's
+   romanizations plus common romanized function words (``hai``, ``mein`` / ``undi``, ``oka`` /
+   ``irukku``, ``oru``...). When romanized Indic wins the result says ``romanized=True``. A Latin
+   text that neither lexicon covers and that langid.py confidently assigns to another language
+   (French, say) is unsupported.
 
 The choice of these tools and the figures behind it are in ``benchmarks/language_id.py``, measured on
 the labelled set ``tests/data/language_id.tsv``.
@@ -88,6 +91,15 @@ _REFUSED_DEVANAGARI_MARKERS: dict[str, frozenset[str]] = {
     "bho": _words("बा बाटे बानी बिया बाड़े रहलें रहनी गइल कइल कइलें कइले हमनी तोहार एगो लइकी लइका जाला आपन"),
 }
 _KONKANI_MIN_MARKERS = 2
+
+# Romanized Nepali: copulas, pronouns and auxiliaries that Hindi, Marathi, Bengali and the other
+# served languages do not write this way (Nepali grammar as above; common chat spellings).
+_ROMANIZED_NEPALI = _words(
+    "chha chhan chhaina chu chhu chau chhau hunchha hunuhunchha timi timro timilai hajur malai "
+    "hamilai dherai ramro kasto kasari bhayo bhaeko thiyo thiye gareko garchu garchha garnu garnuhos "
+    "lagyo paryo jadai mitho tapai tapailai"
+)
+_ROMANIZED_NEPALI_MIN = 2
 
 # Letters only Sindhi or only Kashmiri write among the Arabic-script languages of the subcontinent
 # (Unicode Standard, chapter 9.2, Arabic: "Sindhi" and "Kashmiri" letter tables).
@@ -311,9 +323,14 @@ def _latin(text: str, glossary: Glossary) -> tuple[dict[str, float], bool]:
     """Distribution over en and romanized Indic languages for a Latin text, and whether it is romanized.
 
     Raises:
-        InvalidArgument: UNSUPPORTED_LANGUAGE when no lexicon knows the text and langid.py
-            confidently names another language.
+        InvalidArgument: UNSUPPORTED_LANGUAGE ``ne`` when at least two romanized Nepali marker words
+            make a quarter of the words; UNSUPPORTED_LANGUAGE when no lexicon knows the text and
+            langid.py confidently names another language.
     """
+    keys = [t.key for t in tokenize(text)]
+    nepali = sum(k in _ROMANIZED_NEPALI for k in keys)
+    if nepali >= _ROMANIZED_NEPALI_MIN and nepali >= 0.25 * len(keys):
+        raise unsupported_language("ne", script=Script.LATIN.value)
     votes, n_words = latin_votes(text, glossary)
     indic = {k: v for k, v in votes.items() if k != "en"}
     best_indic = max(indic, key=lambda k: indic[k]) if indic else None

@@ -183,6 +183,15 @@ def test_short_texts_of_ten_characters_are_identified(text: str, language: str) 
     assert detect_language(text).language == language
 
 
+@pytest.mark.parametrize(
+    "text", ["timi kasto chau? ma thik chu", "hajur kaha jadai hunuhunchha?", "yo kitab dherai ramro chha"]
+)
+def test_romanized_nepali_is_refused(text: str) -> None:
+    with pytest.raises(InvalidArgument) as exc:
+        detect_language(text)
+    assert (exc.value.metadata["language_code"], exc.value.metadata["script"]) == ("ne", "Latin")
+
+
 def test_short_nepali_is_refused() -> None:
     with pytest.raises(InvalidArgument) as exc:
         detect_language("पानी परिरहेको छ")
