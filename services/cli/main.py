@@ -3,6 +3,7 @@
     drishya up                       run the whole mesh in the foreground (Ctrl-C stops it)
     drishya generate TEXT -o F.mp4   submit a scene through the gateway, show progress, save the MP4
     drishya keys create [--name N]   create an API key
+    drishya models install|list      translation models (services.cli.models)
 
 ``generate`` talks to ``DRISHYA_URL`` (default http://127.0.0.1:8080) with ``DRISHYA_API_KEY``;
 when no gateway answers there and ``DRISHYA_URL`` is unset, it starts a local mesh for the
@@ -31,6 +32,7 @@ from httpx_sse import aconnect_sse
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from services.cli import models as models_cli
 from services.cli.local import LocalMesh
 from services.mesh import config as mc
 
@@ -215,6 +217,7 @@ def parser() -> argparse.ArgumentParser:
     ksub = k.add_subparsers(dest="keys_command", required=True)
     kc = ksub.add_parser("create", help="create an API key and print it")
     kc.add_argument("--name", default="cli", help="a label for the key")
+    models_cli.add_parser(sub)
     return p
 
 
@@ -225,10 +228,10 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s"
     )
-    commands = {"up": cmd_up, "generate": cmd_generate, "keys": cmd_keys_create}
+    commands = {"up": cmd_up, "generate": cmd_generate, "keys": cmd_keys_create, "models": models_cli.cmd_models}
     try:
         return asyncio.run(commands[args.command](args))
-    except CliError as exc:
+    except (CliError, models_cli.ModelsError) as exc:
         console.print(f"[bold red]error[/]: {exc}")
         return 1
     except KeyboardInterrupt:

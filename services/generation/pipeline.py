@@ -136,7 +136,9 @@ class Pipeline:
             ),
             timeout=self.clients.deadline_s,
         )
-        return bytes(resp.SerializeToString()), {}
+        method = language_pb2.TranslationMethod.Name(resp.method).removeprefix("TRANSLATION_METHOD_")
+        message = f"translation: {method} ({len(resp.segments)} sentences, {resp.source_language_code} → en)"
+        return bytes(resp.SerializeToString()), {"message": message}
 
     async def _analyze(self, claim: Claim, state: dict[int, bytes], emit: Emit) -> StageOutput:
         tr = language_pb2_svc.TranslateResponse.FromString(state[S.STAGE_TRANSLATE])

@@ -38,6 +38,7 @@ def detection_to_proto(d: Detection) -> pb.LanguageDetection:
         romanized=d.romanized,
         confidence=d.confidence,
         candidates=[pb.LanguageCandidate(language_code=c, confidence=p) for c, p in d.candidates],
+        code_mixed=d.code_mixed,
     )
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from services.language.adapters.cache import DEFAULT_TTL_S
 from services.language.adapters.nllb import NllbModelError, check_model_dir
+from services.language.models import installed_nllb
 from services.mesh import config as mc
 
 _COMPUTE_TYPES = frozenset(
@@ -36,7 +37,9 @@ class LanguageConfig:
         translate_api_url, translate_api_key: the cloud translation API (``DRISHYA_TRANSLATE_API_URL``,
             ``DRISHYA_TRANSLATE_API_KEY``); the provider is off unless both are set.
         translate_api_timeout_s: deadline of each API call (``DRISHYA_TRANSLATE_API_TIMEOUT_S``, 10 s).
-        nllb_model_dir: NLLB-200 CTranslate2 model directory (``DRISHYA_NLLB_MODEL``); off when unset.
+        nllb_model_dir: NLLB-200 CTranslate2 model directory (``DRISHYA_NLLB_MODEL``); when unset, the
+            model ``drishya models install nllb-200-distilled-600M`` put under the data directory, if
+            any; ``DRISHYA_NLLB_MODEL=off`` turns NLLB off.
         nllb_compute_type: CTranslate2 compute type (``DRISHYA_NLLB_COMPUTE_TYPE``, ``default``).
         nllb_beam_size: beam width (``DRISHYA_NLLB_BEAM_SIZE``, 2).
         nllb_max_decoding_length: most target tokens per sentence (``DRISHYA_NLLB_MAX_DECODING_LENGTH``, 256).
@@ -75,7 +78,12 @@ class LanguageConfig:
         if url and not url.startswith(("http://", "https://")):
             raise mc.ConfigError(f"DRISHYA_TRANSLATE_API_URL={url!r} is not an http(s) URL")
         model = mc.env_str(env, "DRISHYA_NLLB_MODEL", "")
-        model_dir = Path(model).expanduser().resolve() if model else None
+        if model.lower() == "off":
+            model_dir = None
+        elif model:
+            model_dir = Path(model).expanduser().resolve()
+        else:
+            model_dir = installed_nllb(mc.data_dir(env))
         if model_dir is not None:
             try:
                 check_model_dir(model_dir)

@@ -1,22 +1,38 @@
 """Language identification: Unicode script first, then statistics and lexicons where a script is shared.
 
-1. Letters are counted per Unicode script block (:func:`services.language.text.script_counts`);
-   the script with most letters is the text's script.
-2. Telugu, Tamil, Kannada, Malayalam, Gujarati, Gurmukhi, Oriya and Bengali scripts each belong to
-   one served language, which is the answer (confidence 0.99 times the script's share of letters).
-3. Devanagari (Hindi, Marathi, Nepali): langid.py (Lui & Baldwin 2012, "langid.py: An
-   Off-the-shelf Language Identification Tool", ACL) restricted to ``hi``, ``mr``, ``ne``,
-   combined log-linearly with counts of strong marker words (Marathi ``आहे``, Hindi ``है``, Nepali
-   ``छ``...). Nepali is reported only when it clearly wins, and is then rejected as unsupported.
-4. Latin: English or romanized Indic. langid.py is weak on romanized text (it calls Hinglish
-   Indonesian), so each word votes for the languages whose lexicon holds it: English function words
-   and glossary forms, and per Indic language the glossary's romanizations plus common romanized
-   function words (``hai``, ``mein`` / ``undi``, ``oka`` / ``irukku``, ``oru``...). When romanized Indic
-   wins the result says ``romanized=True``. A Latin text that neither lexicon covers and that
-   langid.py confidently assigns to another language (French, say) is unsupported.
+1. Words are counted per Unicode script block (:func:`services.language.text.script_counts`). The
+   text's script is the one with most letters, except in code-mixed text: a native (non-Latin)
+   script holding at least :data:`MATRIX_WORD_SHARE` of the words is the matrix language and the
+   Latin words are English embedded in it (the Matrix Language Frame model, Myers-Scotton 1993,
+   "Duelling Languages"), so "एक girl park में football खेल रही है" is Hindi. Only the words of the
+   chosen script are classified further.
+2. Telugu, Tamil, Kannada, Malayalam, Gujarati, Gurmukhi and Oriya scripts each belong to one served
+   language, which is the answer (confidence 0.99 times the script's share).
+3. Bengali script: Bengali, or Assamese when the Assamese letters ৰ (U+09F0) or ৱ (U+09F1) occur or
+   CLD2 (Compact Language Detector 2, via ``pycld2``) reliably says Assamese.
+4. Devanagari: Hindi and Marathi, refusing Nepali, Sanskrit, Maithili, Bhojpuri and Konkani.
+   Konkani marker words (``आसा``, ``हांव``, ``म्हाका``...), two or more and outnumbering the Hindi and
+   Marathi ones, name Konkani first. CLD2 then names ``ne``, ``sa`` and ``bh`` (Bihari: Maithili and
+   Bhojpuri, told apart by marker words). Between Hindi and Marathi, langid.py (Lui & Baldwin 2012,
+   ACL) restricted to ``hi``, ``mr``, ``ne`` is combined log-linearly with marker-word counts and
+   CLD2's reliable answer; a Marathi answer is checked for Konkani, which CLD2 does not know, by
+   py3langid restricted to ``mr`` and ``gom``.
+5. Arabic script (Urdu, Sindhi, Kashmiri) and Sinhala script: always refused, naming the language
+   (CLD2, with the letters only Sindhi or only Kashmiri use as the deciding evidence).
+6. Latin: English or romanized Indic. Romanized Nepali is refused when at least two of its marker
+   words (``chha``, ``timi``, ``malai``...) make a quarter of the words. langid.py is weak on
+   romanized text (it calls Hinglish Indonesian), so each word votes for the languages whose lexicon
+   holds it: English function words and glossary forms, and per Indic language the glossary's
+   romanizations plus common romanized function words (``hai``, ``mein`` / ``undi``, ``oka`` /
+   ``irukku``, ``oru``...). When romanized Indic wins the result says ``romanized=True``. A Latin
+   text that neither lexicon covers and that langid.py confidently assigns to another language
+   (French, say) is unsupported.
+
+The choice of these tools and the figures behind it are in ``benchmarks/language_id.py``, measured on
+the labelled set ``tests/data/language_id.tsv``.
 
 Candidates are ranked with confidences in [0, 1] that sum to about 1 (less only when part of the
-probability sits on languages Drishya does not serve); letters in scripts other than the dominant
+probability sits on languages Drishya does not serve); letters in scripts other than the chosen
 one add their own language's share.
 """
 
@@ -26,6 +42,7 @@ import copy
 import functools
 import math
 import threading
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
@@ -41,9 +58,12 @@ SCRIPT_CONFIDENCE = 0.99
 #: Nepali is reported only when its probability reaches this.
 NEPALI_THRESHOLD = 0.6
 
+#: A native script with at least this share of the words is the matrix language of a code-mixed text.
+MATRIX_WORD_SHARE = 0.3
+
 
 # Strong marker words (normalized: nukta removed, candrabindu as anusvara). Sources: standard
-# grammars; each list holds frequent words that the other two languages do not use.
+# grammars; each list holds frequent words that the other languages do not use.
 def _words(text: str) -> frozenset[str]:
     return frozenset(normalize(w) for w in text.split())
 
@@ -58,6 +78,35 @@ _DEVANAGARI_MARKERS: dict[str, frozenset[str]] = {
 }
 _MARKER_WEIGHT = 2.0
 
+# Marker words of the refused Devanagari languages that CLD2 does not name (Konkani) or names
+# together (Bihari: Maithili and Bhojpuri). Sources: the grammars' pronoun, copula and auxiliary
+# paradigms (Konkani: Almeida 1989, "A Description of Konkani"; Maithili: Yadav 1996, "A Reference
+# Grammar of Maithili"; Bhojpuri: Shukla 1981, "Bhojpuri Grammar").
+_REFUSED_DEVANAGARI_MARKERS: dict[str, frozenset[str]] = {
+    "kok": _words(
+        "आसा आसात आसलो आसली आशिल्लो आशिल्ली हांव म्हाका म्हजो म्हजी तुका ताका आमकां तुमकां आनी जालें जालां "
+        "जाला जाली जाल्ली खंय कितें कित्याक नाचता येता करतात व्हड भुरगीं भुरगें"
+    ),
+    "mai": _words("अछि अछ छल छलहुँ छलीह छथि छैक भेल गेल केलनि केलक सँ कऽ भऽ अहाँ हमरा एकटा सभक गामक"),
+    "bho": _words("बा बाटे बानी बिया बाड़े रहलें रहनी गइल कइल कइलें कइले हमनी तोहार एगो लइकी लइका जाला आपन"),
+}
+_KONKANI_MIN_MARKERS = 2
+
+# Romanized Nepali: copulas, pronouns and auxiliaries that Hindi, Marathi, Bengali and the other
+# served languages do not write this way (Nepali grammar as above; common chat spellings).
+_ROMANIZED_NEPALI = _words(
+    "chha chhan chhaina chu chhu chau chhau hunchha hunuhunchha timi timro timilai hajur malai "
+    "hamilai dherai ramro kasto kasari bhayo bhaeko thiyo thiye gareko garchu garchha garnu garnuhos "
+    "lagyo paryo jadai mitho tapai tapailai"
+)
+_ROMANIZED_NEPALI_MIN = 2
+
+# Letters only Sindhi or only Kashmiri write among the Arabic-script languages of the subcontinent
+# (Unicode Standard, chapter 9.2, Arabic: "Sindhi" and "Kashmiri" letter tables).
+_SINDHI_LETTERS = frozenset("ڄڃڇڌڍڏڙڦڻٻڳڱٺٽٿڪ")
+_KASHMIRI_LETTERS = frozenset("ٲۄۆؠێٕٚٛ")
+_ASSAMESE_LETTERS = frozenset("ৰৱ")
+
 # English suffixes stripped when looking a word up in the English lexicon.
 _EN_SUFFIXES = ("'s", "s", "es", "ing", "ed", "d")
 
@@ -70,10 +119,12 @@ class Detection:
 
     Attributes:
         language: ISO 639-1 code of the most likely language (always a supported one).
-        script: the dominant script of the text.
+        script: the script of the text (the matrix language's script in code-mixed text).
         romanized: True when an Indic language is written in Latin letters.
         confidence: confidence of ``language`` in [0, 1].
         candidates: (code, confidence) pairs, best first; the first is ``language``.
+        code_mixed: True when words of a second script (English in Latin letters, say) are embedded
+            in the text of the chosen script.
     """
 
     language: str
@@ -81,6 +132,7 @@ class Detection:
     romanized: bool
     confidence: float
     candidates: tuple[tuple[str, float], ...]
+    code_mixed: bool = False
 
 
 class _LangId:
@@ -116,9 +168,40 @@ def _langid() -> _LangId:
     return _LangId()
 
 
+def cld2(text: str) -> tuple[str, bool]:
+    """CLD2's best language for ``text`` (ISO 639-1 where one exists, ``"un"`` when unknown) and
+    whether CLD2 calls the answer reliable."""
+    import pycld2
+
+    try:
+        reliable, _, details = pycld2.detect(text, bestEffort=True)
+    except pycld2.error:
+        return "un", False
+    return str(details[0][1]), bool(reliable)
+
+
+@functools.lru_cache(maxsize=1)
+def _konkani_model() -> Any:
+    """py3langid's model (Lui & Baldwin's langid.py retrained on about 140 languages, Goan Konkani
+    ``gom`` among them) restricted to Marathi and Konkani."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    model = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    model.set_languages(["mr", "gom"])
+    return model
+
+
+def is_konkani(text: str) -> bool:
+    """True when py3langid, choosing between Marathi and Konkani only, prefers Konkani."""
+    language, _ = _konkani_model().classify(text)
+    return bool(language == "gom")
+
+
 def warm_up() -> None:
     """Load langid.py's model and the glossary now rather than on the first request."""
     _langid().rank("warm up", ["hi", "mr", "ne"])
+    cld2("warm up")
+    is_konkani("warm up")
     default_glossary()
 
 
@@ -129,20 +212,78 @@ def _softmax(scores: Mapping[str, float]) -> dict[str, float]:
     return {k: v / total for k, v in exp.items()}
 
 
+def _marker_counts(keys: Sequence[str], markers: Mapping[str, frozenset[str]]) -> dict[str, int]:
+    return {lang: sum(k in words for k in keys) for lang, words in markers.items()}
+
+
 def _devanagari(text: str) -> dict[str, float]:
-    """Distribution over hi, mr (and ne when clearly Nepali) for a Devanagari text."""
-    probs = dict(_langid().rank(text, ["hi", "mr", "ne"]))
+    """Distribution over hi, mr for a Devanagari text.
+
+    Raises:
+        InvalidArgument: UNSUPPORTED_LANGUAGE naming Nepali, Sanskrit, Maithili, Bhojpuri or Konkani.
+    """
     keys = [t.key for t in tokenize(text)]
+    refused = _marker_counts(keys, _REFUSED_DEVANAGARI_MARKERS)
+    markers = _marker_counts(keys, _DEVANAGARI_MARKERS)
+    if refused["kok"] >= _KONKANI_MIN_MARKERS and refused["kok"] > markers["hi"] + markers["mr"]:
+        raise unsupported_language("kok", script="Devanagari")
+    guess, reliable = cld2(text)
+    if guess == "bh" and reliable:
+        raise unsupported_language("mai" if refused["mai"] > refused["bho"] else "bho", script="Devanagari")
+    if guess in ("ne", "sa") and reliable:
+        raise unsupported_language(guess, script="Devanagari")
+    probs = dict(_langid().rank(text, ["hi", "mr", "ne"]))
     scores = {
-        lang: math.log(probs.get(lang, 0.0) + 1e-9) + _MARKER_WEIGHT * sum(k in markers for k in keys)
-        for lang, markers in _DEVANAGARI_MARKERS.items()
+        lang: math.log(probs.get(lang, 0.0) + 1e-9)
+        + _MARKER_WEIGHT * markers[lang]
+        + (_MARKER_WEIGHT if reliable and guess == lang else 0.0)
+        for lang in _DEVANAGARI_MARKERS
     }
     dist = _softmax(scores)
     if dist["ne"] >= NEPALI_THRESHOLD:
-        return dist
+        raise unsupported_language("ne", script="Devanagari")
     del dist["ne"]
     total = sum(dist.values())
-    return {k: v / total for k, v in dist.items()}
+    dist = {k: v / total for k, v in dist.items()}
+    if dist["mr"] > dist["hi"] and is_konkani(text):
+        raise unsupported_language("kok", script="Devanagari")
+    return dist
+
+
+def _bengali(text: str) -> dict[str, float]:
+    """Bengali, unless the text is Assamese.
+
+    Raises:
+        InvalidArgument: UNSUPPORTED_LANGUAGE ``as``.
+    """
+    guess, reliable = cld2(text)
+    if any(ch in _ASSAMESE_LETTERS for ch in text) or (guess == "as" and reliable):
+        raise unsupported_language("as", script="Bengali")
+    return {"bn": SCRIPT_CONFIDENCE}
+
+
+def _refuse_other_script(text: str) -> None:
+    """Refuse a text in a script Drishya does not serve, naming its language as well as can be told.
+
+    Raises:
+        InvalidArgument: always, UNSUPPORTED_LANGUAGE.
+    """
+    names = Counter(other_script_name(ch) for ch in text if script_of(ch) is Script.OTHER)
+    script = names.most_common(1)[0][0]
+    code, _ = cld2(text)
+    if script == "ARABIC":
+        letters = set(text)
+        if letters & _KASHMIRI_LETTERS:
+            code = "ks"
+        elif letters & _SINDHI_LETTERS:
+            code = "sd"
+        elif code in ("un", "en"):
+            code = "ur"
+    elif script == "SINHALA":
+        code = "si"
+    elif code in ("un", "en"):
+        code = _langid().rank(text)[0][0]
+    raise unsupported_language(code, script=script.title())
 
 
 @functools.lru_cache(maxsize=1)
@@ -182,9 +323,14 @@ def _latin(text: str, glossary: Glossary) -> tuple[dict[str, float], bool]:
     """Distribution over en and romanized Indic languages for a Latin text, and whether it is romanized.
 
     Raises:
-        InvalidArgument: UNSUPPORTED_LANGUAGE when no lexicon knows the text and langid.py
-            confidently names another language.
+        InvalidArgument: UNSUPPORTED_LANGUAGE ``ne`` when at least two romanized Nepali marker words
+            make a quarter of the words; UNSUPPORTED_LANGUAGE when no lexicon knows the text and
+            langid.py confidently names another language.
     """
+    keys = [t.key for t in tokenize(text)]
+    nepali = sum(k in _ROMANIZED_NEPALI for k in keys)
+    if nepali >= _ROMANIZED_NEPALI_MIN and nepali >= 0.25 * len(keys):
+        raise unsupported_language("ne", script=Script.LATIN.value)
     votes, n_words = latin_votes(text, glossary)
     indic = {k: v for k, v in votes.items() if k != "en"}
     best_indic = max(indic, key=lambda k: indic[k]) if indic else None
@@ -205,6 +351,34 @@ def _latin(text: str, glossary: Glossary) -> tuple[dict[str, float], bool]:
     return {"en": 0.5}, False
 
 
+def _word_scripts(text: str) -> Counter[Script]:
+    """Words per script: each word counts for the script of its first letter."""
+    counts: Counter[Script] = Counter()
+    for token in tokenize(text):
+        script = next((s for s in map(script_of, token.text) if s is not None), None)
+        if script is not None:
+            counts[script] += 1
+    return counts
+
+
+def _main_script(letters: Counter[Script], words: Counter[Script]) -> tuple[Script, bool]:
+    """The script to classify, and whether it was chosen as the matrix script of code-mixed text."""
+    dominant = letters.most_common(1)[0][0]
+    n_words = sum(words.values())
+    native = [(n, s) for s, n in words.items() if s is not Script.LATIN]
+    if words[Script.LATIN] and native:
+        n, script = max(native, key=lambda ns: (ns[0], letters[ns[1]]))
+        if n / n_words >= MATRIX_WORD_SHARE:
+            return script, True
+    return dominant, False
+
+
+def _script_text(text: str, script: Script) -> str:
+    """The words of ``text`` written in ``script``, space-separated (embedded words of other scripts dropped)."""
+    words = [t.text for t in tokenize(text) if any(script_of(ch) is script for ch in t.text)]
+    return " ".join(words) or text
+
+
 def detect_language(text: str, *, glossary: Glossary | None = None) -> Detection:
     """Identify the language and script of ``text``.
 
@@ -215,36 +389,41 @@ def detect_language(text: str, *, glossary: Glossary | None = None) -> Detection
         The :class:`Detection`; its language is always one of the supported languages.
     Raises:
         InvalidArgument: reason NO_LANGUAGE_DETECTED when the text has no letters; reason
-            UNSUPPORTED_LANGUAGE (metadata ``language_code``, ``script``) when the text is in a
-            language or script Drishya does not serve (Nepali, Arabic, Cyrillic, French...).
+            UNSUPPORTED_LANGUAGE (metadata ``language_code``, ``language_name``, ``script``) when the
+            text is in a language or script Drishya does not serve (Nepali, Assamese, Maithili,
+            Sanskrit, Konkani, Bhojpuri, Urdu, Sindhi, Sinhala, Kashmiri, Arabic, French...).
     """
     glossary = glossary or default_glossary()
     counts = script_counts(text)
     total = sum(counts.values())
     if total == 0:
         raise no_language_detected()
-    script, n = counts.most_common(1)[0]
-    share = n / total
+    script, matrix = _main_script(counts, _word_scripts(text))
     if script is Script.OTHER:
-        letters = [ch for ch in text if script_of(ch) is Script.OTHER]
-        names = [other_script_name(ch) for ch in letters]
-        name = max(set(names), key=names.count).title()
-        guess = _langid().rank(text)[0][0]
-        raise unsupported_language(guess, script=name)
+        _refuse_other_script(_script_text(text, script))
+    own = _script_text(text, script) if matrix or len(counts) > 1 else text
     romanized = False
-    if script in UNAMBIGUOUS_SCRIPTS:
+    if script is Script.BENGALI:
+        dist = _bengali(own)
+    elif script in UNAMBIGUOUS_SCRIPTS:
         dist = {UNAMBIGUOUS_SCRIPTS[script]: SCRIPT_CONFIDENCE}
     elif script is Script.DEVANAGARI:
-        dist = _devanagari(text)
+        dist = _devanagari(own)
     else:
         dist, romanized = _latin(text, glossary)
+    share = counts[script] / total
+    if matrix:  # the matrix language leads, whatever the English words' letters add up to
+        share = max(share, 0.5)
     scores = {lang: min(p, SCRIPT_CONFIDENCE) * share for lang, p in dist.items()}
+    rest = sum(n for s, n in counts.items() if s is not script and s is not Script.OTHER)
     for other, count in counts.items():
         if other is script or other is Script.OTHER:
             continue
         lang = UNAMBIGUOUS_SCRIPTS.get(other) or ("hi" if other is Script.DEVANAGARI else "en")
-        scores[lang] = scores.get(lang, 0.0) + count / total
+        scores[lang] = scores.get(lang, 0.0) + (1.0 - share) * count / rest
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+    if matrix:
+        ranked.sort(key=lambda kv: kv[0] not in dist)  # stable: the matrix language's candidates first
     best, confidence = ranked[0]
     if best not in SUPPORTED_LANGUAGES:
         raise unsupported_language(best, script=script.value)
@@ -255,4 +434,5 @@ def detect_language(text: str, *, glossary: Glossary | None = None) -> Detection
         romanized=romanized and best != "en",
         confidence=round(min(1.0, confidence), 4),
         candidates=candidates,
+        code_mixed=len([s for s in counts if s is not Script.OTHER]) > 1,
     )

@@ -3,7 +3,7 @@ reasons and metadata stay the same wherever they are raised."""
 
 from __future__ import annotations
 
-from services.language.languages import SUPPORTED_LANGUAGES
+from services.language.languages import SUPPORTED_LANGUAGES, language_name
 from services.mesh.errors import FieldViolation, InvalidArgument
 
 #: Longest accepted text, in Unicode code points.
@@ -16,13 +16,15 @@ def no_language_detected() -> InvalidArgument:
 
 
 def unsupported_language(code: str, *, script: str = "", field: str | None = None) -> InvalidArgument:
-    """InvalidArgument UNSUPPORTED_LANGUAGE with metadata ``language_code`` (and ``script``), plus a
-    field violation when the language came from a request field."""
-    metadata = {"language_code": code, "supported": ",".join(SUPPORTED_LANGUAGES)}
+    """InvalidArgument UNSUPPORTED_LANGUAGE with metadata ``language_code``, ``language_name`` (English,
+    e.g. "Nepali") and ``script``, plus a field violation when the language came from a request field."""
+    name = language_name(code)
+    metadata = {"language_code": code, "language_name": name, "supported": ",".join(SUPPORTED_LANGUAGES)}
     if script:
         metadata["script"] = script
     where = f"{field} " if field else ""
-    message = f"{where}language {code!r} is not supported; supported: {', '.join(SUPPORTED_LANGUAGES)}"
+    named = f"{code!r} ({name})" if name != code else repr(code)
+    message = f"{where}language {named} is not supported; supported: {', '.join(SUPPORTED_LANGUAGES)}"
     violations = [FieldViolation(field, f"{code!r} is not one of {', '.join(SUPPORTED_LANGUAGES)}")] if field else []
     return InvalidArgument(message, reason="UNSUPPORTED_LANGUAGE", metadata=metadata, violations=violations)
 

@@ -43,6 +43,37 @@ LANGUAGE_NAMES: dict[str, str] = {
     "pa": "Punjabi",
 }
 
+#: Languages of the region that Drishya refuses (UNSUPPORTED_LANGUAGE), by the code language ID
+#: reports: ISO 639-1 where one exists, else ISO 639-3 (``mai``, ``kok``, ``bho``).
+REFUSED_LANGUAGES: dict[str, str] = {
+    "ne": "Nepali",
+    "as": "Assamese",
+    "mai": "Maithili",
+    "sa": "Sanskrit",
+    "kok": "Konkani",
+    "bho": "Bhojpuri",
+    "ur": "Urdu",
+    "sd": "Sindhi",
+    "si": "Sinhala",
+    "ks": "Kashmiri",
+}
+
+
+def language_name(code: str) -> str:
+    """The English name of a language code: Drishya's own tables, then CLD2's table of about 160
+    languages (``pycld2.LANGUAGES``), else the code itself."""
+    if code in LANGUAGE_NAMES:
+        return LANGUAGE_NAMES[code]
+    if code in REFUSED_LANGUAGES:
+        return REFUSED_LANGUAGES[code]
+    import pycld2
+
+    for name, cld_code in pycld2.LANGUAGES:
+        if cld_code == code:
+            return str(name).title()
+    return code
+
+
 #: NLLB-200 language codes (FLORES-200: ISO 639-3 plus ISO 15924 script).
 FLORES_CODES: dict[str, str] = {
     "en": "eng_Latn",

@@ -1,10 +1,12 @@
 """Builds a tiny NLLB-architecture CTranslate2 model for tests (no weights can be downloaded here).
 
 The model has NLLB's shape where it matters to the serving code: a SentencePiece BPE model
-(``sentencepiece.bpe.model``) whose vocabulary holds the FLORES-200 language codes as user-defined
-symbols, a shared source/target vocabulary, and a Transformer encoder-decoder that CTranslate2 loads
-and decodes with ``[src_lang] + pieces + ["</s>"]`` and ``target_prefix=[[tgt_lang]]``. Its weights
-are small random numbers, so its output is gibberish; tests assert on structure, not on meaning.
+(``sentencepiece.bpe.model``) converted by Hugging Face Transformers into NLLB's fast tokenizer
+(``tokenizer.json`` and ``tokenizer_config.json``, class ``NllbTokenizer``) with the FLORES-200
+language codes as special tokens, a shared source/target vocabulary equal to the tokenizer's, and a
+Transformer encoder-decoder that CTranslate2 loads and decodes with ``[src_lang] + pieces + ["</s>"]``
+and ``target_prefix=[[tgt_lang]]``. Its weights are small random numbers, so its output is gibberish;
+tests assert on structure, not on meaning.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from services.language.adapters.nllb import SPM_FILE
 from services.language.languages import FLORES_CODES
+
+#: NLLB's SentencePiece model file, shipped beside the fast tokenizer in NLLB repositories.
+SPM_FILE = "sentencepiece.bpe.model"
 
 CORPUS = [
     "A girl dances in front of the temple while it rains.",
@@ -65,13 +69,16 @@ def _set(spec: Any, name: str, value: np.ndarray) -> None:
 def build_tiny_nllb(out_dir: Path, *, d_model: int = 16, seed: int = 0) -> Path:
     """Write a tiny NLLB-shaped model to ``out_dir`` (created) and return it.
 
-    Steps: train a SentencePiece BPE model on :data:`CORPUS` with the FLORES codes as user-defined
-    symbols; build ``TransformerSpec.from_config(2, 2)`` (2 layers, 2 heads); fill every weight with
-    small random float32 arrays (layer norms at 1 and 0); register the SentencePiece vocabulary as
-    source and target vocabulary; validate and save; copy the SentencePiece model in.
+    Steps: train a SentencePiece BPE model on :data:`CORPUS`; convert it with Transformers'
+    ``NllbTokenizer`` into a fast tokenizer, add the FLORES codes as special tokens and save it
+    (``tokenizer.json``, ``tokenizer_config.json``); build ``TransformerSpec.from_config(2, 2)``
+    (2 layers, 2 heads); fill every weight with small random float32 arrays (layer norms at 1 and 0);
+    register the tokenizer's vocabulary, in id order, as source and target vocabulary; validate and
+    save; copy the SentencePiece model in.
     """
     import ctranslate2
     import sentencepiece as spm
+    from transformers import NllbTokenizer
 
     out_dir.mkdir(parents=True, exist_ok=True)
     work = out_dir / "_spm"
@@ -85,11 +92,14 @@ def build_tiny_nllb(out_dir: Path, *, d_model: int = 16, seed: int = 0) -> Path:
         vocab_size=300,
         hard_vocab_limit=False,
         character_coverage=1.0,
-        user_defined_symbols=list(FLORES_CODES.values()),
         minloglevel=2,
     )
-    sp = spm.SentencePieceProcessor(model_file=str(work / "spm.model"))
-    vocab = [sp.id_to_piece(i) for i in range(sp.get_piece_size())]
+    shutil.copy(work / "spm.model", work / SPM_FILE)
+    tokenizer = NllbTokenizer.from_pretrained(str(work))
+    tokenizer.add_tokens(list(FLORES_CODES.values()), special_tokens=True)
+    tokenizer.save_pretrained(str(out_dir))
+    ids = tokenizer.get_vocab()
+    vocab = sorted(ids, key=ids.__getitem__)
 
     spec = ctranslate2.specs.TransformerSpec.from_config(2, 2)
     rng = np.random.default_rng(seed)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from services.language.adapters.nllb import SPM_FILE, NllbModelError, NllbProvider, NllbTranslator
+from services.language.adapters.nllb import TOKENIZER_FILE, NllbModelError, NllbProvider, NllbTranslator
 from services.language.glossary import default_glossary
 from services.language.translate import GlossaryProvider, Method, TranslationChain
 from tests.integration.nllb_tiny import build_tiny_nllb
@@ -21,7 +21,7 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_tiny_model_is_a_complete_ctranslate2_directory(model_dir: Path) -> None:
     names = {p.name for p in model_dir.iterdir()}
-    assert {"model.bin", "config.json", "shared_vocabulary.json", SPM_FILE} <= names
+    assert {"model.bin", "config.json", "shared_vocabulary.json", TOKENIZER_FILE, "tokenizer_config.json"} <= names
     assert (model_dir / "model.bin").stat().st_size < 1_000_000
 
 
@@ -55,7 +55,7 @@ def test_batched_decoding_gives_one_segment_per_sentence(model_dir: Path, comput
 def test_incomplete_model_directory_is_refused(model_dir: Path, tmp_path: Path) -> None:
     broken = tmp_path / "broken"
     shutil.copytree(model_dir, broken)
-    (broken / SPM_FILE).unlink()
+    (broken / TOKENIZER_FILE).unlink()
     with pytest.raises(NllbModelError):
         NllbTranslator(broken)
 

@@ -94,6 +94,31 @@ async def test_detect_hinglish_is_romanized_hindi(language: Client) -> None:
     )
     d = resp.detection
     assert (d.language_code, d.script, d.romanized) == ("hi", pb.SCRIPT_LATIN, True)
+    assert d.code_mixed is False
+
+
+async def test_detect_code_mixed_devanagari_is_hindi(language: Client) -> None:
+    resp = await language.stub.DetectLanguage(
+        svc_pb.DetectLanguageRequest(text="एक girl park में football खेल रही है, evening time है।"), timeout=10
+    )
+    d = resp.detection
+    assert (d.language_code, d.script, d.romanized, d.code_mixed) == ("hi", pb.SCRIPT_DEVANAGARI, False, True)
+    ranked = [c.language_code for c in d.candidates]
+    assert ranked[0] == "hi" and "en" in ranked  # the matrix language's candidates first, then the embedded one
+
+
+async def test_detect_refuses_nepali_naming_it(language: Client) -> None:
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await language.stub.DetectLanguage(
+            svc_pb.DetectLanguageRequest(text="बजारमा तरकारीको भाउ अचानक बढेको छ।"), timeout=10
+        )
+    d = details_of(err.value)
+    assert (d.code, d.reason, d.domain) == (
+        grpc.StatusCode.INVALID_ARGUMENT,
+        "UNSUPPORTED_LANGUAGE",
+        "language.drishya",
+    )
+    assert (d.metadata["language_code"], d.metadata["language_name"]) == ("ne", "Nepali")
 
 
 async def test_translate_is_cached_in_redis(language: Client, infra: InfraUrls) -> None:

@@ -231,7 +231,7 @@ def test_romanized_means_indic_language_in_latin_letters() -> None:
 
 
 def test_config_defaults_and_switches(tmp_path: Path) -> None:
-    c = LanguageConfig.from_env({})
+    c = LanguageConfig.from_env({"DRISHYA_DATA_DIR": str(tmp_path)})  # no model installed there
     assert (c.port, c.cloud_api_enabled, c.nllb_model_dir, c.cache_ttl_s) == (50051, False, None, 7 * 24 * 3600)
     c = LanguageConfig.from_env(
         {

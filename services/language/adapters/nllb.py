@@ -1,9 +1,11 @@
 """NLLB-200 on CTranslate2: model loading, tokenization with language codes, batched decoding.
 
 A model directory holds a CTranslate2 conversion of NLLB-200 (``model.bin``, ``config.json``,
-the shared vocabulary) and NLLB's SentencePiece model ``sentencepiece.bpe.model``, as produced by
-``ct2-transformers-converter --model facebook/nllb-200-distilled-600M`` plus a copy of the
-tokenizer file (https://opennmt.net/CTranslate2/guides/transformers.html#nllb).
+the shared vocabulary) and NLLB's fast tokenizer (``tokenizer.json`` with ``tokenizer_config.json``),
+as produced by ``ct2-transformers-converter --model facebook/nllb-200-distilled-600M --copy_files
+tokenizer.json tokenizer_config.json special_tokens_map.json``
+(https://opennmt.net/CTranslate2/guides/transformers.html#nllb). The tokenizer is loaded with
+Hugging Face Transformers' ``AutoTokenizer`` (the Rust ``tokenizers`` backend; no PyTorch).
 
 NLLB input is ``[src_lang] + pieces + ["</s>"]`` and decoding is forced to start with the target
 language token (``target_prefix=[[tgt_lang]]``), as in the NLLB tokenizer of Hugging Face
@@ -17,6 +19,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import math
+import re
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -24,11 +28,14 @@ from typing import Any
 from services.language.languages import FLORES_CODES
 from services.language.translate import Method, ProviderError, Segment
 
-#: The SentencePiece model file expected in an NLLB model directory.
-SPM_FILE = "sentencepiece.bpe.model"
+#: The fast-tokenizer file expected in an NLLB model directory.
+TOKENIZER_FILE = "tokenizer.json"
 
-_SPECIAL = {"<s>", "</s>", "<pad>", "<unk>"}
-_LANGUAGE_TOKENS = frozenset(FLORES_CODES.values())
+#: Files a model directory must have: the CTranslate2 model and the fast tokenizer.
+REQUIRED_FILES = ("model.bin", TOKENIZER_FILE)
+
+_SPECIAL = {"<s>", "</s>", "<pad>", "<unk>", "<mask>"}
+_FLORES_TOKEN = re.compile(r"^[a-z]{3}_[A-Z][a-z]{3}$")  # FLORES-200 code, e.g. "hin_Deva"
 
 
 class NllbModelError(ValueError):
@@ -36,8 +43,8 @@ class NllbModelError(ValueError):
 
 
 def check_model_dir(model_dir: Path) -> None:
-    """Raise :class:`NllbModelError` unless ``model_dir`` has ``model.bin`` and :data:`SPM_FILE`."""
-    missing = [name for name in ("model.bin", SPM_FILE) if not (model_dir / name).is_file()]
+    """Raise :class:`NllbModelError` unless ``model_dir`` has every file of :data:`REQUIRED_FILES`."""
+    missing = [name for name in REQUIRED_FILES if not (model_dir / name).is_file()]
     if missing:
         raise NllbModelError(f"{model_dir} is not an NLLB CTranslate2 model directory: missing {', '.join(missing)}")
 
@@ -46,7 +53,7 @@ class NllbTranslator:
     """A loaded NLLB-200 model (synchronous; :class:`NllbProvider` runs it off the event loop).
 
     Args:
-        model_dir: directory of the CTranslate2 model and :data:`SPM_FILE`.
+        model_dir: directory of the CTranslate2 model and the fast tokenizer (:data:`REQUIRED_FILES`).
         device: ``"cpu"`` or ``"cuda"``.
         compute_type: CTranslate2 compute type (``"default"``, ``"int8"``, ``"float32"``...).
         beam_size: beam width (1 is greedy).
@@ -70,19 +77,21 @@ class NllbTranslator:
         intra_threads: int = 0,
     ) -> None:
         import ctranslate2
-        import sentencepiece
+        from transformers import AutoTokenizer
 
         check_model_dir(model_dir)
         self.model_dir = model_dir
         self._translator: Any = ctranslate2.Translator(
             str(model_dir), device=device, compute_type=compute_type, intra_threads=intra_threads
         )
-        self._sp: Any = sentencepiece.SentencePieceProcessor(model_file=str(model_dir / SPM_FILE))
+        self._tokenizer: Any = AutoTokenizer.from_pretrained(str(model_dir))
+        self._skip = frozenset(_SPECIAL) | frozenset(self._tokenizer.all_special_tokens)
+        self._lock = threading.Lock()  # a Rust tokenizer must not be entered from two threads at once
         self.beam_size = beam_size
         self.max_batch_size = max_batch_size
         self.max_decoding_length = max_decoding_length
         digest = hashlib.sha256()
-        for name in ("config.json", SPM_FILE):
+        for name in ("config.json", TOKENIZER_FILE):
             path = model_dir / name
             if path.is_file():
                 digest.update(path.read_bytes())
@@ -91,13 +100,15 @@ class NllbTranslator:
 
     def encode(self, sentence: str, source: str) -> list[str]:
         """Source tokens: ``[src_lang] + pieces + ["</s>"]``; ``source`` is an ISO 639-1 code."""
-        pieces: list[str] = self._sp.encode(sentence, out_type=str)
+        with self._lock:
+            pieces: list[str] = self._tokenizer.tokenize(sentence)
         return [FLORES_CODES[source], *pieces, "</s>"]
 
     def decode(self, tokens: Sequence[str]) -> str:
         """Target text from hypothesis tokens, dropping language codes and special tokens."""
-        pieces = [t for t in tokens if t not in _LANGUAGE_TOKENS and t not in _SPECIAL]
-        return str(self._sp.decode(pieces)).strip()
+        pieces = [t for t in tokens if t not in self._skip and not _FLORES_TOKEN.match(t)]
+        with self._lock:
+            return str(self._tokenizer.convert_tokens_to_string(pieces)).strip()
 
     def translate_sentences(self, sentences: Sequence[str], source: str, target: str) -> list[Segment]:
         """One NLLB segment per sentence, decoded in batches of :attr:`max_batch_size`."""

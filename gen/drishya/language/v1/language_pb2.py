@@ -24,27 +24,27 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"drishya/language/v1/language.proto\x12\x13\x64rishya.language.v1\">\n\x11LanguageCandidate\x12\x15\n\rlanguage_code\x18\x01 \x01(\t\x12\x12\n\nconfidence\x18\x02 \x01(\x02\"\xba\x01\n\x11LanguageDetection\x12\x15\n\rlanguage_code\x18\x01 \x01(\t\x12+\n\x06script\x18\x02 \x01(\x0e\x32\x1b.drishya.language.v1.Script\x12\x11\n\tromanized\x18\x03 \x01(\x08\x12\x12\n\nconfidence\x18\x04 \x01(\x02\x12:\n\ncandidates\x18\x05 \x03(\x0b\x32&.drishya.language.v1.LanguageCandidate\"\xdd\x01\n\x12TranslationSegment\x12\x13\n\x0bsource_text\x18\x01 \x01(\t\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\x36\n\x06method\x18\x03 \x01(\x0e\x32&.drishya.language.v1.TranslationMethod\x12\x12\n\nconfidence\x18\x04 \x01(\x02\x12.\n\x08\x63oncepts\x18\x05 \x03(\x0b\x32\x1c.drishya.language.v1.Concept\x12(\n\x05names\x18\x06 \x03(\x0b\x32\x19.drishya.language.v1.Name\"\xc5\x01\n\x07\x43oncept\x12\x12\n\nconcept_id\x18\x01 \x01(\t\x12\r\n\x05label\x18\x02 \x01(\t\x12\x36\n\x08\x63\x61tegory\x18\x03 \x01(\x0e\x32$.drishya.language.v1.ConceptCategory\x12\x36\n\x06method\x18\x04 \x01(\x0e\x32&.drishya.language.v1.TranslationMethod\x12\x12\n\nconfidence\x18\x05 \x01(\x02\x12\x13\n\x0bsource_text\x18\x06 \x01(\t\">\n\x04Name\x12\x13\n\x0bsource_text\x18\x01 \x01(\t\x12\r\n\x05latin\x18\x02 \x01(\t\x12\x12\n\nconfidence\x18\x03 \x01(\x02*\xe8\x01\n\x06Script\x12\x16\n\x12SCRIPT_UNSPECIFIED\x10\x00\x12\x10\n\x0cSCRIPT_LATIN\x10\x01\x12\x15\n\x11SCRIPT_DEVANAGARI\x10\x02\x12\x11\n\rSCRIPT_TELUGU\x10\x03\x12\x10\n\x0cSCRIPT_TAMIL\x10\x04\x12\x12\n\x0eSCRIPT_BENGALI\x10\x05\x12\x13\n\x0fSCRIPT_GUJARATI\x10\x06\x12\x13\n\x0fSCRIPT_GURMUKHI\x10\x07\x12\x12\n\x0eSCRIPT_KANNADA\x10\x08\x12\x14\n\x10SCRIPT_MALAYALAM\x10\t\x12\x10\n\x0cSCRIPT_ORIYA\x10\n*\xd8\x01\n\x11TranslationMethod\x12\"\n\x1eTRANSLATION_METHOD_UNSPECIFIED\x10\x00\x12 \n\x1cTRANSLATION_METHOD_CLOUD_API\x10\x01\x12\x1b\n\x17TRANSLATION_METHOD_NLLB\x10\x02\x12\x1f\n\x1bTRANSLATION_METHOD_GLOSSARY\x10\x03\x12\x1f\n\x1bTRANSLATION_METHOD_IDENTITY\x10\x04\x12\x1e\n\x1aTRANSLATION_METHOD_ENCODER\x10\x05*\xdc\x02\n\x0f\x43onceptCategory\x12 \n\x1c\x43ONCEPT_CATEGORY_UNSPECIFIED\x10\x00\x12\x1b\n\x17\x43ONCEPT_CATEGORY_PERSON\x10\x01\x12\x1b\n\x17\x43ONCEPT_CATEGORY_ANIMAL\x10\x02\x12\x1b\n\x17\x43ONCEPT_CATEGORY_OBJECT\x10\x03\x12\x1c\n\x18\x43ONCEPT_CATEGORY_VEHICLE\x10\x04\x12\x1a\n\x16\x43ONCEPT_CATEGORY_PLACE\x10\x05\x12\x1b\n\x17\x43ONCEPT_CATEGORY_NATURE\x10\x06\x12\x1c\n\x18\x43ONCEPT_CATEGORY_WEATHER\x10\x07\x12 \n\x1c\x43ONCEPT_CATEGORY_TIME_OF_DAY\x10\x08\x12\x1b\n\x17\x43ONCEPT_CATEGORY_ACTION\x10\t\x12\x1c\n\x18\x43ONCEPT_CATEGORY_EMOTION\x10\nb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"drishya/language/v1/language.proto\x12\x13\x64rishya.language.v1\">\n\x11LanguageCandidate\x12\x15\n\rlanguage_code\x18\x01 \x01(\t\x12\x12\n\nconfidence\x18\x02 \x01(\x02\"\xce\x01\n\x11LanguageDetection\x12\x15\n\rlanguage_code\x18\x01 \x01(\t\x12+\n\x06script\x18\x02 \x01(\x0e\x32\x1b.drishya.language.v1.Script\x12\x11\n\tromanized\x18\x03 \x01(\x08\x12\x12\n\nconfidence\x18\x04 \x01(\x02\x12:\n\ncandidates\x18\x05 \x03(\x0b\x32&.drishya.language.v1.LanguageCandidate\x12\x12\n\ncode_mixed\x18\x06 \x01(\x08\"\xdd\x01\n\x12TranslationSegment\x12\x13\n\x0bsource_text\x18\x01 \x01(\t\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\x36\n\x06method\x18\x03 \x01(\x0e\x32&.drishya.language.v1.TranslationMethod\x12\x12\n\nconfidence\x18\x04 \x01(\x02\x12.\n\x08\x63oncepts\x18\x05 \x03(\x0b\x32\x1c.drishya.language.v1.Concept\x12(\n\x05names\x18\x06 \x03(\x0b\x32\x19.drishya.language.v1.Name\"\xc5\x01\n\x07\x43oncept\x12\x12\n\nconcept_id\x18\x01 \x01(\t\x12\r\n\x05label\x18\x02 \x01(\t\x12\x36\n\x08\x63\x61tegory\x18\x03 \x01(\x0e\x32$.drishya.language.v1.ConceptCategory\x12\x36\n\x06method\x18\x04 \x01(\x0e\x32&.drishya.language.v1.TranslationMethod\x12\x12\n\nconfidence\x18\x05 \x01(\x02\x12\x13\n\x0bsource_text\x18\x06 \x01(\t\">\n\x04Name\x12\x13\n\x0bsource_text\x18\x01 \x01(\t\x12\r\n\x05latin\x18\x02 \x01(\t\x12\x12\n\nconfidence\x18\x03 \x01(\x02*\xe8\x01\n\x06Script\x12\x16\n\x12SCRIPT_UNSPECIFIED\x10\x00\x12\x10\n\x0cSCRIPT_LATIN\x10\x01\x12\x15\n\x11SCRIPT_DEVANAGARI\x10\x02\x12\x11\n\rSCRIPT_TELUGU\x10\x03\x12\x10\n\x0cSCRIPT_TAMIL\x10\x04\x12\x12\n\x0eSCRIPT_BENGALI\x10\x05\x12\x13\n\x0fSCRIPT_GUJARATI\x10\x06\x12\x13\n\x0fSCRIPT_GURMUKHI\x10\x07\x12\x12\n\x0eSCRIPT_KANNADA\x10\x08\x12\x14\n\x10SCRIPT_MALAYALAM\x10\t\x12\x10\n\x0cSCRIPT_ORIYA\x10\n*\xd8\x01\n\x11TranslationMethod\x12\"\n\x1eTRANSLATION_METHOD_UNSPECIFIED\x10\x00\x12 \n\x1cTRANSLATION_METHOD_CLOUD_API\x10\x01\x12\x1b\n\x17TRANSLATION_METHOD_NLLB\x10\x02\x12\x1f\n\x1bTRANSLATION_METHOD_GLOSSARY\x10\x03\x12\x1f\n\x1bTRANSLATION_METHOD_IDENTITY\x10\x04\x12\x1e\n\x1aTRANSLATION_METHOD_ENCODER\x10\x05*\xdc\x02\n\x0f\x43onceptCategory\x12 \n\x1c\x43ONCEPT_CATEGORY_UNSPECIFIED\x10\x00\x12\x1b\n\x17\x43ONCEPT_CATEGORY_PERSON\x10\x01\x12\x1b\n\x17\x43ONCEPT_CATEGORY_ANIMAL\x10\x02\x12\x1b\n\x17\x43ONCEPT_CATEGORY_OBJECT\x10\x03\x12\x1c\n\x18\x43ONCEPT_CATEGORY_VEHICLE\x10\x04\x12\x1a\n\x16\x43ONCEPT_CATEGORY_PLACE\x10\x05\x12\x1b\n\x17\x43ONCEPT_CATEGORY_NATURE\x10\x06\x12\x1c\n\x18\x43ONCEPT_CATEGORY_WEATHER\x10\x07\x12 \n\x1c\x43ONCEPT_CATEGORY_TIME_OF_DAY\x10\x08\x12\x1b\n\x17\x43ONCEPT_CATEGORY_ACTION\x10\t\x12\x1c\n\x18\x43ONCEPT_CATEGORY_EMOTION\x10\nb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'drishya.language.v1.language_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_SCRIPT']._serialized_start=801
-  _globals['_SCRIPT']._serialized_end=1033
-  _globals['_TRANSLATIONMETHOD']._serialized_start=1036
-  _globals['_TRANSLATIONMETHOD']._serialized_end=1252
-  _globals['_CONCEPTCATEGORY']._serialized_start=1255
-  _globals['_CONCEPTCATEGORY']._serialized_end=1603
+  _globals['_SCRIPT']._serialized_start=821
+  _globals['_SCRIPT']._serialized_end=1053
+  _globals['_TRANSLATIONMETHOD']._serialized_start=1056
+  _globals['_TRANSLATIONMETHOD']._serialized_end=1272
+  _globals['_CONCEPTCATEGORY']._serialized_start=1275
+  _globals['_CONCEPTCATEGORY']._serialized_end=1623
   _globals['_LANGUAGECANDIDATE']._serialized_start=59
   _globals['_LANGUAGECANDIDATE']._serialized_end=121
   _globals['_LANGUAGEDETECTION']._serialized_start=124
-  _globals['_LANGUAGEDETECTION']._serialized_end=310
-  _globals['_TRANSLATIONSEGMENT']._serialized_start=313
-  _globals['_TRANSLATIONSEGMENT']._serialized_end=534
-  _globals['_CONCEPT']._serialized_start=537
-  _globals['_CONCEPT']._serialized_end=734
-  _globals['_NAME']._serialized_start=736
-  _globals['_NAME']._serialized_end=798
+  _globals['_LANGUAGEDETECTION']._serialized_end=330
+  _globals['_TRANSLATIONSEGMENT']._serialized_start=333
+  _globals['_TRANSLATIONSEGMENT']._serialized_end=554
+  _globals['_CONCEPT']._serialized_start=557
+  _globals['_CONCEPT']._serialized_end=754
+  _globals['_NAME']._serialized_start=756
+  _globals['_NAME']._serialized_end=818
 # @@protoc_insertion_point(module_scope)

@@ -81,18 +81,20 @@ class LanguageCandidate(_message.Message):
     def __init__(self, language_code: _Optional[str] = ..., confidence: _Optional[float] = ...) -> None: ...
 
 class LanguageDetection(_message.Message):
-    __slots__ = ("language_code", "script", "romanized", "confidence", "candidates")
+    __slots__ = ("language_code", "script", "romanized", "confidence", "candidates", "code_mixed")
     LANGUAGE_CODE_FIELD_NUMBER: _ClassVar[int]
     SCRIPT_FIELD_NUMBER: _ClassVar[int]
     ROMANIZED_FIELD_NUMBER: _ClassVar[int]
     CONFIDENCE_FIELD_NUMBER: _ClassVar[int]
     CANDIDATES_FIELD_NUMBER: _ClassVar[int]
+    CODE_MIXED_FIELD_NUMBER: _ClassVar[int]
     language_code: str
     script: Script
     romanized: bool
     confidence: float
     candidates: _containers.RepeatedCompositeFieldContainer[LanguageCandidate]
-    def __init__(self, language_code: _Optional[str] = ..., script: _Optional[_Union[Script, str]] = ..., romanized: _Optional[bool] = ..., confidence: _Optional[float] = ..., candidates: _Optional[_Iterable[_Union[LanguageCandidate, _Mapping]]] = ...) -> None: ...
+    code_mixed: bool
+    def __init__(self, language_code: _Optional[str] = ..., script: _Optional[_Union[Script, str]] = ..., romanized: _Optional[bool] = ..., confidence: _Optional[float] = ..., candidates: _Optional[_Iterable[_Union[LanguageCandidate, _Mapping]]] = ..., code_mixed: _Optional[bool] = ...) -> None: ...
 
 class TranslationSegment(_message.Message):
     __slots__ = ("source_text", "text", "method", "confidence", "concepts", "names")
