@@ -4,13 +4,14 @@ A word is taken for a name when (confidence in brackets):
 
 * it follows an honorific (శ్రీ, श्री, ஸ்ரீ, শ্রী, Mr., Dr. ...) (0.9);
 * it stands before a naming word (Telugu ``అనే``, Hindi ``नाम``, Tamil ``என்ற`` ... "called") or
-  after English "named"/"called" (0.85);
+  after English "named"/"called" (0.85); these two cues win over the glossary (Kannada ``ಮೀನಾ ಎಂಬ``
+  is "called Mina", though ``ಮೀನ``- is "fish");
 * its transliteration is, or starts with, a common given name or place name of
   :data:`KNOWN_NAMES` followed by at most a short case ending (``మీనాకు`` "to Meena") (0.8);
 * it is a capitalised Latin word that is not the first of its sentence and not an English word the
   glossary or the vocabulary knows (0.6).
 
-Words the scene glossary glosses are never names. Transliteration is rule-based and offline:
+Otherwise words the scene glossary glosses are never names. Transliteration is rule-based and offline:
 Aksharamukha (``aksharamukha.transliterate.process``, the script to IAST), then the inherent
 vowel at the end of a word is dropped for the scripts of North India (Hindi "राम" → "Ram";
 Aksharamukha's ``RemoveSchwaHindi`` for Devanagari), and diacritics are removed ("मीना" → "Mina").
@@ -86,10 +87,10 @@ KNOWN_NAMES = frozenset(
     murugan murukan selvi kumar kumari ganga yamuna godavari kaveri narmada subbu venkat venkatesh
     srinivas srinivasa lakshman laksman bharat bharata sudhir abdul ali fatima ayesha aisa salim
     harpreet gurpreet manpreet simran jaspreet baljit amrit sukhbir bibi rabindranath rabi tagore
-    gandhi nehru bapu chacha delhi dilli mumbai kolkata kalakata chennai bengaluru bangalore
+    gandhi nehru bapu chacha delhi dilli mumbai kolkata kalakata chennai cennai bengaluru bangalore
     hyderabad haidarabad pune puṇe ahmedabad amadavad amdavad surat jaipur lucknow patna bhopal
     indore nagpur kochi kocci thiruvananthapuram mysore mysuru madurai varanasi kasi banaras agra
-    amritsar ammritsar chandigarh bhubaneswar bhubanesvar cuttack puri guwahati shimla goa kerala
+    amritsar ammritsar ammritasar chandigarh bhubaneswar bhubanesvar cuttack puri guwahati shimla goa kerala
     punjab bengal gujarat odisha orissa tamilnadu karnataka andhra telangana bihar assam kashmir
     bharat bharatadesa hindustan lanka ayodhya mathura vrindavan dvaraka dwarka
     """.split()  # noqa: SIM905 - a word list reads better as text
@@ -156,15 +157,17 @@ class NameFinder:
         tokens = tokenize(sentence)
         found: dict[int, float] = {}
         for i, t in enumerate(tokens):
-            if any(a <= t.start < b for a, b in covered) or not self._is_name_like(t, language):
+            if not self._is_name_like(t, language):
                 continue
             before = tokens[i - 1].key.rstrip(".") if i else ""
             after = tokens[i + 1].key if i + 1 < len(tokens) else ""
             latin_word = bool(_LATIN_WORD.match(t.text))
-            if before in HONORIFICS or (latin_word and before.lower() in HONORIFICS):
+            if before in HONORIFICS:
                 found[i] = 0.9
             elif after in NAME_MARKERS_AFTER or before in NAME_MARKERS_BEFORE:
                 found[i] = 0.85
+            elif any(a <= t.start < b for a, b in covered):
+                continue  # a word the glossary knows is a name only after a cue (ಮೀನಾ ಎಂಬ: "called Mina", not "fish")
             elif _known_prefix(to_latin(t.text)) is not None:
                 found[i] = 0.8
             elif latin_word and t.text[0].isupper() and i > 0 and not t.text.isupper():
