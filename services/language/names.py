@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from services.language.glossary import Glossary
@@ -100,24 +101,51 @@ _MAX_ENDING = 5
 _LATIN_WORD = re.compile(r"^[A-Za-z][A-Za-z'-]*$")
 
 
-@functools.lru_cache(maxsize=4096)
-def to_latin(word: str) -> str:
-    """``word`` in Latin letters without diacritics, capitalised: ``"మీనా"`` → ``"Mina"``, ``"राम"`` → ``"Ram"``.
+def _script(word: str) -> Script | None:
+    return next((s for ch in word if (s := script_of(ch)) is not None), None)
 
-    Latin input comes back capitalised. Raises nothing: characters Aksharamukha does not know are kept.
-    """
-    script = next((s for ch in word if (s := script_of(ch)) is not None), None)
-    if script is None or script is Script.LATIN or script not in _AKSHARAMUKHA_SCRIPTS:
-        return word[:1].upper() + word[1:]
-    from aksharamukha import transliterate  # imported on first use: 0.2 s
 
-    options = ["RemoveSchwaHindi"] if script is Script.DEVANAGARI else []
-    iast = str(transliterate.process(_AKSHARAMUKHA_SCRIPTS[script], "IAST", word, pre_options=options))
+def _plain(iast: str, script: Script) -> str:
     if script in _SCHWA_DROPPING and len(iast) > 3 and iast.endswith("a") and iast[-2] not in _IAST_VOWELS:
         iast = iast[:-1]
     plain = "".join(ch for ch in unicodedata.normalize("NFD", iast) if not unicodedata.combining(ch))
     plain = "".join(ch for ch in plain if ch.isascii() and (ch.isalpha() or ch in "-'"))
     return plain[:1].upper() + plain[1:].lower()
+
+
+@functools.lru_cache(maxsize=8192)
+def to_latin(word: str) -> str:
+    """``word`` in Latin letters without diacritics, capitalised: ``"మీనా"`` → ``"Mina"``, ``"राम"`` → ``"Ram"``.
+
+    Latin input comes back capitalised. Raises nothing: characters Aksharamukha does not know are kept.
+    """
+    return to_latin_all((word,))[0]
+
+
+def to_latin_all(words: Sequence[str]) -> list[str]:
+    """:func:`to_latin` of each word, with one Aksharamukha call per script (a call costs about 8 ms)."""
+    out = [w[:1].upper() + w[1:] for w in words]
+    by_script: dict[Script, list[int]] = {}
+    for k, w in enumerate(words):
+        script = _script(w)
+        if script in _AKSHARAMUKHA_SCRIPTS and " " not in w:
+            by_script.setdefault(script, []).append(k)
+    if not by_script:
+        return out
+    from aksharamukha import transliterate  # imported on first use: 0.2 s
+
+    for script, rows in by_script.items():
+        options = ["RemoveSchwaHindi"] if script is Script.DEVANAGARI else []
+        joined = " ".join(words[k] for k in rows)
+        parts = str(transliterate.process(_AKSHARAMUKHA_SCRIPTS[script], "IAST", joined, pre_options=options)).split()
+        if len(parts) != len(rows):  # never seen; transliterate one by one rather than misalign
+            parts = [
+                str(transliterate.process(_AKSHARAMUKHA_SCRIPTS[script], "IAST", words[k], pre_options=options))
+                for k in rows
+            ]
+        for k, iast in zip(rows, parts, strict=True):
+            out[k] = _plain(iast, script)
+    return out
 
 
 def _known_prefix(latin: str) -> str | None:
@@ -156,28 +184,32 @@ class NameFinder:
         covered = [(m.start, m.end) for m in gloss.matches]
         tokens = tokenize(sentence)
         found: dict[int, float] = {}
+        others: list[int] = []
         for i, t in enumerate(tokens):
             if not self._is_name_like(t, language):
                 continue
             before = tokens[i - 1].key.rstrip(".") if i else ""
             after = tokens[i + 1].key if i + 1 < len(tokens) else ""
-            latin_word = bool(_LATIN_WORD.match(t.text))
             if before in HONORIFICS:
                 found[i] = 0.9
             elif after in NAME_MARKERS_AFTER or before in NAME_MARKERS_BEFORE:
                 found[i] = 0.85
-            elif any(a <= t.start < b for a, b in covered):
-                continue  # a word the glossary knows is a name only after a cue (ಮೀನಾ ಎಂಬ: "called Mina", not "fish")
-            elif _known_prefix(to_latin(t.text)) is not None:
+            elif not any(a <= t.start < b for a, b in covered):
+                others.append(i)  # a word the glossary knows is a name only after a cue (ಮೀನಾ ಎಂಬ: not "fish")
+        spelled_others = to_latin_all([tokens[i].text for i in others])
+        for i, spelled in zip(others, spelled_others, strict=True):
+            t = tokens[i]
+            if _known_prefix(spelled) is not None:
                 found[i] = 0.8
-            elif latin_word and t.text[0].isupper() and i > 0 and not t.text.isupper():
+            elif _LATIN_WORD.match(t.text) and t.text[0].isupper() and i > 0 and not t.text.isupper():
                 found[i] = 0.6
+        latin = dict(zip(others, spelled_others, strict=True))
+        latin.update({i: to_latin(tokens[i].text) for i in found if i not in latin})
         out: dict[str, Name] = {}
         for i, confidence in sorted(found.items()):
-            text = tokens[i].text
-            latin = to_latin(text)
-            known = _known_prefix(latin)
-            if known is not None and len(known) < len(latin.lower()):
-                latin = known.capitalize()  # drop the case ending: మీనాకు → Mina
-            out.setdefault(text, Name(text, latin, confidence))
+            text, spelled = tokens[i].text, latin[i]
+            known = _known_prefix(spelled)
+            if known is not None and len(known) < len(spelled):
+                spelled = known.capitalize()  # drop the case ending: మీనాకు → Mina
+            out.setdefault(text, Name(text, spelled, confidence))
         return list(out.values())

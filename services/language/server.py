@@ -18,7 +18,7 @@ from services.language.glossary import default_glossary
 from services.language.service import LanguageService
 from services.language.servicer import LanguageServicer
 from services.language.translate import GlossaryProvider, Method, TranslationChain, TranslationProvider
-from services.language.understand import Understanding
+from services.language.understand import Thresholds, Understanding
 from services.mesh.server import MeshServer, build_server
 from services.scene.concepts import default_vocabulary
 
@@ -70,7 +70,8 @@ def build_understanding(config: LanguageConfig) -> Understanding:
         return Understanding(glossary, vocabulary)
     encoder = open_encoder(config.encoder, threads=config.encoder_threads)
     index = load_index(encoder, vocabulary, config.cache_dir)
-    understanding = Understanding(glossary, vocabulary, encoder=encoder, index=index)
+    thresholds = Thresholds(sentence_margin=config.encoder_sentence_margin)
+    understanding = Understanding(glossary, vocabulary, encoder=encoder, index=index, thresholds=thresholds)
     understanding.understand(["a girl dances in the rain"], "en", method=Method.GLOSSARY)  # first call pays set-up
     log.info("encoder %s ready, %d concepts", encoder.fingerprint, len(vocabulary))
     return understanding
