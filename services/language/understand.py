@@ -30,6 +30,7 @@ method ``ENCODER``.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -203,6 +204,7 @@ class Understanding:
         self.thresholds = thresholds or Thresholds()
         self._cache_size = cache_size
         self._cache = _LruCache(cache_size)
+        self._lock = threading.Lock()  # one encoder call at a time: the cache and the C engine are not thread-safe
 
     @property
     def fingerprint(self) -> str:
@@ -213,7 +215,8 @@ class Understanding:
 
     def clear_cache(self) -> None:
         """Forget the cached word embeddings (benchmarks measure the cold case with it)."""
-        self._cache = _LruCache(self._cache_size)
+        with self._lock:
+            self._cache = _LruCache(self._cache_size)
 
     # -- encoder -----------------------------------------------------------------------------
 
@@ -236,6 +239,14 @@ class Understanding:
         flat = [(k, t) for k, ws in enumerate(words) for t in ws]
         if not flat:
             return out
+        with self._lock:
+            return self._match_words(sentences, flat, method)
+
+    def _match_words(
+        self, sentences: Sequence[str], flat: Sequence[tuple[int, Token]], method: Method
+    ) -> list[list[FoundConcept]]:
+        assert self.encoder is not None and self.index is not None
+        out: list[list[FoundConcept]] = [[] for _ in sentences]
         word_scores = self.index.scores(self._embed([t.text for _, t in flat]))
         lo, hi = self.thresholds.background
         check = self.thresholds.sentence_margin

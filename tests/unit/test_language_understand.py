@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -212,3 +213,16 @@ def test_embeddings_of_another_encoder_are_computed_once_and_cached(tmp_path: Pa
     assert enc.calls == []
     probe = enc.encode(["physician"])
     assert np.argmax(first.scores(probe)) == np.argmax(second.scores(probe)) == 0
+
+
+def test_concurrent_requests_share_the_encoder_safely() -> None:
+    u = _understanding()
+    texts = [f"వైద్యుడు టాక్సీ {k}." for k in range(40)]
+
+    def run(text: str) -> list[str]:
+        [found] = u.understand([text], "te", method=Method.GLOSSARY)
+        return sorted(c.concept_id for c in found)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(run, texts))
+    assert results == [["doctor", "taxi"]] * len(texts)
