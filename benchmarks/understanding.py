@@ -106,15 +106,16 @@ async def translate_latency(
     return out
 
 
-async def pre_render(scenes: list[dict[str, object]], runs: int) -> list[tuple[str, float]]:
-    """(language, seconds from HTTP submit to the shot list) for ``runs`` scenes through a local mesh."""
+async def pre_render(scenes: list[dict[str, object]], runs: int) -> list[tuple[str, float | None]]:
+    """(language, seconds from HTTP submit to the shot list, None when the job failed) for ``runs``
+    scenes through a local mesh."""
     from services.cli.local import LocalMesh
 
     mesh = LocalMesh(Path(tempfile.mkdtemp(prefix="drishya-bench-")), ephemeral=True)
     await mesh.start()
     await mesh.wait_serving()
     rng = random.Random(11)
-    rows: list[tuple[str, float]] = []
+    rows: list[tuple[str, float | None]] = []
     try:
         async with httpx.AsyncClient(
             base_url=mesh.gateway_url,
@@ -134,7 +135,9 @@ async def pre_render(scenes: list[dict[str, object]], runs: int) -> list[tuple[s
                             continue
                         data = json.loads(ev.data)
                         if data.get("state") in ("JOB_STATE_FAILED", "JOB_STATE_DEAD_LETTERED"):
-                            raise RuntimeError(f"job {job_id} failed: {data}")
+                            print(f"  job {job_id} ({lang}) failed: {data.get('message')}")
+                            rows.append((lang, None))
+                            break
                         if (
                             data.get("type") == "JOB_EVENT_TYPE_STAGE_COMPLETED"
                             and data.get("stage") == "STAGE_BUILD_PROMPT"
@@ -203,10 +206,12 @@ async def main() -> None:
 
     if not args.no_mesh:
         rows = await pre_render(scenes, args.mesh_runs)
-        times = [t for _, t in rows]
+        times = [t for _, t in rows if t is not None]
         print(f"\npre-render (HTTP submit to shot list) through a local mesh, {len(rows)} scenes:")
-        print("  " + ", ".join(f"{lang} {t * 1000:.0f} ms" for lang, t in rows))
-        print(f"  p50 {statistics.median(times) * 1000:.0f} ms, p95 {pct(times, 0.95) * 1000:.0f} ms")
+        print("  " + ", ".join(f"{lang} {t * 1000:.0f} ms" if t else f"{lang} failed" for lang, t in rows))
+        if times:
+            print(f"  p50 {statistics.median(times) * 1000:.0f} ms, p95 {pct(times, 0.95) * 1000:.0f} ms", end="")
+        print(f"; {len(rows) - len(times)} of {len(rows)} jobs failed before the shot list")
 
 
 if __name__ == "__main__":
