@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from services.analysis.model import SceneAnalysis
-from services.analysis.text import squash
 from services.mesh.errors import FieldViolation, InvalidArgument
 from services.prompt.model import Shot, ShotList
 from services.prompt.planner import MIN_TOTAL_MS, plan_shots, total_duration_ms
 from services.prompt.providers import format_negative, format_prompt, resolve_provider
 from services.prompt.quality import evaluate
 from services.prompt.templates import negative_terms, prompt_parts
+from services.scene.model import SceneAnalysis
+from services.scene.text import squash
 
 
 def build_shot_list(analysis: SceneAnalysis, provider: str = "") -> ShotList:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from drishya.prompt.v1 import prompt_pb2 as pb
-from services.analysis.convert import camera_to_proto, entity_to_proto, mood_to_proto, setting_to_proto
 from services.prompt.model import Shot, ShotList
+from services.scene.convert import camera_to_proto, entity_to_proto, mood_to_proto, setting_to_proto
 
 
 def shot_to_proto(s: Shot) -> pb.Shot:

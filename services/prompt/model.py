@@ -1,11 +1,11 @@
 """Domain model of a shot list (mirrors ``drishya.prompt.v1``); cameras, setting, mood and entities
-are the analysis service's domain types (:mod:`services.analysis.model`)."""
+are the analysis service's domain types (:mod:`services.scene.model`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.analysis.model import Camera, Entity, Mood, Setting
+from services.scene.model import Camera, Entity, Mood, Setting
 
 
 @dataclass(frozen=True)
