@@ -9,7 +9,7 @@ receives a ``SceneAnalysis`` message (proto -> domain).
 from __future__ import annotations
 
 import enum
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from drishya.analysis.v1 import analysis_pb2 as pb
 from drishya.language.v1 import language_pb2
@@ -97,7 +97,7 @@ def entity_from_proto(e: pb.Entity) -> Entity:
 
 def category_to_proto(c: ConceptCategory) -> language_pb2.ConceptCategory:
     """Domain :class:`ConceptCategory` to ``drishya.language.v1.ConceptCategory``."""
-    return language_pb2.ConceptCategory.Value(f"CONCEPT_CATEGORY_{c.name}")
+    return cast(language_pb2.ConceptCategory, language_pb2.ConceptCategory.Value(f"CONCEPT_CATEGORY_{c.name}"))
 
 
 def category_from_proto(value: int) -> ConceptCategory:
