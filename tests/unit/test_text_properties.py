@@ -17,8 +17,7 @@ from services.generation.storyboard import subtitles as subs
 from services.language.translate import sentences_of
 from services.scene.model import Concept, Name
 from services.scene.text import squash
-from tests.robust_texts import (
-    CONCEPTS,
+from tests.robust_pieces import (
     DATES,
     EMOJI,
     ENGLISH_WORDS,
@@ -28,8 +27,8 @@ from tests.robust_texts import (
     QUOTES,
     URLS,
     native_digits,
-    shot_list_for,
 )
+from tests.robust_texts import CONCEPTS, shot_list_for
 
 MIN_CHARS, MAX_CHARS = 10, 2000
 
