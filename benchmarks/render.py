@@ -67,6 +67,7 @@ def scene() -> prompt_pb2.ShotList:
             narration=LINES[i],
             subtitle=LINES[i],
             entity_ids=["character-girl"],
+            action="dance",
         )
         shot.camera.CopyFrom(
             a.Camera(

@@ -1,6 +1,6 @@
 """Aligning English units (sentences, clauses) with the user's source text.
 
-The source text is split into sentences (see :func:`services.analysis.text.split_sentences`) and
+The source text is split into sentences (see :func:`services.scene.text.split_sentences`) and
 shared out among the English units so that every unit gets a contiguous piece of it and the
 pieces, joined, give back the whole source text exactly:
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from services.analysis.text import partition_by_weights, split_by_weights, split_sentences, squash, weight
+from services.scene.text import partition_by_weights, split_by_weights, split_sentences, squash, weight
 
 
 def _weights(texts: Sequence[str]) -> list[float]:

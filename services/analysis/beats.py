@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from services.analysis.lexicon import ACTIONS, CLAUSE_CONJUNCTIONS, EMOTION_WORDS, WEATHER, WEATHER_ACTIONS
 from services.analysis.lookup import forms
 from services.analysis.nlp import Token
+from services.scene.lexicon import ACTIONS, CLAUSE_CONJUNCTIONS, EMOTION_WORDS, WEATHER, WEATHER_ACTIONS
 
 _LIGHT_VERBS = frozenset({"be", "have", "do", "get", "make", "let", "seem", "become"})
 

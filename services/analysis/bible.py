@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
-from services.analysis.model import Entity, EntityKind, SceneAnalysis
+from services.scene.model import Entity, EntityKind, SceneAnalysis
 
 _KIND_ORDER = {EntityKind.CHARACTER: 0, EntityKind.ANIMAL: 1, EntityKind.LOCATION: 2, EntityKind.OBJECT: 3}
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from services.analysis.lexicon import CAMERA_ANGLES, CAMERA_MOVES, CAMERA_SIZES, MOTION_ACTIONS
 from services.analysis.lookup import phrase_in
-from services.analysis.model import Camera, CameraAngle, CameraMovement, DepthOfField, Pace, ShotSize, Transition
+from services.scene.lexicon import CAMERA_ANGLES, CAMERA_MOVES, CAMERA_SIZES, MOTION_ACTIONS
+from services.scene.model import Camera, CameraAngle, CameraMovement, DepthOfField, Pace, ShotSize, Transition
 
 _T = TypeVar("_T")
 

@@ -14,7 +14,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from services.analysis.lexicon import (
+from services.analysis.lookup import is_plural, match_at
+from services.analysis.nlp import Token
+from services.scene.lexicon import (
     ANIMALS,
     CHARACTERS,
     CLOTHING,
@@ -26,9 +28,7 @@ from services.analysis.lexicon import (
     TIME_OF_DAY,
     WEATHER,
 )
-from services.analysis.lookup import is_plural, match_at
-from services.analysis.model import Entity, EntityKind
-from services.analysis.nlp import Token
+from services.scene.model import Entity, EntityKind
 
 _KIND_ORDER = {EntityKind.CHARACTER: 0, EntityKind.ANIMAL: 1, EntityKind.LOCATION: 2, EntityKind.OBJECT: 3}
 _NOUNISH = ("NOUN", "PROPN", "X")

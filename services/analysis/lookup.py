@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Container, Sequence
 
-from services.analysis.lexicon import IRREGULAR_PLURALS
 from services.analysis.nlp import Token
+from services.scene.lexicon import IRREGULAR_PLURALS
 
 
 def singular(word: str) -> str:

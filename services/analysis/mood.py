@@ -19,9 +19,9 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from services.analysis.lexicon import ACTIONS, MOOD_WORDS, STYLES
 from services.analysis.lookup import phrase_in
-from services.analysis.model import Mood, Pace, Setting, TimeOfDay, Weather
+from services.scene.lexicon import ACTIONS, MOOD_WORDS, STYLES, TIME_WORD
+from services.scene.model import Mood, Pace, Setting, TimeOfDay, Weather
 
 #: Tones with a positive leaning, used to break ties when the sentiment is positive.
 _POSITIVE_TONES = ("joyful", "romantic", "energetic", "serene")
@@ -76,16 +76,6 @@ _TIME_LIGHT = {
     TimeOfDay.EVENING: "warm golden-hour light, long shadows",
     TimeOfDay.NIGHT: "cool moonlight with warm lamp glow",
     TimeOfDay.UNSPECIFIED: "natural daylight",
-}
-#: One English word per time of day ("daytime" when unstated), for lighting and prompt phrases.
-TIME_WORD = {
-    TimeOfDay.DAWN: "dawn",
-    TimeOfDay.MORNING: "morning",
-    TimeOfDay.NOON: "midday",
-    TimeOfDay.AFTERNOON: "afternoon",
-    TimeOfDay.EVENING: "evening",
-    TimeOfDay.NIGHT: "night",
-    TimeOfDay.UNSPECIFIED: "daytime",
 }
 
 

@@ -10,8 +10,8 @@ import grpc
 from drishya.analysis.v1 import analysis_service_pb2 as pb
 from drishya.analysis.v1 import analysis_service_pb2_grpc as pb_grpc
 from services.analysis.analyzer import analyze_scene
-from services.analysis.convert import analysis_to_proto
-from services.analysis.model import SceneRequest
+from services.scene.convert import analysis_to_proto, segment_from_proto
+from services.scene.model import SceneRequest
 
 
 class AnalysisServicer(pb_grpc.AnalysisServiceServicer):
@@ -33,6 +33,7 @@ class AnalysisServicer(pb_grpc.AnalysisServiceServicer):
             source_text=request.source_text,
             language_code=request.language_code,
             english_segments=tuple(request.english_segments),
+            segments=tuple(segment_from_proto(s) for s in request.segments),
         )
         analysis = await asyncio.to_thread(analyze_scene, scene, model=self._model)
         return pb.AnalyzeSceneResponse(analysis=analysis_to_proto(analysis))

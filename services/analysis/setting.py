@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from services.analysis.lexicon import LANDSCAPES, LOCATIONS, TIME_OF_DAY, WEATHER, WEATHER_PRIORITY
 from services.analysis.lookup import forms, match_at
-from services.analysis.model import Entity, EntityKind, Setting, TimeOfDay, Weather
 from services.analysis.nlp import Token
+from services.scene.lexicon import LANDSCAPES, LOCATIONS, TIME_OF_DAY, WEATHER, WEATHER_PRIORITY
+from services.scene.model import Entity, EntityKind, Setting, TimeOfDay, Weather
 
 _INSIDE = frozenset({"inside", "indoors", "indoor", "interior", "within"})
 

@@ -148,6 +148,7 @@ class Pipeline:
                 source_text=claim.text,
                 language_code=self._language(claim, state),
                 english_segments=[s.text for s in tr.segments],
+                segments=tr.segments,
             ),
             timeout=self.clients.deadline_s,
         )

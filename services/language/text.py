@@ -9,12 +9,12 @@ Malayalam U+0D00–0D7F (plus Devanagari Extended U+A8E0–A8FF).
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
 from services.language.languages import Script
+from services.scene.text import sentence_spans
 
 _BLOCKS: tuple[tuple[int, int, Script], ...] = (
     (0x0900, 0x097F, Script.DEVANAGARI),
@@ -47,8 +47,6 @@ _ML_CHILLU = {
 
 # Nukta signs of the Indic scripts; removed for matching so "ख़ुश" and "खुश" meet.
 _NUKTAS = {"\u093c", "\u09bc", "\u0a3c", "\u0abc", "\u0b3c"}
-
-_SENTENCE = re.compile(r"(?:\d\.(?=\d)|[^.!?।॥\n])+[.!?।॥]*")
 
 
 def script_of(ch: str) -> Script | None:
@@ -127,13 +125,14 @@ def tokenize(text: str) -> list[Token]:
 def split_sentences(text: str) -> list[str]:
     """Sentences of ``text``, in order, each with its terminal punctuation and without surrounding space.
 
-    A sentence ends at ``.``, ``!``, ``?``, the Devanagari danda ``।`` or double danda ``॥`` (runs of
-    them stay together) and at every newline; a ``.`` between two digits (``3.5``) does not end one.
-    Pieces without any letter or digit (stray punctuation) are dropped.
+    Boundaries are those of :func:`services.scene.text.sentence_spans`: ``.``, ``!``, ``?`` before a
+    space or the end, the danda ``।`` and double danda ``॥`` anywhere, and every newline; a full stop
+    after an abbreviation ("Dr.", "डॉ.") or inside a number or URL ("3.5") does not end one.
+    Pieces without any letter or digit (stray punctuation, emoji alone) join the sentence before.
     """
     out: list[str] = []
-    for m in _SENTENCE.finditer(text):
-        s = m.group(0).strip()
+    for start, end in sentence_spans(text):
+        s = text[start:end].strip()
         if any(_is_word_char(ch) and ch not in _ZW for ch in s):
             out.append(s)
     return out

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from services.analysis.model import SceneAnalysis
-from services.analysis.text import squash
 from services.mesh.errors import FieldViolation, InvalidArgument
 from services.prompt.model import Shot, ShotList
 from services.prompt.planner import MIN_TOTAL_MS, plan_shots, total_duration_ms
 from services.prompt.providers import format_negative, format_prompt, resolve_provider
 from services.prompt.quality import evaluate
+from services.prompt.structure import shot_elements
 from services.prompt.templates import negative_terms, prompt_parts
+from services.scene.model import SceneAnalysis
+from services.scene.text import squash
 
 
 def build_shot_list(analysis: SceneAnalysis, provider: str = "") -> ShotList:
@@ -39,6 +40,7 @@ def build_shot_list(analysis: SceneAnalysis, provider: str = "") -> ShotList:
     shots: list[Shot] = []
     start = 0
     for index, p in enumerate(planned):
+        characters, props = shot_elements(p, analysis)
         shots.append(
             Shot(
                 index=index,
@@ -51,6 +53,10 @@ def build_shot_list(analysis: SceneAnalysis, provider: str = "") -> ShotList:
                 subtitle=p.narration,
                 entity_ids=p.entity_ids,
                 beat_index=p.beat_indices[0],
+                setting=analysis.setting,
+                characters=characters,
+                props=props,
+                action=p.action,
             )
         )
         start += p.duration_ms

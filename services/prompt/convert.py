@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from typing import cast
+
+from drishya.analysis.v1 import analysis_pb2
 from drishya.prompt.v1 import prompt_pb2 as pb
-from services.analysis.convert import camera_to_proto, entity_to_proto, mood_to_proto, setting_to_proto
-from services.prompt.model import Shot, ShotList
+from services.prompt.model import Shot, ShotCharacter, ShotList, ShotProp
+from services.scene.convert import (
+    camera_to_proto,
+    category_to_proto,
+    entity_to_proto,
+    mood_to_proto,
+    setting_to_proto,
+)
 
 
 def shot_to_proto(s: Shot) -> pb.Shot:
@@ -20,6 +29,33 @@ def shot_to_proto(s: Shot) -> pb.Shot:
         subtitle=s.subtitle,
         entity_ids=list(s.entity_ids),
         beat_index=s.beat_index,
+        setting=setting_to_proto(s.setting),
+        characters=[character_to_proto(c) for c in s.characters],
+        props=[prop_to_proto(p) for p in s.props],
+        action=s.action,
+    )
+
+
+def character_to_proto(c: ShotCharacter) -> pb.ShotCharacter:
+    """Domain :class:`ShotCharacter` to ``drishya.prompt.v1.ShotCharacter``."""
+    return pb.ShotCharacter(
+        entity_id=c.entity_id,
+        kind=cast(analysis_pb2.EntityKind, analysis_pb2.EntityKind.Value(f"ENTITY_KIND_{c.kind.name}")),
+        name=c.name,
+        action=c.action,
+        attributes=list(c.attributes),
+        concept_id=c.concept_id,
+    )
+
+
+def prop_to_proto(p: ShotProp) -> pb.ShotProp:
+    """Domain :class:`ShotProp` to ``drishya.prompt.v1.ShotProp``."""
+    return pb.ShotProp(
+        entity_id=p.entity_id,
+        concept_id=p.concept_id,
+        category=category_to_proto(p.category),
+        name=p.name,
+        attributes=list(p.attributes),
     )
 
 

@@ -1,11 +1,34 @@
 """Domain model of a shot list (mirrors ``drishya.prompt.v1``); cameras, setting, mood and entities
-are the analysis service's domain types (:mod:`services.analysis.model`)."""
+are the analysis service's domain types (:mod:`services.scene.model`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from services.analysis.model import Camera, Entity, Mood, Setting
+from services.scene.model import Camera, ConceptCategory, Entity, EntityKind, Mood, Setting
+
+
+@dataclass(frozen=True)
+class ShotCharacter:
+    """A character or animal in frame and what it does (``action``: English verb lemma or ``""``)."""
+
+    entity_id: str
+    kind: EntityKind
+    name: str
+    action: str = ""
+    attributes: tuple[str, ...] = ()
+    concept_id: str = ""
+
+
+@dataclass(frozen=True)
+class ShotProp:
+    """An object in frame with its vocabulary concept and category (OBJECT, VEHICLE...)."""
+
+    entity_id: str
+    concept_id: str
+    category: ConceptCategory
+    name: str
+    attributes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -24,6 +47,10 @@ class Shot:
         subtitle: the same words, shown on screen.
         entity_ids: ids of the entities in frame.
         beat_index: index of the (first) beat this shot shows.
+        setting: where and when the shot happens (location, time of day, weather).
+        characters: characters and animals in frame with their actions.
+        props: objects in frame.
+        action: the shot's main action (English verb lemma) or ``""``.
     """
 
     index: int
@@ -36,6 +63,10 @@ class Shot:
     subtitle: str
     entity_ids: tuple[str, ...]
     beat_index: int
+    setting: Setting = field(default_factory=Setting)
+    characters: tuple[ShotCharacter, ...] = ()
+    props: tuple[ShotProp, ...] = ()
+    action: str = ""
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from services.analysis.lexicon import MOTION_ACTIONS
-from services.analysis.model import (
+from services.scene.lexicon import MOTION_ACTIONS
+from services.scene.model import (
     Beat,
     Camera,
     CameraMovement,
@@ -30,7 +30,7 @@ from services.analysis.model import (
     ShotSize,
     Transition,
 )
-from services.analysis.text import partition_by_weights, split_by_weights
+from services.scene.text import partition_by_weights, split_by_weights
 
 MIN_SHOTS = 3
 MAX_SHOTS = 6

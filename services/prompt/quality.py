@@ -24,8 +24,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from services.analysis.text import squash
 from services.prompt.model import Shot
+from services.scene.text import squash
 
 #: Check weights; they sum to 1.
 WEIGHTS: dict[str, float] = {

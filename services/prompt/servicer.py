@@ -8,9 +8,9 @@ import grpc
 
 from drishya.prompt.v1 import prompt_service_pb2 as pb
 from drishya.prompt.v1 import prompt_service_pb2_grpc as pb_grpc
-from services.analysis.convert import analysis_from_proto
 from services.prompt.builder import build_shot_list
 from services.prompt.convert import shot_list_to_proto
+from services.scene.convert import analysis_from_proto
 
 
 class PromptServicer(pb_grpc.PromptServiceServicer):

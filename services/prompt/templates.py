@@ -14,8 +14,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from services.analysis.lexicon import CLOTHING, IRREGULAR_PLURALS, LOCATIONS
-from services.analysis.model import (
+from services.prompt.planner import PlannedShot
+from services.scene.lexicon import CLOTHING, IRREGULAR_PLURALS, LOCATIONS, TIME_WORD
+from services.scene.model import (
     CameraAngle,
     CameraMovement,
     DepthOfField,
@@ -27,8 +28,6 @@ from services.analysis.model import (
     TimeOfDay,
     Weather,
 )
-from services.analysis.mood import TIME_WORD
-from services.prompt.planner import PlannedShot
 
 #: Words every provider is told to avoid (common negative-prompt practice for diffusion models).
 NEGATIVE_TERMS: tuple[str, ...] = (

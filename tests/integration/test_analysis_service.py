@@ -14,6 +14,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from drishya.analysis.v1 import analysis_pb2 as pb
 from drishya.analysis.v1 import analysis_service_pb2 as svc_pb
 from drishya.analysis.v1 import analysis_service_pb2_grpc as svc_grpc
+from drishya.language.v1 import language_pb2 as lang_pb
 from services.analysis.config import AnalysisConfig
 from services.analysis.server import SERVICE_NAME, create_server
 from services.mesh.channels import channel
@@ -111,11 +112,6 @@ async def test_english_segments_are_used(stub: svc_grpc.AnalysisServiceStub) -> 
     ("request_", "reason", "field"),
     [
         (
-            svc_pb.AnalyzeSceneRequest(english_text="", source_text=TELUGU, language_code="te"),
-            "EMPTY_TEXT",
-            "english_text",
-        ),
-        (
             svc_pb.AnalyzeSceneRequest(english_text="rain", source_text=" ", language_code="te"),
             "EMPTY_TEXT",
             "source_text",
@@ -146,3 +142,37 @@ async def test_invalid_requests(
     assert d.code is grpc.StatusCode.INVALID_ARGUMENT
     assert d.reason == reason and d.domain == "analysis.drishya"
     assert [v.field for v in d.violations] == [field]
+
+
+async def test_segments_with_concepts_and_names_cross_the_contract(stub: svc_grpc.AnalysisServiceStub) -> None:
+    segments = [
+        lang_pb.TranslationSegment(source_text="సరే!", text="", method=lang_pb.TRANSLATION_METHOD_GLOSSARY),
+        lang_pb.TranslationSegment(
+            source_text="మీనా గొడుగుతో నడుస్తోంది.",
+            text="",
+            method=lang_pb.TRANSLATION_METHOD_ENCODER,
+            concepts=[
+                lang_pb.Concept(
+                    concept_id="umbrella",
+                    label="umbrella",
+                    category=lang_pb.CONCEPT_CATEGORY_OBJECT,
+                    method=lang_pb.TRANSLATION_METHOD_ENCODER,
+                    confidence=0.8,
+                )
+            ],
+            names=[lang_pb.Name(source_text="మీనా", latin="Meena", confidence=0.8)],
+        ),
+    ]
+    reply = await stub.AnalyzeScene(
+        svc_pb.AnalyzeSceneRequest(
+            english_text="", source_text="సరే! మీనా గొడుగుతో నడుస్తోంది.", language_code="te", segments=segments
+        ),
+        timeout=30,
+    )
+    a = reply.analysis
+    assert [b.source_text for b in a.beats] == ["సరే!", "మీనా గొడుగుతో నడుస్తోంది."]
+    by_id = {e.id: e for e in a.entities}
+    assert by_id["character-meena"].source_name == "మీనా" and by_id["character-meena"].name == "Meena"
+    assert by_id["object-umbrella"].category == lang_pb.CONCEPT_CATEGORY_OBJECT
+    assert by_id["object-umbrella"].concept_id == "umbrella"
+    assert a.beats[0].entity_ids == a.beats[1].entity_ids  # the interjection shows its neighbour

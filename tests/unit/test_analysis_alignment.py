@@ -6,8 +6,8 @@ import pytest
 
 from services.analysis.alignment import align_source, split_like
 from services.analysis.analyzer import analyze_scene
-from services.analysis.model import SceneRequest
-from services.analysis.text import normalize_space, partition_by_weights, split_by_weights, split_sentences, squash
+from services.scene.model import SceneRequest
+from services.scene.text import normalize_space, partition_by_weights, split_by_weights, split_sentences, squash
 
 TELUGU = "సాయంత్రం వర్షం పడుతోంది. ఒక అమ్మాయి గుడి ముందు నాట్యం చేస్తోంది. ఆమె చుట్టూ పిల్లలు సంతోషంగా చూస్తున్నారు."
 

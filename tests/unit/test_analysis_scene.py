@@ -8,7 +8,7 @@ import pytest
 
 from services.analysis.analyzer import analyze_scene
 from services.analysis.entities import entity_id
-from services.analysis.model import (
+from services.scene.model import (
     CameraMovement,
     DepthOfField,
     EntityKind,
@@ -19,7 +19,7 @@ from services.analysis.model import (
     Transition,
     Weather,
 )
-from services.analysis.text import squash
+from services.scene.text import squash
 
 TELUGU = "సాయంత్రం వర్షం పడుతోంది. ఒక అమ్మాయి గుడి ముందు నాట్యం చేస్తోంది. ఆమె చుట్టూ పిల్లలు సంతోషంగా చూస్తున్నారు."
 TELUGU_GLOSS = "evening rain. girl dance temple. children happy watch."

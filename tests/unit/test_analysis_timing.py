@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from services.analysis.analyzer import analyze_scene
-from services.analysis.model import SceneRequest
 from services.analysis.timing import (
     MIN_BEAT_MS,
     MIN_SCENE_MS,
@@ -16,6 +15,7 @@ from services.analysis.timing import (
     scale_to_minimum,
     speech_ms,
 )
+from services.scene.model import SceneRequest
 
 
 @pytest.mark.parametrize(

@@ -7,17 +7,15 @@ import pytest
 
 from services.analysis.analyzer import analyze_scene
 from services.analysis.bible import StoryBible
-from services.analysis.convert import analysis_from_proto, analysis_to_proto
-from services.analysis.model import Entity, EntityKind, SceneRequest
 from services.mesh.errors import InvalidArgument
+from services.scene.convert import analysis_from_proto, analysis_to_proto
+from services.scene.model import Entity, EntityKind, SceneRequest
 
 
 @pytest.mark.parametrize(
     ("request_", "reason", "fields"),
     [
-        (SceneRequest("", "x", "te"), "EMPTY_TEXT", ["english_text"]),
         (SceneRequest("rain", "  ", "te"), "EMPTY_TEXT", ["source_text"]),
-        (SceneRequest("rain", "x", "te", ("rain", " ")), "EMPTY_TEXT", ["english_segments[1]"]),
         (SceneRequest("r" * 4001, "x", "te"), "TEXT_TOO_LONG", ["english_text"]),
         (SceneRequest("rain", "x" * 2001, "te"), "TEXT_TOO_LONG", ["source_text"]),
         (SceneRequest("rain", "x", "fr"), "UNSUPPORTED_LANGUAGE", ["language_code"]),
@@ -72,3 +70,15 @@ def test_story_bible_accumulates_attributes_in_order() -> None:
     boy = bible.get("character-boy")
     assert boy is not None and boy.attributes == ("tall", "shy") and boy.source_name == "boy"
     assert "character-boy" in bible and "character-girl" not in bible
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        SceneRequest("", "సరే!", "te"),
+        SceneRequest("rain", "వర్షం. సరే!", "te", ("rain", " ")),
+    ],
+)
+def test_text_not_understood_is_not_an_error(request_: SceneRequest) -> None:
+    analysis = analyze_scene(request_)
+    assert "".join(b.source_text for b in analysis.beats).replace(" ", "") == request_.source_text.replace(" ", "")

@@ -7,10 +7,10 @@ from dataclasses import replace
 import pytest
 
 from services.analysis.analyzer import analyze_scene
-from services.analysis.model import SceneAnalysis, SceneRequest, ShotSize
-from services.analysis.text import normalize_space, squash
 from services.prompt.builder import build_shot_list
 from services.prompt.planner import allocate_durations, plan_shots, shot_count, shots_per_beat
+from services.scene.model import SceneAnalysis, SceneRequest, ShotSize
+from services.scene.text import normalize_space, squash
 
 TELUGU = "సాయంత్రం వర్షం పడుతోంది. ఒక అమ్మాయి గుడి ముందు నాట్యం చేస్తోంది. ఆమె చుట్టూ పిల్లలు సంతోషంగా చూస్తున్నారు."
 SENTENCES_EN = [

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from services.analysis.model import Camera, ShotSize
 from services.prompt.model import Shot
 from services.prompt.quality import WEIGHTS, evaluate
+from services.scene.model import Camera, ShotSize
 
 SOURCE = "సాయంత్రం వర్షం పడుతోంది. ఒక అమ్మాయి నాట్యం చేస్తోంది. పిల్లలు చూస్తున్నారు."
 PROMPT = "Wide establishing shot of a temple in the evening rain, cinematic"

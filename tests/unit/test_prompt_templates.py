@@ -7,11 +7,11 @@ from dataclasses import replace
 import pytest
 
 from services.analysis.analyzer import analyze_scene
-from services.analysis.model import Entity, EntityKind, SceneAnalysis, SceneRequest
 from services.mesh.errors import InvalidArgument
 from services.prompt.builder import build_shot_list
 from services.prompt.providers import resolve_provider
 from services.prompt.templates import describe, gerund, palette_words, plural
+from services.scene.model import Entity, EntityKind, SceneAnalysis, SceneRequest
 
 ENGLISH = "A young girl dances in front of an old temple while it rains in the evening. Children watch her happily."
 

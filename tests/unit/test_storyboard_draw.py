@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 
 from drishya.analysis.v1 import analysis_pb2 as a
+from drishya.language.v1.language_pb2 import CONCEPT_CATEGORY_VEHICLE
 from drishya.prompt.v1 import prompt_pb2
 from services.generation.storyboard import FADE_MS, FPS, HEIGHT, SUBTITLE_BAND, WIDTH, InvalidShotList, draw_frame
 from services.generation.storyboard.draw import FLASH_MIN_GAP_S, FLASH_PEAK, ShotPainter
-from services.generation.storyboard.scene import action_of, cast_of, scene_of
+from services.generation.storyboard.scene import COLOUR_WORDS, cast_of, members_of, pose_of, scene_of
 from services.generation.storyboard.timeline import TAIL_FRAMES, spans, validate
 
 TELUGU = ["సాయంత్రం గుడి దగ్గర వర్షం పడుతోంది", "ఒక అమ్మాయి నాట్యం చేస్తోంది", "ఆమె చాలా సంతోషంగా ఉంది"]
@@ -30,6 +31,7 @@ def make_shot_list(
     transitions: tuple[int, ...] = (a.TRANSITION_CROSSFADE, a.TRANSITION_FADE_TO_BLACK, a.TRANSITION_CUT),
     prompt: str = "a young girl in a red sari dancing in the rain near a temple",
     with_girl: bool = True,
+    action: str = "dance",
     palette: tuple[str, ...] = ("#f4a261", "#e76f51", "#2a9d8f", "#264653"),
 ) -> prompt_pb2.ShotList:
     """A Telugu shot list: evening, rain, temple and a dancing girl unless told otherwise."""
@@ -59,6 +61,7 @@ def make_shot_list(
             narration=TELUGU[i % 3],
             subtitle=TELUGU[i % 3],
             entity_ids=["character-girl"] if with_girl else [],
+            action=action if with_girl else "",
         )
         shot.camera.CopyFrom(
             a.Camera(
@@ -123,7 +126,7 @@ def test_rain_overlay_changes_frames_and_moves() -> None:
 
 def test_dancing_figure_moves_and_differs_from_standing() -> None:
     dance = make_shot_list(weather=a.WEATHER_CLEAR, shot_size=a.SHOT_SIZE_MEDIUM)
-    stand = make_shot_list(weather=a.WEATHER_CLEAR, shot_size=a.SHOT_SIZE_MEDIUM, prompt="a girl stands at a temple")
+    stand = make_shot_list(weather=a.WEATHER_CLEAR, shot_size=a.SHOT_SIZE_MEDIUM, action="stand")
     d0, d1 = arr(draw_frame(dance, 0, 0.0, subtitles=False)), arr(draw_frame(dance, 0, 0.25, subtitles=False))
     s0, s1 = arr(draw_frame(stand, 0, 0.0, subtitles=False)), arr(draw_frame(stand, 0, 0.25, subtitles=False))
     assert mad(d0, d1) > 3 * max(mad(s0, s1), 0.2)
@@ -136,10 +139,11 @@ def test_cast_uses_entity_ids_prompt_names_and_actions() -> None:
     assert [f.entity_id for f in cast] == ["character-girl"]
     assert cast[0].action == "dance" and cast[0].female
     assert cast[0].clothes == (200, 40, 45)  # "red sari"
+    sl.shots[0].visual_prompt = "two boys running to the river"  # the prose is never read
+    assert [(f.entity_id, f.action) for f in cast_of(sl, 0)] == [("character-girl", "dance")]
     sl.shots[0].ClearField("entity_ids")
-    assert [f.entity_id for f in cast_of(sl, 0)] == ["character-girl"]  # named in the visual prompt
-    assert action_of("two boys running to the river") == "run"
-    assert action_of("waves crash on the shore") == "stand"
+    assert cast_of(sl, 0) == []
+    assert pose_of("run") == "run" and pose_of("wave") == "wave" and pose_of("crash") == "stand"
     assert scene_of(make_shot_list(location="temple by the river")).features == frozenset({"temple", "river"})
 
 
@@ -268,3 +272,28 @@ def test_invalid_shot_lists_are_rejected_with_violations() -> None:
         draw_frame(make_shot_list(), 7, 0.0)
     with pytest.raises(InvalidShotList):
         validate(prompt_pb2.ShotList())
+
+
+def test_cast_draws_from_structured_elements() -> None:
+    sl = make_shot_list(with_girl=False)
+    sl.entities.add(id="character-meena", kind=a.ENTITY_KIND_CHARACTER, name="Meena", source_name="మీనా")
+    shot = sl.shots[0]
+    shot.characters.add(
+        entity_id="character-meena", kind=a.ENTITY_KIND_CHARACTER, name="Meena", action="run", attributes=["blue saree"]
+    )
+    shot.characters.add(entity_id="animal-dog", kind=a.ENTITY_KIND_ANIMAL, name="dog", action="")
+    shot.props.add(entity_id="object-boat", concept_id="boat", category=CONCEPT_CATEGORY_VEHICLE, name="boat")
+    members = members_of(sl, 0)
+    assert [(m.id, m.pose) for m in members] == [
+        ("character-meena", "run"),
+        ("animal-dog", "stand"),
+        ("object-boat", "stand"),
+    ]
+    cast = cast_of(sl, 0)
+    assert [(f.entity_id, f.species, f.action) for f in cast] == [
+        ("character-meena", "person", "run"),
+        ("animal-dog", "dog", "stand"),
+        ("object-boat", "boat", "stand"),
+    ]
+    assert cast[0].clothes == COLOUR_WORDS["blue"]
+    assert arr(draw_frame(sl, 0, 0.5, subtitles=False)).std() > 0

@@ -43,7 +43,7 @@ def test_script_detection_and_font_per_word() -> None:
     assert subs.script_of("Ravi,") == "LATIN"
     assert subs.script_of("123 !") is None
     lay = subs.layout("రవి Ravi నాట్యం", "te")
-    assert lay.lines == ((("రవి", "TELUGU"), ("Ravi", "LATIN"), ("నాట్యం", "TELUGU")),)
+    assert lay.lines == (((("రవి", "TELUGU"),), (("Ravi", "LATIN"),), (("నాట్యం", "TELUGU"),)),)
 
 
 @pytest.mark.parametrize("language", sorted(SAMPLES))
@@ -63,13 +63,11 @@ def test_long_text_wraps_to_two_lines_within_ninety_percent() -> None:
     lay = subs.layout(text, "te")
     assert len(lay.lines) == 2
     for line in lay.lines:
-        width = sum(subs.load_font(s, lay.size).getlength(w) for w, s in line) + lay.size * subs.WORD_GAP * (
-            len(line) - 1
-        )
+        width = sum(subs.runs_width(runs, lay.size) for runs in line) + lay.size * subs.WORD_GAP * (len(line) - 1)
         assert width <= subs.MAX_LINE_WIDTH
     huge = " ".join([SAMPLES["te"]] * 40)
     lay = subs.layout(huge, "te")
-    assert len(lay.lines) == 2 and lay.lines[-1][-1][0] == "…"
+    assert len(lay.lines) == 2 and lay.lines[-1][-1] == (("…", "LATIN"),)
     assert lay.size == subs.MIN_FONT_SIZE
 
 
@@ -82,3 +80,44 @@ def test_missing_raqm_is_font_missing(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(RenderError) as info:
         subs.require_raqm()
     assert info.value.reason == "FONT_MISSING"
+
+
+def covered(runs: tuple[tuple[str, str], ...]) -> list[str]:
+    """The characters of ``runs`` whose font's own cmap lacks them (invisible format characters aside)."""
+    return [ch for text, key in runs for ch in text if not subs.is_invisible(ch) and ord(ch) not in subs.coverage(key)]
+
+
+@pytest.mark.parametrize(
+    ("word", "language", "runs"),
+    [
+        ("છે.", "gu", (("છે", "GUJARATI"), (".", "LATIN"))),  # the Gujarati font has no full stop
+        ("२०२४", "hi", (("२०२४", "DEVANAGARI"),)),
+        ("2024।", "hi", (("2024।", "DEVANAGARI"),)),
+        ("(ரவி)", "ta", (("(ரவி)", "TAMIL"),)),  # the Tamil font has brackets
+        ("(ਰਵੀ)", "pa", (("(ਰਵੀ)", "GURMUKHI"),)),
+        ("నాట్యం😀", "te", (("నాట్యం", "TELUGU"), ("😀", "EMOJI"))),
+        ("👍🏽", "en", (("👍🏽", "EMOJI"),)),
+        ("❤️", "bn", (("❤️", "EMOJI"),)),
+        ("☊", "ml", (("☊", "SYMBOLS"),)),
+        ("漢", "hi", (("?", "LATIN"),)),  # no bundled font has Han: a visible replacement, never a box
+    ],
+)
+def test_font_runs_use_a_font_that_has_each_character(
+    word: str, language: str, runs: tuple[tuple[str, str], ...]
+) -> None:
+    default = subs.LANGUAGE_SCRIPTS[language]
+    got = subs.font_runs(word, default)
+    assert got == runs
+    assert covered(got) == []
+
+
+def test_gujarati_full_stop_is_not_in_the_gujarati_font() -> None:
+    assert ord(".") not in subs.coverage("GUJARATI")
+    assert ord(".") in subs.coverage("LATIN")
+
+
+def test_mixed_line_draws_every_run() -> None:
+    text = "છોકરી park માં 3.5 km ચાલે છે. 😀 (Dr. Rao)"
+    lay = subs.layout(text, "gu")
+    assert all(covered(runs) == [] for line in lay.lines for runs in line)
+    assert subs.subtitle_overlay(text, "gu") is not None

@@ -70,3 +70,13 @@ def test_render_errors_survive_pickling_across_processes() -> None:
     err = pickle.loads(pickle.dumps(RenderError("espeak failed", reason="TTS_FAILED", metadata={"voice": "te"})))
     assert isinstance(err, RenderError)
     assert err.reason == "TTS_FAILED" and err.metadata == {"voice": "te"}
+
+
+def test_emoji_are_not_spoken() -> None:
+    from services.generation.storyboard.tts import spoken_text, synthesize
+
+    assert spoken_text("నాట్యం 😀👍🏽 ❤️ 3.5").split() == ["నాట్యం", "3.5"]
+    audio, _ = synthesize("😀😀😀", "te", 6000)
+    assert audio.size == 0
+    words, _ = synthesize("నాట్యం 😀", "te", 6000)
+    assert words.size > 0

@@ -1,8 +1,10 @@
 """What to draw, read from a ShotList: the scene (place, light, weather, grade) and each shot's cast.
 
 Locations are free English text ("temple by the river"); keywords select scenery features.
-Actions come from the shot's English visual prompt ("a girl dancing in the rain"), clothing
-colours from entity attributes ("red sari"). Colour grading follows the mood: a light colour per
+Who is in frame and what each does come from the shot's structured elements (``characters`` with
+their action lemmas, ``props`` with their concept categories), never from the prose prompt; a shot
+without them falls back to its ``entity_ids`` and ``action``. Clothing colours come from entity
+attributes ("red sari"). Colour grading follows the mood: a light colour per
 time of day, weather desaturation, and a gradient map through the mood palette (shadows toward its
 darkest colour, highlights toward its lightest) mixed in by the mood's intensity.
 """
@@ -36,15 +38,15 @@ FEATURE_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 ACTION_WORDS: dict[str, tuple[str, ...]] = {
-    "dance": ("dance", "dancing", "danced", "dancer"),
-    "run": ("run", "running", "ran", "chase", "chasing", "race", "racing"),
-    "walk": ("walk", "walking", "walked", "stroll", "strolling", "wander", "wandering"),
-    "sit": ("sit", "sitting", "seated", "sat"),
-    "wave": ("waving", "waves at", "waves to", "greet", "greeting"),
-    "pray": ("pray", "praying", "prayer", "worship", "worshipping", "bowing", "namaste"),
-    "fly": ("fly", "flies", "flying", "flew", "soar", "soaring"),
+    "dance": ("dance", "perform", "twirl", "spin"),
+    "run": ("run", "chase", "race", "rush", "hurry", "jog", "flee", "sprint"),
+    "walk": ("walk", "stroll", "wander", "go", "come", "march", "travel", "return", "leave", "arrive"),
+    "sit": ("sit", "rest", "read", "eat", "write", "study", "wait", "cook"),
+    "wave": ("wave", "greet", "call", "shout", "play", "cheer"),
+    "pray": ("pray", "worship", "bow", "meditate", "namaste"),
+    "fly": ("fly", "soar", "glide"),
 }
-"""Pose family → English words (whole words; a plural or third-person "s"/"es" also matches)."""
+"""Pose family → English action lemmas (as the analysis gives them: "dance", "walk")."""
 
 COLOUR_WORDS: dict[str, RGB] = {
     "red": (200, 40, 45),
@@ -242,23 +244,54 @@ def scene_of(shot_list: prompt_pb2.ShotList) -> Scene:
     )
 
 
-def action_of(text: str) -> str:
-    """The pose family for an English visual prompt: dance, run, walk, sit, wave, pray, fly or stand."""
-    for action, words in ACTION_WORDS.items():
-        if _has_word(text, words):
-            return action
-    return "stand"
+_POSE_OF = {lemma: pose for pose, lemmas in ACTION_WORDS.items() for lemma in lemmas}
 
 
-def _clothes(entity: analysis_pb2.Entity, fallback: RGB) -> RGB:
+def pose_of(action: str) -> str:
+    """The pose family of an English action lemma: dance, run, walk, sit, wave, pray, fly or stand."""
+    return _POSE_OF.get(action.strip().lower(), "stand")
+
+
+@dataclass(frozen=True)
+class Member:
+    """One drawable element of a shot: a character, an animal or a prop, with its pose family."""
+
+    id: str
+    kind: int
+    name: str
+    attributes: tuple[str, ...]
+    pose: str
+
+
+def members_of(shot_list: prompt_pb2.ShotList, index: int) -> list[Member]:
+    """The shot's characters, animals and props: its structured elements, else its ``entity_ids``."""
+    shot = shot_list.shots[index]
+    if shot.characters or shot.props:
+        out = [Member(c.entity_id, c.kind, c.name, tuple(c.attributes), pose_of(c.action)) for c in shot.characters]
+        out += [
+            Member(p.entity_id, analysis_pb2.ENTITY_KIND_OBJECT, p.name, tuple(p.attributes), pose_of(shot.action))
+            for p in shot.props
+        ]
+        return out
+    by_id = {e.id: e for e in shot_list.entities}
+    ids = [i for i in dict.fromkeys(shot.entity_ids) if i in by_id]
+    pose = pose_of(shot.action)
+    return [
+        Member(e.id, e.kind, e.name, tuple(e.attributes), pose)
+        for e in (by_id[i] for i in ids)
+        if e.kind != analysis_pb2.ENTITY_KIND_LOCATION
+    ]
+
+
+def _clothes(entity: Member, fallback: RGB) -> RGB:
     for attr in entity.attributes:
-        for word in re.findall(r"[a-z]+", attr.lower()):
+        for word in attr.lower().split():
             if word in COLOUR_WORDS:
                 return COLOUR_WORDS[word]
     return fallback
 
 
-def _species(entity: analysis_pb2.Entity) -> str:
+def _species(entity: Member) -> str:
     name = entity.name.lower()
     if entity.kind == analysis_pb2.ENTITY_KIND_CHARACTER:
         return "person"
@@ -279,18 +312,11 @@ def _species(entity: analysis_pb2.Entity) -> str:
 def cast_of(shot_list: prompt_pb2.ShotList, index: int) -> list[Figure]:
     """The figures of shot ``index`` placed in the world, people first, then animals and objects.
 
-    The shot's ``entity_ids`` decide who is in frame; when empty, entities named in the visual
-    prompt are. Locations are scenery, not figures. Placement depends only on the cast, so a
-    character stands in the same spot in every shot it appears in.
+    Who is in frame and their poses come from :func:`members_of`. Locations are scenery, not
+    figures. Placement depends only on the cast, so a character stands in the same spot in every
+    shot it appears in.
     """
-    shot = shot_list.shots[index]
-    by_id = {e.id: e for e in shot_list.entities}
-    ids = [i for i in shot.entity_ids if i in by_id]
-    if not ids:
-        prompt = shot.visual_prompt.lower()
-        ids = [e.id for e in shot_list.entities if e.name and _has_word(prompt, (e.name.lower(),))]
-    entities = [by_id[i] for i in dict.fromkeys(ids) if by_id[i].kind != analysis_pb2.ENTITY_KIND_LOCATION]
-    action = action_of(shot.visual_prompt)
+    entities = members_of(shot_list, index)
     people = [e for e in entities if e.kind == analysis_pb2.ENTITY_KIND_CHARACTER]
     others = [e for e in entities if e.kind != analysis_pb2.ENTITY_KIND_CHARACTER]
     figures: list[Figure] = []
@@ -316,7 +342,7 @@ def cast_of(shot_list: prompt_pb2.ShotList, index: int) -> list[Figure]:
                 x=centre + (i - (len(people) - 1) / 2) * spacing,
                 y=GROUND_Y,
                 height=h,
-                action=action if action != "fly" else "stand",
+                action=e.pose if e.pose != "fly" else "stand",
                 female=female,
                 male=male,
                 clothes=_clothes(e, fallback),
@@ -351,7 +377,7 @@ def cast_of(shot_list: prompt_pb2.ShotList, index: int) -> list[Figure]:
                 x=fx,
                 y=fy,
                 height=height,
-                action="fly" if species == "bird" else action,
+                action="fly" if species == "bird" else e.pose,
                 female=False,
                 male=False,
                 clothes=_clothes(e, palette[0] if palette else COLOUR_WORDS["brown"]),

@@ -1,9 +1,15 @@
-"""Subtitles in the source script, shaped with raqm.
+"""Subtitles in the source script, shaped with raqm, every character set in a font that has it.
 
-Fonts are the Noto Sans variable fonts of the ``manimgx-fonts`` package, chosen per word by the
-word's Unicode script (so a Telugu line with an English name uses both fonts), then by the line's
-language code. Indic scripts need OpenType shaping (conjuncts, reordered vowel signs); Pillow does
-it only with the raqm layout engine (libraqm → HarfBuzz), so rendering refuses to draw without it.
+Fonts are the Noto variable fonts of the ``manimgx-fonts`` package (SIL Open Font License 1.1):
+the script fonts, Noto Sans (Latin, digits, punctuation), Noto Sans Symbols and Noto Emoji
+(monochrome). Each word is cut into runs, each set in the first font whose character map has the
+run's characters (:func:`font_for`): the character's own script font, the line language's font,
+Noto Sans, Symbols, Emoji, then any other bundled script font. Combining marks, joiners and
+variation selectors stay in the run of the character they attach to, so an Indic syllable is
+always shaped whole. A visible character no bundled font has is replaced by :data:`REPLACEMENT`
+rather than drawn as a missing-glyph box. Indic scripts need OpenType shaping (conjuncts,
+reordered vowel signs); Pillow does it only with the raqm layout engine (libraqm → HarfBuzz), so
+rendering refuses to draw without it.
 """
 
 from __future__ import annotations
@@ -42,8 +48,17 @@ SCRIPT_FONTS: dict[str, str] = {
     "MALAYALAM": "NotoSansMalayalam[wght].ttf",
     "ORIYA": "NotoSansOriya[wght].ttf",
     "LATIN": "NotoSans[wght].ttf",
+    "SYMBOLS": "NotoSansSymbols[wght].ttf",
+    "EMOJI": "NotoEmoji[wght].ttf",
 }
-"""Unicode script name (first word of the character name) → Noto font file."""
+"""Font key (a Unicode script name, the first word of a character's name, or SYMBOLS / EMOJI) → Noto
+font file."""
+
+FALLBACK_ORDER: tuple[str, ...] = ("LATIN", "SYMBOLS", "EMOJI")
+"""Fonts tried after the character's script font and the line language's font, in order."""
+
+REPLACEMENT = "?"
+"""Drawn (in Noto Sans) for a visible character that no bundled font has."""
 
 LANGUAGE_SCRIPTS: dict[str, str] = {
     "te": "TELUGU",
@@ -88,7 +103,7 @@ def load_font(script: str, size: int, layout: ImageFont.Layout = ImageFont.Layou
     """
     if layout == ImageFont.Layout.RAQM:
         require_raqm()
-    path = os.path.join(font_dir(), SCRIPT_FONTS.get(script, SCRIPT_FONTS["LATIN"]))
+    path = font_path(script)
     try:
         font = ImageFont.truetype(path, size, layout_engine=layout)
     except OSError as exc:
@@ -97,6 +112,80 @@ def load_font(script: str, size: int, layout: ImageFont.Layout = ImageFont.Layou
     with contextlib.suppress(OSError, AttributeError):
         font.set_variation_by_axes([WEIGHT])
     return font
+
+
+def font_path(key: str) -> str:
+    """The file of the font ``key`` (see :data:`SCRIPT_FONTS`; unknown keys give Noto Sans)."""
+    return os.path.join(font_dir(), SCRIPT_FONTS.get(key, SCRIPT_FONTS["LATIN"]))
+
+
+@functools.lru_cache(maxsize=32)
+def coverage(key: str) -> frozenset[int]:
+    """The code points the font ``key`` maps to a glyph, from its own ``cmap`` table (fontTools).
+
+    Raises:
+        RenderError: ``FONT_MISSING`` when the font file cannot be read.
+    """
+    from fontTools.ttLib import TTFont
+
+    try:
+        with TTFont(font_path(key), lazy=True) as font:
+            return frozenset(font.getBestCmap())
+    except OSError as exc:
+        raise RenderError(f"cannot read font {font_path(key)}", reason="FONT_MISSING") from exc
+
+
+def is_attached(ch: str) -> bool:
+    """True for characters set with the one before them: combining marks, ZWJ/ZWNJ, variation
+    selectors and emoji modifiers."""
+    cp = ord(ch)
+    return (
+        unicodedata.category(ch).startswith("M")
+        or ch in "\u200c\u200d"
+        or 0xFE00 <= cp <= 0xFE0F
+        or 0xE0100 <= cp <= 0xE01EF
+        or 0x1F3FB <= cp <= 0x1F3FF
+        or 0xE0020 <= cp <= 0xE007F
+    )
+
+
+def is_invisible(ch: str) -> bool:
+    """True for default-ignorable format characters (joiners, selectors...): HarfBuzz hides them
+    when a font lacks them, so they need no glyph."""
+    cp = ord(ch)
+    return unicodedata.category(ch) == "Cf" or 0xFE00 <= cp <= 0xFE0F or 0xE0100 <= cp <= 0xE01EF
+
+
+def font_for(ch: str, default: str) -> str | None:
+    """The key of the first font covering ``ch``: its script font, ``default``, then
+    :data:`FALLBACK_ORDER`, then the other script fonts; None when no bundled font has it."""
+    own = script_of(ch)
+    order = [k for k in (own, default) if k] + list(FALLBACK_ORDER) + list(SCRIPT_FONTS)
+    for key in dict.fromkeys(order):
+        if ord(ch) in coverage(key):
+            return key
+    return None
+
+
+def font_runs(word: str, default: str) -> tuple[tuple[str, str], ...]:
+    """``word`` cut into ``(text, font key)`` runs, each covered by its font (see the module doc).
+
+    Attached characters (marks, joiners, selectors) join the run before them; an uncovered
+    visible character becomes :data:`REPLACEMENT` in Noto Sans; invisible ones stay where they are.
+    """
+    runs: list[list[str]] = []
+    for ch in word:
+        if runs and (is_attached(ch) or is_invisible(ch)):
+            runs[-1][0] += ch
+            continue
+        key = font_for(ch, default)
+        if key is None:
+            ch, key = (ch, default) if is_invisible(ch) else (REPLACEMENT, "LATIN")
+        if runs and runs[-1][1] == key:
+            runs[-1][0] += ch
+        else:
+            runs.append([ch, key])
+    return tuple((text, key) for text, key in runs)
 
 
 def script_of(text: str) -> str | None:
@@ -109,27 +198,35 @@ def script_of(text: str) -> str | None:
     return None
 
 
+Run = tuple[str, str]
+"""A piece of a word and the key of the font it is set in."""
+
+
 @dataclass(frozen=True)
 class _Word:
-    text: str
-    script: str
+    runs: tuple[Run, ...]
     width: float
 
 
 @dataclass(frozen=True)
 class SubtitleLayout:
-    """Lines of words, each word with its script, and the font size they fit at."""
+    """Lines of words, each word a tuple of ``(text, font key)`` runs, and the font size they fit at."""
 
-    lines: tuple[tuple[tuple[str, str], ...], ...]
+    lines: tuple[tuple[tuple[Run, ...], ...], ...]
     size: int
+
+
+def runs_width(runs: tuple[Run, ...], size: int) -> float:
+    """Advance width in pixels of ``runs`` set at ``size`` px."""
+    return sum(load_font(key, size).getlength(text) for text, key in runs)
 
 
 def _words(text: str, language_code: str, size: int) -> list[_Word]:
     default = LANGUAGE_SCRIPTS.get(language_code.split("-")[0].lower(), "LATIN")
     out: list[_Word] = []
     for token in text.split():
-        script = script_of(token) or default
-        out.append(_Word(token, script, load_font(script, size).getlength(token)))
+        runs = font_runs(token, default)
+        out.append(_Word(runs, runs_width(runs, size)))
     return out
 
 
@@ -157,12 +254,12 @@ def layout(text: str, language_code: str) -> SubtitleLayout:
     if len(lines) > MAX_LINES:
         kept = lines[:MAX_LINES]
         last = kept[-1]
-        ellipsis = _Word("…", "LATIN", load_font("LATIN", size).getlength("…"))
+        ellipsis = _Word((("…", "LATIN"),), load_font("LATIN", size).getlength("…"))
         while last and sum(w.width for w in last) + gap * len(last) + ellipsis.width > MAX_LINE_WIDTH:
             last.pop()
         last.append(ellipsis)
         lines = kept
-    return SubtitleLayout(tuple(tuple((w.text, w.script) for w in line) for line in lines), size)
+    return SubtitleLayout(tuple(tuple(w.runs for w in line) for line in lines), size)
 
 
 @functools.lru_cache(maxsize=32)
@@ -186,11 +283,11 @@ def subtitle_overlay(text: str, language_code: str) -> Image.Image | None:
     line_h = int(lay.size * 1.42)
     block_h = line_h * len(lay.lines) + LINE_GAP * (len(lay.lines) - 1)
     y = max(0, (band_h - block_h) // 2)
-    placed: list[tuple[float, int, list[tuple[str, ImageFont.FreeTypeFont, float]]]] = []
+    placed: list[tuple[float, int, list[tuple[tuple[Run, ...], float]]]] = []
     max_w = 0.0
     for line in lay.lines:
-        words = [(w, load_font(s, lay.size), load_font(s, lay.size).getlength(w)) for w, s in line]
-        width = sum(w for _, _, w in words) + gap * (len(words) - 1)
+        words = [(runs, runs_width(runs, lay.size)) for runs in line]
+        width = sum(w for _, w in words) + gap * (len(words) - 1)
         max_w = max(max_w, width)
         placed.append(((WIDTH - width) / 2, y, words))
         y += line_h + LINE_GAP
@@ -200,15 +297,19 @@ def subtitle_overlay(text: str, language_code: str) -> Image.Image | None:
     box_left = max(0, int((WIDTH - max_w) / 2 - pad_x))
     draw.rounded_rectangle((box_left, box_top, WIDTH - box_left, box_bottom - 1), radius=10, fill=(0, 0, 0, BAND_ALPHA))
     for x, line_y, words in placed:
-        for text_word, font, width in words:
-            draw.text(
-                (x, line_y + int(line_h * 0.72)),
-                text_word,
-                font=font,
-                anchor="ls",
-                fill=(255, 255, 255, 255),
-                stroke_width=STROKE,
-                stroke_fill=(10, 10, 10, 255),
-            )
+        for runs, width in words:
+            run_x = x
+            for text_run, key in runs:
+                font = load_font(key, lay.size)
+                draw.text(
+                    (run_x, line_y + int(line_h * 0.72)),
+                    text_run,
+                    font=font,
+                    anchor="ls",
+                    fill=(255, 255, 255, 255),
+                    stroke_width=STROKE,
+                    stroke_fill=(10, 10, 10, 255),
+                )
+                run_x += font.getlength(text_run)
             x += width + gap
     return image

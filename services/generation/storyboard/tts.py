@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ctypes
 import threading
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
@@ -173,12 +174,23 @@ def sample_rate() -> int:
         return _load().sample_rate
 
 
+def spoken_text(text: str) -> str:
+    """``text`` without emoji and pictographic symbols (Unicode categories So and Sk, joiners and
+    variation selectors): eSpeak would read their English names aloud in any voice."""
+    return "".join(
+        " " if unicodedata.category(ch) in ("So", "Sk") else ch
+        for ch in text
+        if ch not in "\u200d\ufe0e\ufe0f" and not 0x1F3FB <= ord(ch) <= 0x1F3FF
+    )
+
+
 def synthesize(text: str, language_code: str, max_ms: int) -> tuple[Samples, int]:
     """Speak ``text`` with the voice of ``language_code`` so that it lasts at most ``max_ms``.
 
     Speaks at ``DEFAULT_RATE_WPM``; when the line is longer than ``max_ms - FIT_MARGIN_MS`` it is
     spoken again at a rate raised in proportion (capped at ``MAX_RATE_WPM``), and if it is still too
-    long it is cut with a ``FADE_OUT_MS`` fade. Leading and trailing silence is trimmed.
+    long it is cut with a ``FADE_OUT_MS`` fade. Leading and trailing silence is trimmed. Emoji and
+    symbols are not spoken (:func:`spoken_text`).
 
     Returns:
         (mono int16 samples, sample rate in Hz); empty samples for blank text.
@@ -186,6 +198,7 @@ def synthesize(text: str, language_code: str, max_ms: int) -> tuple[Samples, int
     Raises:
         RenderError: ``TTS_FAILED`` when eSpeak NG cannot be loaded or fails.
     """
+    text = spoken_text(text)
     if not text.strip():
         with _lock:
             return np.zeros(0, np.int16), _load().sample_rate

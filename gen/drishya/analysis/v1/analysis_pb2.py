@@ -22,43 +22,44 @@ _runtime_version.ValidateProtobufRuntimeVersion(
 _sym_db = _symbol_database.Default()
 
 
+from drishya.language.v1 import language_pb2 as drishya_dot_language_dot_v1_dot_language__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"drishya/analysis/v1/analysis.proto\x12\x13\x64rishya.analysis.v1\"z\n\x06\x45ntity\x12\n\n\x02id\x18\x01 \x01(\t\x12-\n\x04kind\x18\x02 \x01(\x0e\x32\x1f.drishya.analysis.v1.EntityKind\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x12\n\nattributes\x18\x04 \x03(\t\x12\x13\n\x0bsource_name\x18\x05 \x01(\t\"\x8f\x01\n\x07Setting\x12\x10\n\x08location\x18\x01 \x01(\t\x12\x33\n\x0btime_of_day\x18\x02 \x01(\x0e\x32\x1e.drishya.analysis.v1.TimeOfDay\x12-\n\x07weather\x18\x03 \x01(\x0e\x32\x1c.drishya.analysis.v1.Weather\x12\x0e\n\x06indoor\x18\x04 \x01(\x08\"\x95\x01\n\x04Mood\x12\x0c\n\x04tone\x18\x01 \x01(\t\x12\r\n\x05style\x18\x02 \x01(\t\x12\x10\n\x08lighting\x18\x03 \x01(\t\x12\x0f\n\x07palette\x18\x04 \x03(\t\x12\x11\n\tintensity\x18\x05 \x01(\x02\x12\'\n\x04pace\x18\x06 \x01(\x0e\x32\x19.drishya.analysis.v1.Pace\x12\x11\n\tsentiment\x18\x07 \x01(\x02\"\xab\x02\n\x06\x43\x61mera\x12\x30\n\tshot_size\x18\x01 \x01(\x0e\x32\x1d.drishya.analysis.v1.ShotSize\x12\x35\n\x08movement\x18\x02 \x01(\x0e\x32#.drishya.analysis.v1.CameraMovement\x12/\n\x05\x61ngle\x18\x03 \x01(\x0e\x32 .drishya.analysis.v1.CameraAngle\x12\x33\n\ntransition\x18\x04 \x01(\x0e\x32\x1f.drishya.analysis.v1.Transition\x12\x17\n\x0f\x66ocus_entity_id\x18\x05 \x01(\t\x12\x39\n\x0e\x64\x65pth_of_field\x18\x06 \x01(\x0e\x32!.drishya.analysis.v1.DepthOfField\"\x9e\x01\n\x04\x42\x65\x61t\x12\r\n\x05index\x18\x01 \x01(\x05\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\x13\n\x0bsource_text\x18\x03 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x04 \x01(\t\x12\x12\n\nentity_ids\x18\x05 \x03(\t\x12\x13\n\x0b\x64uration_ms\x18\x06 \x01(\x05\x12+\n\x06\x63\x61mera\x18\x07 \x01(\x0b\x32\x1b.drishya.analysis.v1.Camera\"\xce\x02\n\rSceneAnalysis\x12\x15\n\rlanguage_code\x18\x01 \x01(\t\x12\x13\n\x0bsource_text\x18\x02 \x01(\t\x12\x14\n\x0c\x65nglish_text\x18\x03 \x01(\t\x12-\n\x08\x65ntities\x18\x04 \x03(\x0b\x32\x1b.drishya.analysis.v1.Entity\x12-\n\x07setting\x18\x05 \x01(\x0b\x32\x1c.drishya.analysis.v1.Setting\x12\'\n\x04mood\x18\x06 \x01(\x0b\x32\x19.drishya.analysis.v1.Mood\x12+\n\x06\x63\x61mera\x18\x07 \x01(\x0b\x32\x1b.drishya.analysis.v1.Camera\x12(\n\x05\x62\x65\x61ts\x18\x08 \x03(\x0b\x32\x19.drishya.analysis.v1.Beat\x12\x1d\n\x15\x65stimated_duration_ms\x18\t \x01(\x05*\x8e\x01\n\nEntityKind\x12\x1b\n\x17\x45NTITY_KIND_UNSPECIFIED\x10\x00\x12\x19\n\x15\x45NTITY_KIND_CHARACTER\x10\x01\x12\x16\n\x12\x45NTITY_KIND_ANIMAL\x10\x02\x12\x16\n\x12\x45NTITY_KIND_OBJECT\x10\x03\x12\x18\n\x14\x45NTITY_KIND_LOCATION\x10\x04*\xb8\x01\n\tTimeOfDay\x12\x1b\n\x17TIME_OF_DAY_UNSPECIFIED\x10\x00\x12\x14\n\x10TIME_OF_DAY_DAWN\x10\x01\x12\x17\n\x13TIME_OF_DAY_MORNING\x10\x02\x12\x14\n\x10TIME_OF_DAY_NOON\x10\x03\x12\x19\n\x15TIME_OF_DAY_AFTERNOON\x10\x04\x12\x17\n\x13TIME_OF_DAY_EVENING\x10\x05\x12\x15\n\x11TIME_OF_DAY_NIGHT\x10\x06*\xa3\x01\n\x07Weather\x12\x17\n\x13WEATHER_UNSPECIFIED\x10\x00\x12\x11\n\rWEATHER_CLEAR\x10\x01\x12\x12\n\x0eWEATHER_CLOUDY\x10\x02\x12\x10\n\x0cWEATHER_RAIN\x10\x03\x12\x11\n\rWEATHER_STORM\x10\x04\x12\x10\n\x0cWEATHER_SNOW\x10\x05\x12\x0f\n\x0bWEATHER_FOG\x10\x06\x12\x10\n\x0cWEATHER_WIND\x10\x07*K\n\x04Pace\x12\x14\n\x10PACE_UNSPECIFIED\x10\x00\x12\r\n\tPACE_SLOW\x10\x01\x12\x0f\n\x0bPACE_MEDIUM\x10\x02\x12\r\n\tPACE_FAST\x10\x03*\xa3\x01\n\x08ShotSize\x12\x19\n\x15SHOT_SIZE_UNSPECIFIED\x10\x00\x12\x1a\n\x16SHOT_SIZE_EXTREME_WIDE\x10\x01\x12\x12\n\x0eSHOT_SIZE_WIDE\x10\x02\x12\x14\n\x10SHOT_SIZE_MEDIUM\x10\x03\x12\x16\n\x12SHOT_SIZE_CLOSE_UP\x10\x04\x12\x1e\n\x1aSHOT_SIZE_EXTREME_CLOSE_UP\x10\x05*\xa1\x02\n\x0e\x43\x61meraMovement\x12\x1f\n\x1b\x43\x41MERA_MOVEMENT_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x43\x41MERA_MOVEMENT_STATIC\x10\x01\x12\x1c\n\x18\x43\x41MERA_MOVEMENT_PAN_LEFT\x10\x02\x12\x1d\n\x19\x43\x41MERA_MOVEMENT_PAN_RIGHT\x10\x03\x12\x1b\n\x17\x43\x41MERA_MOVEMENT_TILT_UP\x10\x04\x12\x1d\n\x19\x43\x41MERA_MOVEMENT_TILT_DOWN\x10\x05\x12\x1c\n\x18\x43\x41MERA_MOVEMENT_DOLLY_IN\x10\x06\x12\x1d\n\x19\x43\x41MERA_MOVEMENT_DOLLY_OUT\x10\x07\x12\x1c\n\x18\x43\x41MERA_MOVEMENT_TRACKING\x10\x08*\xa7\x01\n\x0b\x43\x61meraAngle\x12\x1c\n\x18\x43\x41MERA_ANGLE_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x43\x41MERA_ANGLE_EYE_LEVEL\x10\x01\x12\x15\n\x11\x43\x41MERA_ANGLE_HIGH\x10\x02\x12\x14\n\x10\x43\x41MERA_ANGLE_LOW\x10\x03\x12\x19\n\x15\x43\x41MERA_ANGLE_OVERHEAD\x10\x04\x12\x16\n\x12\x43\x41MERA_ANGLE_DUTCH\x10\x05*t\n\nTransition\x12\x1a\n\x16TRANSITION_UNSPECIFIED\x10\x00\x12\x12\n\x0eTRANSITION_CUT\x10\x01\x12\x18\n\x14TRANSITION_CROSSFADE\x10\x02\x12\x1c\n\x18TRANSITION_FADE_TO_BLACK\x10\x03*c\n\x0c\x44\x65pthOfField\x12\x1e\n\x1a\x44\x45PTH_OF_FIELD_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x44\x45PTH_OF_FIELD_SHALLOW\x10\x01\x12\x17\n\x13\x44\x45PTH_OF_FIELD_DEEP\x10\x02\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\"drishya/analysis/v1/analysis.proto\x12\x13\x64rishya.analysis.v1\x1a\"drishya/language/v1/language.proto\"\xc6\x01\n\x06\x45ntity\x12\n\n\x02id\x18\x01 \x01(\t\x12-\n\x04kind\x18\x02 \x01(\x0e\x32\x1f.drishya.analysis.v1.EntityKind\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x12\n\nattributes\x18\x04 \x03(\t\x12\x13\n\x0bsource_name\x18\x05 \x01(\t\x12\x12\n\nconcept_id\x18\x06 \x01(\t\x12\x36\n\x08\x63\x61tegory\x18\x07 \x01(\x0e\x32$.drishya.language.v1.ConceptCategory\"\x8f\x01\n\x07Setting\x12\x10\n\x08location\x18\x01 \x01(\t\x12\x33\n\x0btime_of_day\x18\x02 \x01(\x0e\x32\x1e.drishya.analysis.v1.TimeOfDay\x12-\n\x07weather\x18\x03 \x01(\x0e\x32\x1c.drishya.analysis.v1.Weather\x12\x0e\n\x06indoor\x18\x04 \x01(\x08\"\x95\x01\n\x04Mood\x12\x0c\n\x04tone\x18\x01 \x01(\t\x12\r\n\x05style\x18\x02 \x01(\t\x12\x10\n\x08lighting\x18\x03 \x01(\t\x12\x0f\n\x07palette\x18\x04 \x03(\t\x12\x11\n\tintensity\x18\x05 \x01(\x02\x12\'\n\x04pace\x18\x06 \x01(\x0e\x32\x19.drishya.analysis.v1.Pace\x12\x11\n\tsentiment\x18\x07 \x01(\x02\"\xab\x02\n\x06\x43\x61mera\x12\x30\n\tshot_size\x18\x01 \x01(\x0e\x32\x1d.drishya.analysis.v1.ShotSize\x12\x35\n\x08movement\x18\x02 \x01(\x0e\x32#.drishya.analysis.v1.CameraMovement\x12/\n\x05\x61ngle\x18\x03 \x01(\x0e\x32 .drishya.analysis.v1.CameraAngle\x12\x33\n\ntransition\x18\x04 \x01(\x0e\x32\x1f.drishya.analysis.v1.Transition\x12\x17\n\x0f\x66ocus_entity_id\x18\x05 \x01(\t\x12\x39\n\x0e\x64\x65pth_of_field\x18\x06 \x01(\x0e\x32!.drishya.analysis.v1.DepthOfField\"\x9e\x01\n\x04\x42\x65\x61t\x12\r\n\x05index\x18\x01 \x01(\x05\x12\x0c\n\x04text\x18\x02 \x01(\t\x12\x13\n\x0bsource_text\x18\x03 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x04 \x01(\t\x12\x12\n\nentity_ids\x18\x05 \x03(\t\x12\x13\n\x0b\x64uration_ms\x18\x06 \x01(\x05\x12+\n\x06\x63\x61mera\x18\x07 \x01(\x0b\x32\x1b.drishya.analysis.v1.Camera\"\xce\x02\n\rSceneAnalysis\x12\x15\n\rlanguage_code\x18\x01 \x01(\t\x12\x13\n\x0bsource_text\x18\x02 \x01(\t\x12\x14\n\x0c\x65nglish_text\x18\x03 \x01(\t\x12-\n\x08\x65ntities\x18\x04 \x03(\x0b\x32\x1b.drishya.analysis.v1.Entity\x12-\n\x07setting\x18\x05 \x01(\x0b\x32\x1c.drishya.analysis.v1.Setting\x12\'\n\x04mood\x18\x06 \x01(\x0b\x32\x19.drishya.analysis.v1.Mood\x12+\n\x06\x63\x61mera\x18\x07 \x01(\x0b\x32\x1b.drishya.analysis.v1.Camera\x12(\n\x05\x62\x65\x61ts\x18\x08 \x03(\x0b\x32\x19.drishya.analysis.v1.Beat\x12\x1d\n\x15\x65stimated_duration_ms\x18\t \x01(\x05*\x8e\x01\n\nEntityKind\x12\x1b\n\x17\x45NTITY_KIND_UNSPECIFIED\x10\x00\x12\x19\n\x15\x45NTITY_KIND_CHARACTER\x10\x01\x12\x16\n\x12\x45NTITY_KIND_ANIMAL\x10\x02\x12\x16\n\x12\x45NTITY_KIND_OBJECT\x10\x03\x12\x18\n\x14\x45NTITY_KIND_LOCATION\x10\x04*\xb8\x01\n\tTimeOfDay\x12\x1b\n\x17TIME_OF_DAY_UNSPECIFIED\x10\x00\x12\x14\n\x10TIME_OF_DAY_DAWN\x10\x01\x12\x17\n\x13TIME_OF_DAY_MORNING\x10\x02\x12\x14\n\x10TIME_OF_DAY_NOON\x10\x03\x12\x19\n\x15TIME_OF_DAY_AFTERNOON\x10\x04\x12\x17\n\x13TIME_OF_DAY_EVENING\x10\x05\x12\x15\n\x11TIME_OF_DAY_NIGHT\x10\x06*\xa3\x01\n\x07Weather\x12\x17\n\x13WEATHER_UNSPECIFIED\x10\x00\x12\x11\n\rWEATHER_CLEAR\x10\x01\x12\x12\n\x0eWEATHER_CLOUDY\x10\x02\x12\x10\n\x0cWEATHER_RAIN\x10\x03\x12\x11\n\rWEATHER_STORM\x10\x04\x12\x10\n\x0cWEATHER_SNOW\x10\x05\x12\x0f\n\x0bWEATHER_FOG\x10\x06\x12\x10\n\x0cWEATHER_WIND\x10\x07*K\n\x04Pace\x12\x14\n\x10PACE_UNSPECIFIED\x10\x00\x12\r\n\tPACE_SLOW\x10\x01\x12\x0f\n\x0bPACE_MEDIUM\x10\x02\x12\r\n\tPACE_FAST\x10\x03*\xa3\x01\n\x08ShotSize\x12\x19\n\x15SHOT_SIZE_UNSPECIFIED\x10\x00\x12\x1a\n\x16SHOT_SIZE_EXTREME_WIDE\x10\x01\x12\x12\n\x0eSHOT_SIZE_WIDE\x10\x02\x12\x14\n\x10SHOT_SIZE_MEDIUM\x10\x03\x12\x16\n\x12SHOT_SIZE_CLOSE_UP\x10\x04\x12\x1e\n\x1aSHOT_SIZE_EXTREME_CLOSE_UP\x10\x05*\xa1\x02\n\x0e\x43\x61meraMovement\x12\x1f\n\x1b\x43\x41MERA_MOVEMENT_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x43\x41MERA_MOVEMENT_STATIC\x10\x01\x12\x1c\n\x18\x43\x41MERA_MOVEMENT_PAN_LEFT\x10\x02\x12\x1d\n\x19\x43\x41MERA_MOVEMENT_PAN_RIGHT\x10\x03\x12\x1b\n\x17\x43\x41MERA_MOVEMENT_TILT_UP\x10\x04\x12\x1d\n\x19\x43\x41MERA_MOVEMENT_TILT_DOWN\x10\x05\x12\x1c\n\x18\x43\x41MERA_MOVEMENT_DOLLY_IN\x10\x06\x12\x1d\n\x19\x43\x41MERA_MOVEMENT_DOLLY_OUT\x10\x07\x12\x1c\n\x18\x43\x41MERA_MOVEMENT_TRACKING\x10\x08*\xa7\x01\n\x0b\x43\x61meraAngle\x12\x1c\n\x18\x43\x41MERA_ANGLE_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x43\x41MERA_ANGLE_EYE_LEVEL\x10\x01\x12\x15\n\x11\x43\x41MERA_ANGLE_HIGH\x10\x02\x12\x14\n\x10\x43\x41MERA_ANGLE_LOW\x10\x03\x12\x19\n\x15\x43\x41MERA_ANGLE_OVERHEAD\x10\x04\x12\x16\n\x12\x43\x41MERA_ANGLE_DUTCH\x10\x05*t\n\nTransition\x12\x1a\n\x16TRANSITION_UNSPECIFIED\x10\x00\x12\x12\n\x0eTRANSITION_CUT\x10\x01\x12\x18\n\x14TRANSITION_CROSSFADE\x10\x02\x12\x1c\n\x18TRANSITION_FADE_TO_BLACK\x10\x03*c\n\x0c\x44\x65pthOfField\x12\x1e\n\x1a\x44\x45PTH_OF_FIELD_UNSPECIFIED\x10\x00\x12\x1a\n\x16\x44\x45PTH_OF_FIELD_SHALLOW\x10\x01\x12\x17\n\x13\x44\x45PTH_OF_FIELD_DEEP\x10\x02\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'drishya.analysis.v1.analysis_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ENTITYKIND']._serialized_start=1282
-  _globals['_ENTITYKIND']._serialized_end=1424
-  _globals['_TIMEOFDAY']._serialized_start=1427
-  _globals['_TIMEOFDAY']._serialized_end=1611
-  _globals['_WEATHER']._serialized_start=1614
-  _globals['_WEATHER']._serialized_end=1777
-  _globals['_PACE']._serialized_start=1779
-  _globals['_PACE']._serialized_end=1854
-  _globals['_SHOTSIZE']._serialized_start=1857
-  _globals['_SHOTSIZE']._serialized_end=2020
-  _globals['_CAMERAMOVEMENT']._serialized_start=2023
-  _globals['_CAMERAMOVEMENT']._serialized_end=2312
-  _globals['_CAMERAANGLE']._serialized_start=2315
-  _globals['_CAMERAANGLE']._serialized_end=2482
-  _globals['_TRANSITION']._serialized_start=2484
-  _globals['_TRANSITION']._serialized_end=2600
-  _globals['_DEPTHOFFIELD']._serialized_start=2602
-  _globals['_DEPTHOFFIELD']._serialized_end=2701
-  _globals['_ENTITY']._serialized_start=59
-  _globals['_ENTITY']._serialized_end=181
-  _globals['_SETTING']._serialized_start=184
-  _globals['_SETTING']._serialized_end=327
-  _globals['_MOOD']._serialized_start=330
-  _globals['_MOOD']._serialized_end=479
-  _globals['_CAMERA']._serialized_start=482
-  _globals['_CAMERA']._serialized_end=781
-  _globals['_BEAT']._serialized_start=784
-  _globals['_BEAT']._serialized_end=942
-  _globals['_SCENEANALYSIS']._serialized_start=945
-  _globals['_SCENEANALYSIS']._serialized_end=1279
+  _globals['_ENTITYKIND']._serialized_start=1395
+  _globals['_ENTITYKIND']._serialized_end=1537
+  _globals['_TIMEOFDAY']._serialized_start=1540
+  _globals['_TIMEOFDAY']._serialized_end=1724
+  _globals['_WEATHER']._serialized_start=1727
+  _globals['_WEATHER']._serialized_end=1890
+  _globals['_PACE']._serialized_start=1892
+  _globals['_PACE']._serialized_end=1967
+  _globals['_SHOTSIZE']._serialized_start=1970
+  _globals['_SHOTSIZE']._serialized_end=2133
+  _globals['_CAMERAMOVEMENT']._serialized_start=2136
+  _globals['_CAMERAMOVEMENT']._serialized_end=2425
+  _globals['_CAMERAANGLE']._serialized_start=2428
+  _globals['_CAMERAANGLE']._serialized_end=2595
+  _globals['_TRANSITION']._serialized_start=2597
+  _globals['_TRANSITION']._serialized_end=2713
+  _globals['_DEPTHOFFIELD']._serialized_start=2715
+  _globals['_DEPTHOFFIELD']._serialized_end=2814
+  _globals['_ENTITY']._serialized_start=96
+  _globals['_ENTITY']._serialized_end=294
+  _globals['_SETTING']._serialized_start=297
+  _globals['_SETTING']._serialized_end=440
+  _globals['_MOOD']._serialized_start=443
+  _globals['_MOOD']._serialized_end=592
+  _globals['_CAMERA']._serialized_start=595
+  _globals['_CAMERA']._serialized_end=894
+  _globals['_BEAT']._serialized_start=897
+  _globals['_BEAT']._serialized_end=1055
+  _globals['_SCENEANALYSIS']._serialized_start=1058
+  _globals['_SCENEANALYSIS']._serialized_end=1392
 # @@protoc_insertion_point(module_scope)

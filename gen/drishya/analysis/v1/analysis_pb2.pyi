@@ -1,3 +1,4 @@
+from drishya.language.v1 import language_pb2 as _language_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -139,18 +140,22 @@ DEPTH_OF_FIELD_SHALLOW: DepthOfField
 DEPTH_OF_FIELD_DEEP: DepthOfField
 
 class Entity(_message.Message):
-    __slots__ = ("id", "kind", "name", "attributes", "source_name")
+    __slots__ = ("id", "kind", "name", "attributes", "source_name", "concept_id", "category")
     ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     ATTRIBUTES_FIELD_NUMBER: _ClassVar[int]
     SOURCE_NAME_FIELD_NUMBER: _ClassVar[int]
+    CONCEPT_ID_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_FIELD_NUMBER: _ClassVar[int]
     id: str
     kind: EntityKind
     name: str
     attributes: _containers.RepeatedScalarFieldContainer[str]
     source_name: str
-    def __init__(self, id: _Optional[str] = ..., kind: _Optional[_Union[EntityKind, str]] = ..., name: _Optional[str] = ..., attributes: _Optional[_Iterable[str]] = ..., source_name: _Optional[str] = ...) -> None: ...
+    concept_id: str
+    category: _language_pb2.ConceptCategory
+    def __init__(self, id: _Optional[str] = ..., kind: _Optional[_Union[EntityKind, str]] = ..., name: _Optional[str] = ..., attributes: _Optional[_Iterable[str]] = ..., source_name: _Optional[str] = ..., concept_id: _Optional[str] = ..., category: _Optional[_Union[_language_pb2.ConceptCategory, str]] = ...) -> None: ...
 
 class Setting(_message.Message):
     __slots__ = ("location", "time_of_day", "weather", "indoor")

@@ -23,17 +23,22 @@ _sym_db = _symbol_database.Default()
 
 
 from drishya.analysis.v1 import analysis_pb2 as drishya_dot_analysis_dot_v1_dot_analysis__pb2
+from drishya.language.v1 import language_pb2 as drishya_dot_language_dot_v1_dot_language__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1e\x64rishya/prompt/v1/prompt.proto\x12\x11\x64rishya.prompt.v1\x1a\"drishya/analysis/v1/analysis.proto\"\xe6\x01\n\x04Shot\x12\r\n\x05index\x18\x01 \x01(\x05\x12\x15\n\rvisual_prompt\x18\x02 \x01(\t\x12\x17\n\x0fnegative_prompt\x18\x03 \x01(\t\x12+\n\x06\x63\x61mera\x18\x04 \x01(\x0b\x32\x1b.drishya.analysis.v1.Camera\x12\x10\n\x08start_ms\x18\x05 \x01(\x05\x12\x13\n\x0b\x64uration_ms\x18\x06 \x01(\x05\x12\x11\n\tnarration\x18\x07 \x01(\t\x12\x10\n\x08subtitle\x18\x08 \x01(\t\x12\x12\n\nentity_ids\x18\t \x03(\t\x12\x12\n\nbeat_index\x18\n \x01(\x05\"\xa6\x02\n\x08ShotList\x12&\n\x05shots\x18\x01 \x03(\x0b\x32\x17.drishya.prompt.v1.Shot\x12\x19\n\x11total_duration_ms\x18\x02 \x01(\x05\x12\x15\n\rlanguage_code\x18\x03 \x01(\t\x12-\n\x07setting\x18\x04 \x01(\x0b\x32\x1c.drishya.analysis.v1.Setting\x12\'\n\x04mood\x18\x05 \x01(\x0b\x32\x19.drishya.analysis.v1.Mood\x12-\n\x08\x65ntities\x18\x06 \x03(\x0b\x32\x1b.drishya.analysis.v1.Entity\x12\x15\n\rquality_score\x18\x07 \x01(\x02\x12\x10\n\x08warnings\x18\x08 \x03(\t\x12\x10\n\x08provider\x18\t \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1e\x64rishya/prompt/v1/prompt.proto\x12\x11\x64rishya.prompt.v1\x1a\"drishya/analysis/v1/analysis.proto\x1a\"drishya/language/v1/language.proto\"\x87\x03\n\x04Shot\x12\r\n\x05index\x18\x01 \x01(\x05\x12\x15\n\rvisual_prompt\x18\x02 \x01(\t\x12\x17\n\x0fnegative_prompt\x18\x03 \x01(\t\x12+\n\x06\x63\x61mera\x18\x04 \x01(\x0b\x32\x1b.drishya.analysis.v1.Camera\x12\x10\n\x08start_ms\x18\x05 \x01(\x05\x12\x13\n\x0b\x64uration_ms\x18\x06 \x01(\x05\x12\x11\n\tnarration\x18\x07 \x01(\t\x12\x10\n\x08subtitle\x18\x08 \x01(\t\x12\x12\n\nentity_ids\x18\t \x03(\t\x12\x12\n\nbeat_index\x18\n \x01(\x05\x12-\n\x07setting\x18\x0b \x01(\x0b\x32\x1c.drishya.analysis.v1.Setting\x12\x34\n\ncharacters\x18\x0c \x03(\x0b\x32 .drishya.prompt.v1.ShotCharacter\x12*\n\x05props\x18\r \x03(\x0b\x32\x1b.drishya.prompt.v1.ShotProp\x12\x0e\n\x06\x61\x63tion\x18\x0e \x01(\t\"\x97\x01\n\rShotCharacter\x12\x11\n\tentity_id\x18\x01 \x01(\t\x12-\n\x04kind\x18\x02 \x01(\x0e\x32\x1f.drishya.analysis.v1.EntityKind\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x04 \x01(\t\x12\x12\n\nattributes\x18\x05 \x03(\t\x12\x12\n\nconcept_id\x18\x06 \x01(\t\"\x8b\x01\n\x08ShotProp\x12\x11\n\tentity_id\x18\x01 \x01(\t\x12\x12\n\nconcept_id\x18\x02 \x01(\t\x12\x36\n\x08\x63\x61tegory\x18\x03 \x01(\x0e\x32$.drishya.language.v1.ConceptCategory\x12\x0c\n\x04name\x18\x04 \x01(\t\x12\x12\n\nattributes\x18\x05 \x03(\t\"\xa6\x02\n\x08ShotList\x12&\n\x05shots\x18\x01 \x03(\x0b\x32\x17.drishya.prompt.v1.Shot\x12\x19\n\x11total_duration_ms\x18\x02 \x01(\x05\x12\x15\n\rlanguage_code\x18\x03 \x01(\t\x12-\n\x07setting\x18\x04 \x01(\x0b\x32\x1c.drishya.analysis.v1.Setting\x12\'\n\x04mood\x18\x05 \x01(\x0b\x32\x19.drishya.analysis.v1.Mood\x12-\n\x08\x65ntities\x18\x06 \x03(\x0b\x32\x1b.drishya.analysis.v1.Entity\x12\x15\n\rquality_score\x18\x07 \x01(\x02\x12\x10\n\x08warnings\x18\x08 \x03(\t\x12\x10\n\x08provider\x18\t \x01(\tb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'drishya.prompt.v1.prompt_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_SHOT']._serialized_start=90
-  _globals['_SHOT']._serialized_end=320
-  _globals['_SHOTLIST']._serialized_start=323
-  _globals['_SHOTLIST']._serialized_end=617
+  _globals['_SHOT']._serialized_start=126
+  _globals['_SHOT']._serialized_end=517
+  _globals['_SHOTCHARACTER']._serialized_start=520
+  _globals['_SHOTCHARACTER']._serialized_end=671
+  _globals['_SHOTPROP']._serialized_start=674
+  _globals['_SHOTPROP']._serialized_end=813
+  _globals['_SHOTLIST']._serialized_start=816
+  _globals['_SHOTLIST']._serialized_end=1110
 # @@protoc_insertion_point(module_scope)

@@ -1,4 +1,5 @@
 from drishya.analysis.v1 import analysis_pb2 as _analysis_pb2
+from drishya.language.v1 import language_pb2 as _language_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
@@ -8,7 +9,7 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class Shot(_message.Message):
-    __slots__ = ("index", "visual_prompt", "negative_prompt", "camera", "start_ms", "duration_ms", "narration", "subtitle", "entity_ids", "beat_index")
+    __slots__ = ("index", "visual_prompt", "negative_prompt", "camera", "start_ms", "duration_ms", "narration", "subtitle", "entity_ids", "beat_index", "setting", "characters", "props", "action")
     INDEX_FIELD_NUMBER: _ClassVar[int]
     VISUAL_PROMPT_FIELD_NUMBER: _ClassVar[int]
     NEGATIVE_PROMPT_FIELD_NUMBER: _ClassVar[int]
@@ -19,6 +20,10 @@ class Shot(_message.Message):
     SUBTITLE_FIELD_NUMBER: _ClassVar[int]
     ENTITY_IDS_FIELD_NUMBER: _ClassVar[int]
     BEAT_INDEX_FIELD_NUMBER: _ClassVar[int]
+    SETTING_FIELD_NUMBER: _ClassVar[int]
+    CHARACTERS_FIELD_NUMBER: _ClassVar[int]
+    PROPS_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
     index: int
     visual_prompt: str
     negative_prompt: str
@@ -29,7 +34,41 @@ class Shot(_message.Message):
     subtitle: str
     entity_ids: _containers.RepeatedScalarFieldContainer[str]
     beat_index: int
-    def __init__(self, index: _Optional[int] = ..., visual_prompt: _Optional[str] = ..., negative_prompt: _Optional[str] = ..., camera: _Optional[_Union[_analysis_pb2.Camera, _Mapping]] = ..., start_ms: _Optional[int] = ..., duration_ms: _Optional[int] = ..., narration: _Optional[str] = ..., subtitle: _Optional[str] = ..., entity_ids: _Optional[_Iterable[str]] = ..., beat_index: _Optional[int] = ...) -> None: ...
+    setting: _analysis_pb2.Setting
+    characters: _containers.RepeatedCompositeFieldContainer[ShotCharacter]
+    props: _containers.RepeatedCompositeFieldContainer[ShotProp]
+    action: str
+    def __init__(self, index: _Optional[int] = ..., visual_prompt: _Optional[str] = ..., negative_prompt: _Optional[str] = ..., camera: _Optional[_Union[_analysis_pb2.Camera, _Mapping]] = ..., start_ms: _Optional[int] = ..., duration_ms: _Optional[int] = ..., narration: _Optional[str] = ..., subtitle: _Optional[str] = ..., entity_ids: _Optional[_Iterable[str]] = ..., beat_index: _Optional[int] = ..., setting: _Optional[_Union[_analysis_pb2.Setting, _Mapping]] = ..., characters: _Optional[_Iterable[_Union[ShotCharacter, _Mapping]]] = ..., props: _Optional[_Iterable[_Union[ShotProp, _Mapping]]] = ..., action: _Optional[str] = ...) -> None: ...
+
+class ShotCharacter(_message.Message):
+    __slots__ = ("entity_id", "kind", "name", "action", "attributes", "concept_id")
+    ENTITY_ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    ATTRIBUTES_FIELD_NUMBER: _ClassVar[int]
+    CONCEPT_ID_FIELD_NUMBER: _ClassVar[int]
+    entity_id: str
+    kind: _analysis_pb2.EntityKind
+    name: str
+    action: str
+    attributes: _containers.RepeatedScalarFieldContainer[str]
+    concept_id: str
+    def __init__(self, entity_id: _Optional[str] = ..., kind: _Optional[_Union[_analysis_pb2.EntityKind, str]] = ..., name: _Optional[str] = ..., action: _Optional[str] = ..., attributes: _Optional[_Iterable[str]] = ..., concept_id: _Optional[str] = ...) -> None: ...
+
+class ShotProp(_message.Message):
+    __slots__ = ("entity_id", "concept_id", "category", "name", "attributes")
+    ENTITY_ID_FIELD_NUMBER: _ClassVar[int]
+    CONCEPT_ID_FIELD_NUMBER: _ClassVar[int]
+    CATEGORY_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    ATTRIBUTES_FIELD_NUMBER: _ClassVar[int]
+    entity_id: str
+    concept_id: str
+    category: _language_pb2.ConceptCategory
+    name: str
+    attributes: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, entity_id: _Optional[str] = ..., concept_id: _Optional[str] = ..., category: _Optional[_Union[_language_pb2.ConceptCategory, str]] = ..., name: _Optional[str] = ..., attributes: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class ShotList(_message.Message):
     __slots__ = ("shots", "total_duration_ms", "language_code", "setting", "mood", "entities", "quality_score", "warnings", "provider")

@@ -8,7 +8,7 @@ Word lists are hand-curated for everyday Indian scene descriptions; they are not
 
 from __future__ import annotations
 
-from services.analysis.model import CameraAngle, CameraMovement, ShotSize, TimeOfDay, Weather
+from services.scene.model import CameraAngle, CameraMovement, ShotSize, TimeOfDay, Weather
 
 
 def _words(text: str) -> tuple[str, ...]:
@@ -493,4 +493,15 @@ IRREGULAR_PLURALS: dict[str, str] = {
     "babies": "baby",
     "cities": "city",
     "valleys": "valley",
+}
+
+#: One English word per time of day ("daytime" when unstated), for lighting and prompt phrases.
+TIME_WORD = {
+    TimeOfDay.DAWN: "dawn",
+    TimeOfDay.MORNING: "morning",
+    TimeOfDay.NOON: "midday",
+    TimeOfDay.AFTERNOON: "afternoon",
+    TimeOfDay.EVENING: "evening",
+    TimeOfDay.NIGHT: "night",
+    TimeOfDay.UNSPECIFIED: "daytime",
 }

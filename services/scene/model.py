@@ -1,7 +1,7 @@
 """Domain model of a scene analysis: plain frozen dataclasses mirroring ``drishya.analysis.v1``.
 
 The enums carry the same member names as the proto enums without their prefix
-(``TimeOfDay.EVENING`` is ``TIME_OF_DAY_EVENING``); :mod:`services.analysis.convert` maps between
+(``TimeOfDay.EVENING`` is ``TIME_OF_DAY_EVENING``); :mod:`services.scene.convert` maps between
 the two by name. Nothing here does I/O.
 """
 
@@ -18,6 +18,22 @@ class EntityKind(enum.Enum):
     ANIMAL = "animal"
     OBJECT = "object"
     LOCATION = "location"
+
+
+class ConceptCategory(enum.Enum):
+    """What a vocabulary concept names (``drishya.language.v1.ConceptCategory`` without its prefix)."""
+
+    UNSPECIFIED = 0
+    PERSON = 1
+    ANIMAL = 2
+    OBJECT = 3
+    VEHICLE = 4
+    PLACE = 5
+    NATURE = 6
+    WEATHER = 7
+    TIME_OF_DAY = 8
+    ACTION = 9
+    EMOTION = 10
 
 
 class TimeOfDay(enum.Enum):
@@ -117,7 +133,9 @@ class Entity:
         kind: what it is.
         name: English lemma, e.g. ``"girl"`` (``"child"`` for "children", with attribute ``"group"``).
         attributes: English attributes in order of first mention, e.g. ``("young", "group")``.
-        source_name: how it is written in the source text, when known (English sources only).
+        source_name: how it is written in the source text, when known (English sources and names).
+        concept_id: the vocabulary concept it stands for (its lemma when it came from the English text).
+        category: the concept's category (from the entity kind when not given by a concept).
     """
 
     id: str
@@ -125,6 +143,8 @@ class Entity:
     name: str
     attributes: tuple[str, ...] = ()
     source_name: str = ""
+    concept_id: str = ""
+    category: ConceptCategory = ConceptCategory.UNSPECIFIED
 
     @property
     def is_group(self) -> bool:
@@ -223,17 +243,60 @@ class SceneAnalysis:
 
 
 @dataclass(frozen=True)
+class Concept:
+    """An English visual concept recognised in a source sentence.
+
+    Attributes:
+        concept_id: stable id in the vocabulary, e.g. ``"police_officer"``.
+        label: English label, e.g. ``"police officer"``.
+        category: what it names.
+        confidence: in [0, 1].
+        method: how it was recognised (``"GLOSSARY"``, ``"ENCODER"``...), for the record.
+    """
+
+    concept_id: str
+    label: str
+    category: ConceptCategory
+    confidence: float = 0.0
+    method: str = ""
+
+
+@dataclass(frozen=True)
+class Name:
+    """A proper name as written (``source_text``) and in Latin letters (``latin``)."""
+
+    source_text: str
+    latin: str
+    confidence: float = 0.0
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One source sentence with its English text (may be ``""`` when nothing was understood),
+    its concepts and its names."""
+
+    source_text: str
+    text: str
+    concepts: tuple[Concept, ...] = ()
+    names: tuple[Name, ...] = ()
+
+
+@dataclass(frozen=True)
 class SceneRequest:
     """Input of :func:`services.analysis.analyzer.analyze_scene`.
 
     Attributes:
-        english_text: English translation or glossary gloss, 1 to 4000 characters.
+        english_text: English translation or glossary gloss, 0 to 4000 characters (empty when no
+            word was understood).
         source_text: the scene as the user wrote it, 1 to 2000 characters.
         language_code: ISO 639-1 code of ``source_text``.
         english_segments: optional English text per source sentence.
+        segments: optional translation segments, one per source sentence, with concepts and names;
+            when given they define the units (and ``english_segments`` is ignored).
     """
 
     english_text: str
     source_text: str
     language_code: str
     english_segments: tuple[str, ...] = ()
+    segments: tuple[Segment, ...] = ()

@@ -1,4 +1,4 @@
-"""Conversion between the domain model (:mod:`services.analysis.model`) and ``drishya.analysis.v1``.
+"""Conversion between the domain model (:mod:`services.scene.model`) and ``drishya.analysis.v1``.
 
 Enums map by member name (``TimeOfDay.EVENING`` <-> ``TIME_OF_DAY_EVENING``); an enum value this
 code does not know (a newer contract) reads as UNSPECIFIED, and an entity of UNSPECIFIED kind reads
@@ -9,20 +9,25 @@ receives a ``SceneAnalysis`` message (proto -> domain).
 from __future__ import annotations
 
 import enum
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from drishya.analysis.v1 import analysis_pb2 as pb
-from services.analysis.model import (
+from drishya.language.v1 import language_pb2
+from services.scene.model import (
     Beat,
     Camera,
     CameraAngle,
     CameraMovement,
+    Concept,
+    ConceptCategory,
     DepthOfField,
     Entity,
     EntityKind,
     Mood,
+    Name,
     Pace,
     SceneAnalysis,
+    Segment,
     Setting,
     ShotSize,
     TimeOfDay,
@@ -79,13 +84,48 @@ def entity_to_proto(e: Entity) -> pb.Entity:
         name=e.name,
         attributes=list(e.attributes),
         source_name=e.source_name,
+        concept_id=e.concept_id,
+        category=category_to_proto(e.category),
     )
 
 
 def entity_from_proto(e: pb.Entity) -> Entity:
     """``drishya.analysis.v1.Entity`` to the domain :class:`Entity` (UNSPECIFIED kind reads as OBJECT)."""
     kind = _from_pb(e.kind, pb.EntityKind, "ENTITY_KIND", EntityKind, EntityKind.OBJECT)
-    return Entity(e.id, kind, e.name, tuple(e.attributes), e.source_name)
+    return Entity(e.id, kind, e.name, tuple(e.attributes), e.source_name, e.concept_id, category_from_proto(e.category))
+
+
+def category_to_proto(c: ConceptCategory) -> language_pb2.ConceptCategory:
+    """Domain :class:`ConceptCategory` to ``drishya.language.v1.ConceptCategory``."""
+    return cast(language_pb2.ConceptCategory, language_pb2.ConceptCategory.Value(f"CONCEPT_CATEGORY_{c.name}"))
+
+
+def category_from_proto(value: int) -> ConceptCategory:
+    """``drishya.language.v1.ConceptCategory`` to the domain :class:`ConceptCategory`."""
+    return _from_pb(
+        value, language_pb2.ConceptCategory, "CONCEPT_CATEGORY", ConceptCategory, ConceptCategory.UNSPECIFIED
+    )
+
+
+def segment_from_proto(s: language_pb2.TranslationSegment) -> Segment:
+    """``drishya.language.v1.TranslationSegment`` to the domain :class:`Segment` (concepts and names kept)."""
+    return Segment(
+        source_text=s.source_text,
+        text=s.text,
+        concepts=tuple(
+            Concept(
+                concept_id=c.concept_id,
+                label=c.label,
+                category=category_from_proto(c.category),
+                confidence=round(c.confidence, 4),
+                method=language_pb2.TranslationMethod.Name(c.method).removeprefix("TRANSLATION_METHOD_")
+                if c.method in language_pb2.TranslationMethod.values()
+                else "",
+            )
+            for c in s.concepts
+        ),
+        names=tuple(Name(n.source_text, n.latin, round(n.confidence, 4)) for n in s.names),
+    )
 
 
 def setting_to_proto(s: Setting) -> pb.Setting:
