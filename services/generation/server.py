@@ -11,7 +11,7 @@ from services.generation.config import GenerationConfig
 from services.generation.pipeline import Pipeline
 from services.generation.providers import ProviderChain, StoryboardProvider
 from services.generation.servicer import GenerationServicer
-from services.generation.worker import Workers
+from services.generation.worker import OutboxRelay, Workers
 from services.mesh.db import create_engine, ping
 from services.mesh.server import MeshServer, build_server
 
@@ -20,6 +20,9 @@ SERVICE_NAME = svc_pb2.DESCRIPTOR.services_by_name["GenerationService"].full_nam
 
 async def create_server(config: GenerationConfig, *, database_url: str, nats_url: str) -> MeshServer:
     """Migrate the ``generation`` schema, connect NATS, start the workers and the gRPC server.
+
+    Health: SERVING while PostgreSQL answers (jobs run without NATS: events wait in the outbox);
+    the health service ``nats`` reports NATS alone, so the gateway can say "degraded".
 
     Raises whatever the database or NATS raise when they cannot be reached at start-up.
     """
@@ -30,7 +33,7 @@ async def create_server(config: GenerationConfig, *, database_url: str, nats_url
     clients = Clients.connect(config)
     storyboard = StoryboardProvider(config.render_processes)
     pipeline = Pipeline(store, clients, ProviderChain([storyboard]), config.media_root)
-    workers = Workers(store, bus, pipeline, config)
+    workers = Workers(store, OutboxRelay(store, bus), pipeline, config)
     servicer = GenerationServicer(store, bus, clients, workers, config)
 
     async def db_ready() -> None:
@@ -41,7 +44,8 @@ async def create_server(config: GenerationConfig, *, database_url: str, nats_url
         port=config.port,
         register=lambda s: svc_grpc.add_GenerationServiceServicer_to_server(servicer, s),  # type: ignore[no-untyped-call]
         service_names=[SERVICE_NAME],
-        checks=[db_ready, bus.ping],
+        checks=[db_ready],
+        dependencies={"nats": bus.ping},
     )
     workers.start()
 

@@ -57,7 +57,9 @@ async def build_chain(config: LanguageConfig) -> tuple[TranslationChain, list[Ca
 async def create_server(config: LanguageConfig, *, redis_url: str) -> MeshServer:
     """Load the models, connect the Redis cache and start the gRPC server.
 
-    Health is SERVING while Redis answers PING. Raises when the NLLB model cannot be loaded.
+    Health is SERVING once the models are loaded; Redis is a cache, so its loss degrades nothing:
+    the health service ``redis`` reports it alone (cache errors are logged and skipped).
+    Raises when the NLLB model cannot be loaded.
     """
     await asyncio.to_thread(warm_up)
     chain, closers = await build_chain(config)
@@ -69,7 +71,7 @@ async def create_server(config: LanguageConfig, *, redis_url: str) -> MeshServer
         host=config.host,
         register=lambda s: svc_grpc.add_LanguageServiceServicer_to_server(servicer, s),  # type: ignore[no-untyped-call]
         service_names=[SERVICE_NAME],
-        checks=[cache.ping],
+        dependencies={"redis": cache.ping},
     )
     server.on_stop.append(cache.close)
     server.on_stop.extend(closers)
