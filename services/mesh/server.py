@@ -3,7 +3,7 @@
 Every Drishya server is a ``grpc.aio`` server built by :func:`build_server`, which adds
 
 * the standard ``grpc.health.v1.Health`` service, reporting SERVING for the overall server and
-  each named service only once every readiness check passes (re-checked every few seconds),
+  each named service only once every readiness check passes (re-checked every second),
   and, under the dependency's own name (e.g. ``nats``), the state of each optional dependency:
   one whose loss degrades the service without stopping it,
 * server reflection,
@@ -122,7 +122,7 @@ async def build_server(
     checks: Sequence[ReadinessCheck] = (),
     dependencies: Mapping[str, ReadinessCheck] | None = None,
     host: str | None = None,
-    readiness_interval_s: float = 5.0,
+    readiness_interval_s: float = 1.0,
 ) -> MeshServer:
     """Build and start a gRPC server.
 

@@ -26,6 +26,8 @@ SUBJECTS = "drishya.jobs.*.events"
 RETENTION_S = 7 * 24 * 3600
 #: How long a publication waits for JetStream's acknowledgement, in seconds.
 PUBLISH_TIMEOUT_S = 2.0
+#: How long a watcher waits for a JetStream subscription before serving from PostgreSQL, in seconds.
+SUBSCRIBE_TIMEOUT_S = 2.0
 
 
 def subject(job_id: str) -> str:
@@ -61,7 +63,9 @@ class EventBus:
         return bool(self._nc.is_connected)
 
     async def ping(self) -> None:
-        """Readiness check: a round trip to the server and the stream's presence."""
+        """Readiness check: connected now, a round trip to the server and the stream's presence."""
+        if not self._nc.is_connected:  # reconnecting: say so now rather than after the timeout
+            raise ConnectionError("not connected to NATS")
         await self._nc.flush(timeout=2)
         await self._js.stream_info(STREAM)
 
@@ -75,21 +79,25 @@ class EventBus:
         )
 
     async def watch(
-        self, job_id: str, idle_s: float = 5.0, down_poll_s: float = 0.5
+        self, job_id: str, idle_s: float = 1.0, down_poll_s: float = 0.5, resubscribe_s: float = 5.0
     ) -> AsyncIterator[gen_pb2.JobEvent | None]:
         """Every event of a job from the first, then live ones; yields ``None`` after ``idle_s`` of silence.
 
-        While NATS cannot be reached it yields ``None`` every ``down_poll_s`` seconds (the caller
-        reads the record instead) and subscribes again once NATS is back. The caller stops
-        iterating when it has seen the job's last event.
+        While NATS cannot be reached (down, restarting, or not answering) it yields ``None`` every
+        ``down_poll_s`` seconds, so the caller reads the record instead, and tries to subscribe
+        again every ``resubscribe_s``. The caller stops iterating when it has seen the last event.
         """
         while True:
             try:
-                sub = await self._js.subscribe(subject(job_id), ordered_consumer=True, deliver_policy=DeliverPolicy.ALL)
-            except Exception as exc:  # NATS is down or has lost the stream: poll the record
-                log.info("watching job %s from the record: %s", job_id, exc)
-                await asyncio.sleep(down_poll_s)
-                yield None
+                async with asyncio.timeout(SUBSCRIBE_TIMEOUT_S):
+                    sub = await self._js.subscribe(
+                        subject(job_id), ordered_consumer=True, deliver_policy=DeliverPolicy.ALL
+                    )
+            except Exception as exc:  # NATS is away: serve from the record for a while
+                log.info("watching job %s from the record: %s", job_id, type(exc).__name__)
+                for _ in range(max(1, round(resubscribe_s / down_poll_s))):
+                    yield None
+                    await asyncio.sleep(down_poll_s)
                 continue
             reconnects = self._nc.stats["reconnects"]
             try:

@@ -1,0 +1,101 @@
+"""Recovery time of each fault of the supervised mesh, and rendering while NATS does not answer (not a test).
+
+    .venv/bin/python benchmarks/recovery.py
+
+Runs the real ``drishya up`` supervisor as a subprocess (free ports, a temporary data directory,
+lease 5 s, one worker process, first restart after 3 s; see tests/chaos/harness.py), then:
+
+1. a job with no fault, and a job while nats-server is frozen (SIGSTOP) from submission to the
+   end: their wall times and ratio (the pipeline must not wait on NATS);
+2. for each fault, a job killed at its first rendered shot: kill -9 of the worker, PostgreSQL,
+   NATS, Redis, and of the supervisor (then started again). The table gives, from the kill,
+   the time until ``/healthz`` was ok again after its last bad state (0: it never went bad),
+   until the job made progress again, and until it finished, and the health states seen.
+
+Figures depend on the machine and what else runs on it; the restart delay (3 s here, 0.5 s by
+default) is part of each infrastructure fault's time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
+warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.chaos.harness import (  # noqa: E402
+    HEADER,
+    Followed,
+    Recovery,
+    SupervisedMesh,
+    create_job,
+    follow_job,
+    run_fault,
+)
+
+
+async def job_wall_time(mesh: SupervisedMesh) -> float:
+    """Seconds from submission to the terminal event of one job."""
+    t0 = time.monotonic()
+    job_id = await create_job(mesh.generation_addr)
+    followed = await follow_job(mesh.generation_addr, job_id, Followed())
+    assert followed.ended_at is not None
+    return followed.ended_at - t0
+
+
+async def frozen_nats_wall_time(mesh: SupervisedMesh) -> float:
+    """Like :func:`job_wall_time` with nats-server stopped (SIGSTOP) throughout."""
+    pid = mesh.pid_of("nats")
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        return await job_wall_time(mesh)
+    finally:
+        os.kill(pid, signal.SIGCONT)
+
+
+async def run() -> list[Recovery]:
+    """Start the mesh, measure, stop it; prints as it goes."""
+    mesh = SupervisedMesh(Path(tempfile.mkdtemp(prefix="drishya-recovery-")))
+    await mesh.start()
+    rows: list[Recovery] = []
+    try:
+        await job_wall_time(mesh)  # warm-up: models loaded, first encode done
+        normal = await job_wall_time(mesh)
+        frozen = await frozen_nats_wall_time(mesh)
+        print(f"job with NATS up: {normal:.1f} s; with NATS frozen: {frozen:.1f} s; ratio {frozen / normal:.2f}")
+        faults = [
+            ("kill -9 worker", "worker-0"),
+            ("kill -9 PostgreSQL", "postgres"),
+            ("kill -9 NATS", "nats"),
+            ("kill -9 Redis", "redis"),
+        ]
+        print(HEADER)
+        for label, child in faults:
+            rows.append(await run_fault(mesh, label, lambda c=child: mesh.kill(c)))  # type: ignore[misc]
+            print(rows[-1].line(), flush=True)
+        rows.append(await run_fault(mesh, "kill -9 supervisor, restart", mesh.kill_supervisor, after=mesh.start))
+        print(rows[-1].line(), flush=True)
+    finally:
+        await mesh.stop()
+    return rows
+
+
+def main() -> None:
+    """Print the recovery table (see the module docstring)."""
+    rows = asyncio.run(run())
+    bad = [r.fault for r in rows if r.sequences != list(range(1, len(r.sequences) + 1))]
+    print("event sequences: " + ("no gap, no duplicate" if not bad else f"BROKEN for {bad}"))
+
+
+if __name__ == "__main__":
+    main()
