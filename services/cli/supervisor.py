@@ -101,13 +101,17 @@ def _child_setup() -> None:  # runs in the child between fork and exec
 
 
 def _pid_alive(pid: int) -> bool:
+    """Whether ``pid`` is a running process (a zombie, dead but not yet reaped, is not)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
-    return True
+        pass
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
 
 
 def _cmdline(pid: int) -> str:
@@ -267,6 +271,7 @@ class Supervisor:
 
     async def start(self) -> None:
         """Start every stage in order and wait for readiness; raises :class:`SupervisorError`."""
+        self.run_dir.mkdir(parents=True, exist_ok=True)
         for stage in self.stages:
             started = []
             for spec in stage:

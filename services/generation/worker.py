@@ -262,7 +262,7 @@ class Workers:
                 continue
             claim, event = claimed
             self.publish([event])
-            self._held[worker_id] = claim.job_id
+            self._held[worker_id] = claim.job_id  # stop() releases it should the loop be cancelled
             try:
                 await self._run(worker_id, claim)
             except Exception as exc:  # the database failed while the job was settled: it resumes later
@@ -270,8 +270,7 @@ class Workers:
                 log.warning("job %s interrupted (retrying in %.1f s): %s", claim.job_id, delay, exc)
                 await asyncio.sleep(delay)
                 await self._release_quietly(worker_id, claim.job_id)
-            finally:
-                self._held.pop(worker_id, None)
+            self._held.pop(worker_id, None)
             await self._clean_if_ended(claim.job_id)
 
     async def _release_quietly(self, worker_id: str, job_id: uuid.UUID) -> None:

@@ -14,6 +14,7 @@ import sqlalchemy.exc
 
 from drishya.generation.v1 import generation_pb2 as gen_pb2
 from services.cli.supervisor import RestartPolicy
+from services.generation.adapters.store import Claim
 from services.generation.config import GenerationConfig
 from services.generation.worker import OutboxRelay, Workers, is_infrastructure_error
 from services.mesh.backoff import Backoff
@@ -170,3 +171,47 @@ async def test_stop_ends_the_loop_even_when_a_wake_up_and_the_stop_coincide(roun
         async with asyncio.timeout(30):  # a hang fails the test instead of stalling the suite
             await workers.stop()
         assert all(t.done() for t in tasks)  # ended, not left behind by stop()'s own time limit
+
+
+class HeldJobStore(FlakyStore):
+    """A job store that hands out one job, then none, and records releases."""
+
+    def __init__(self) -> None:
+        super().__init__(down=0)
+        self.job_id = uuid.uuid4()
+
+    async def claim(self, worker_id: str, lease_s: int) -> Any:
+        self.claims += 1
+        if self.claims > 1:
+            return None
+        claim = Claim(self.job_id, "text", gen_pb2.JobOptions(), "te", b"", 1)
+        return claim, _event(1, str(self.job_id))
+
+    async def heartbeat(self, job_id: uuid.UUID, worker_id: str, lease_s: int) -> None:
+        return None
+
+    async def release(self, job_id: uuid.UUID, worker_id: str) -> None:
+        self.released.append(job_id)
+
+
+class EndlessPipeline:
+    """A pipeline whose job never ends on its own."""
+
+    def __init__(self) -> None:
+        self.running = asyncio.Event()
+
+    async def run(self, claim: Claim, emit: Any) -> gen_pb2.JobResult:
+        self.running.set()
+        await asyncio.Event().wait()
+        raise AssertionError("unreachable")
+
+
+async def test_a_worker_that_stops_cleanly_releases_the_lease_of_its_job_at_once() -> None:
+    store, pipeline = HeldJobStore(), EndlessPipeline()
+    workers = _workers(store)
+    workers.pipeline = pipeline  # type: ignore[assignment]
+    workers.start()
+    async with asyncio.timeout(30):
+        await pipeline.running.wait()
+        await workers.stop()
+    assert store.released == [store.job_id]

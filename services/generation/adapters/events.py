@@ -63,11 +63,16 @@ class EventBus:
         return bool(self._nc.is_connected)
 
     async def ping(self) -> None:
-        """Readiness check: connected now, a round trip to the server and the stream's presence."""
+        """Readiness check: connected now, and JetStream answers about the stream within 2 s.
+
+        A request rather than ``flush(timeout)``: in nats-py a flush that times out leaves its
+        PONG future behind, and the late PONG then breaks the client's read loop for good.
+        """
         if not self._nc.is_connected:  # reconnecting: say so now rather than after the timeout
             raise ConnectionError("not connected to NATS")
-        await self._nc.flush(timeout=2)
-        await self._js.stream_info(STREAM)
+        reply = await self._nc.request(f"$JS.API.STREAM.INFO.{STREAM}", b"", timeout=2)
+        if b'"error"' in reply.data:
+            raise ConnectionError(f"JetStream: {reply.data[:200]!r}")
 
     async def publish(self, event: gen_pb2.JobEvent) -> None:
         """Publish one event; raises when JetStream does not acknowledge it."""

@@ -582,8 +582,8 @@ class JobStore:
             shot_index=shot_index,
             shot_count=row.shot_count,
         )
-        if result is not None:
-            event.result.CopyFrom(result)
+        if result is not None:  # events go on the bus: no media keys there, GetJob has them
+            event.result.duration_ms = result.duration_ms
         if error is not None:
             event.error.CopyFrom(error)
         await conn.execute(
