@@ -9,6 +9,7 @@ asserts that the job still ends SUCCEEDED, that its event sequence has no gap an
 
 from __future__ import annotations
 
+import stat
 import tempfile
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -43,6 +44,19 @@ def _check(r: Recovery) -> None:
     assert r.final_state == gen_pb2.JOB_STATE_SUCCEEDED, r
     assert r.sequences == list(range(1, len(r.sequences) + 1)), r.sequences  # no gap, no duplicate
     assert r.health_back_s is not None, r
+
+
+async def test_the_dev_key_is_in_a_private_file_and_never_in_the_log(supervised: SupervisedMesh) -> None:
+    key_file = supervised.data_dir / "api-key"
+    key = key_file.read_text().strip()
+    assert len(key) >= 32 and stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert str(key_file) in supervised.log_text()
+    logs = [supervised.log_text()] + [
+        p.read_text(errors="replace") for p in (supervised.data_dir / "run").glob("*.log")
+    ]
+    assert not any(key in text for text in logs)
+    nats_password = supervised.data_dir / "nats" / "password"
+    assert stat.S_IMODE(nats_password.stat().st_mode) == 0o600
 
 
 async def test_kill_a_worker(supervised: SupervisedMesh) -> None:
