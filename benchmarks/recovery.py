@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import signal
 import statistics
 import sys
@@ -103,6 +104,7 @@ async def run() -> list[Recovery]:
         print(rows[-1].line(), flush=True)
     finally:
         await mesh.stop()
+        shutil.rmtree(mesh.data_dir, ignore_errors=True)
     return rows
 
 

@@ -9,6 +9,7 @@ asserts that the job still ends SUCCEEDED, that its event sequence has no gap an
 
 from __future__ import annotations
 
+import shutil
 import stat
 import tempfile
 from collections.abc import AsyncIterator
@@ -36,7 +37,9 @@ async def supervised() -> AsyncIterator[SupervisedMesh]:
     try:
         yield mesh
     finally:
-        assert await mesh.stop() == 0, mesh.log_text()[-3000:]
+        status, log = await mesh.stop(), mesh.log_text()
+        shutil.rmtree(mesh.data_dir, ignore_errors=True)
+        assert status == 0, log[-3000:]
 
 
 def _check(r: Recovery) -> None:
@@ -104,4 +107,6 @@ async def test_kill_the_supervisor_and_start_it_again() -> None:
         assert "unreachable" in r.states, r.states
         assert all(mesh.pid_of(name) != pid for name, pid in children.items())
     finally:
-        assert await mesh.stop() == 0, mesh.log_text()[-3000:]
+        status, log = await mesh.stop(), mesh.log_text()
+        shutil.rmtree(mesh.data_dir, ignore_errors=True)
+        assert status == 0, log[-3000:]
