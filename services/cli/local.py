@@ -97,7 +97,10 @@ class LocalMesh:
         from services.generation.server import create_server as generation_server
 
         gen = await generation_server(
-            GenerationConfig.from_env(env), database_url=urls.database_url, nats_url=urls.nats_url
+            GenerationConfig.from_env(env),
+            database_url=urls.database_url,
+            nats_url=urls.nats_url,
+            redis_url=urls.redis_url,
         )
         self.servers.append(gen)
         env[mc.ADDRESS_VARS["generation"]] = f"127.0.0.1:{gen.port}"

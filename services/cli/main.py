@@ -1,6 +1,7 @@
 """The ``drishya`` command: run the local mesh, generate videos, manage API keys.
 
-    drishya up                       run the whole mesh in the foreground (Ctrl-C stops it)
+    drishya up                       run the whole mesh, one supervised process per part (Ctrl-C stops it)
+    drishya worker [-n N]            run N worker processes against an existing mesh (default: one per core)
     drishya generate TEXT -o F.mp4   submit a scene through the gateway, show progress, save the MP4
     drishya keys create [--name N]   create an API key
     drishya models install|list      translation models (services.cli.models)
@@ -24,6 +25,7 @@ import signal
 import sys
 import uuid
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +36,12 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from services.cli import models as models_cli
 from services.cli.local import LocalMesh
+from services.cli.processes import Plan, plan_up, plan_workers, restart_policy
+from services.cli.supervisor import Supervisor, SupervisorError, clean_stale
 from services.mesh import config as mc
 
 console = Console(stderr=True)
+log = logging.getLogger("drishya.supervisor")
 DEFAULT_URL = "http://127.0.0.1:8080"
 TERMINAL = {
     "JOB_STATE_SUCCEEDED",
@@ -55,26 +60,78 @@ def _data_dir(args: argparse.Namespace) -> Path:
     return Path(args.data_dir) if args.data_dir else mc.data_dir(os.environ)
 
 
-async def cmd_up(args: argparse.Namespace) -> int:
-    """Run the mesh on the default ports until SIGINT/SIGTERM."""
-    mesh = LocalMesh(_data_dir(args))
-    with console.status("starting PostgreSQL, Redis, NATS and the services..."):
-        await mesh.start()
-        await mesh.wait_serving()
-    console.print(f"[bold green]Drishya is up[/] at {mesh.gateway_url}  (web page: {mesh.gateway_url}/)")
-    for s in mesh.servers:
-        console.print(f"  {s.name:<11} grpc 127.0.0.1:{s.port}")
-    console.print(f"  API key: [bold]{mesh.api_key}[/]  (export DRISHYA_API_KEY={mesh.api_key})", soft_wrap=True)
-    console.print("Ctrl-C stops everything.")
+async def _supervise(plan: Plan, announce: Callable[[Supervisor], None]) -> int:
+    """Start ``plan`` under a supervisor, keep it running until SIGINT/SIGTERM, then stop it in order."""
+    sup = Supervisor(plan.run_dir, plan.stages, restart_policy(plan.env))
+    sup.lock()
+    for line in clean_stale(plan.run_dir, plan.pgdata):
+        log.warning("%s", line)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
-    with console.status("stopping..."):
-        await mesh.stop()
-    console.print("stopped.")
+    try:
+        starting = asyncio.create_task(sup.start())
+        stopped = asyncio.create_task(stop.wait())
+        await asyncio.wait({starting, stopped}, return_when=asyncio.FIRST_COMPLETED)
+        if starting.done():
+            starting.result()  # raises SupervisorError
+            announce(sup)
+            await sup.run(stop)
+        else:
+            starting.cancel()
+            await asyncio.gather(starting, return_exceptions=True)
+        stopped.cancel()
+    except SupervisorError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        with console.status("stopping..."):
+            await sup.stop()
+        console.print("stopped.")
     return 0
+
+
+async def cmd_up(args: argparse.Namespace) -> int:
+    """Run the mesh as supervised processes until SIGINT/SIGTERM (see services/cli/processes.py)."""
+    env = dict(os.environ)
+    if args.workers is not None:
+        env["DRISHYA_WORKER_PROCESSES"] = str(args.workers)
+    plan = await asyncio.to_thread(plan_up, _data_dir(args), env)
+
+    def announce(sup: Supervisor) -> None:
+        console.print(f"[bold green]Drishya is up[/] at {plan.gateway_url}  (web page: {plan.gateway_url}/)")
+        for stage in plan.stages:
+            for child in stage:
+                console.print(f"  {child.name:<11} pid {sup.pid_of(child.name)}")
+        if plan.api_key_file is not None and not os.environ.get("DRISHYA_API_KEY"):
+            # The key goes to a file only its owner can read, never to a log or the terminal.
+            console.print(
+                f"  API key in {plan.api_key_file} (mode 0600): export DRISHYA_API_KEY=$(cat {plan.api_key_file})",
+                soft_wrap=True,
+            )
+        console.print(f"  logs in {plan.run_dir}/. Ctrl-C stops everything.", soft_wrap=True)
+
+    return await _supervise(plan, announce)
+
+
+async def cmd_worker(args: argparse.Namespace) -> int:
+    """Run worker processes only (one per core by default) against an existing mesh."""
+    plan = plan_workers(_data_dir(args), dict(os.environ), args.processes)
+
+    def announce(sup: Supervisor) -> None:
+        n = sum(len(s) for s in plan.stages)
+        console.print(f"[bold green]{n} worker process(es) running[/]; Ctrl-C stops them.")
+
+    return await _supervise(plan, announce)
+
+
+def _api_key(data_dir: Path) -> str:
+    """``DRISHYA_API_KEY``, else the dev key ``drishya up`` wrote into the data directory."""
+    key = os.environ.get("DRISHYA_API_KEY", "").strip()
+    if key:
+        return key
+    f = data_dir / "api-key"
+    return f.read_text().strip() if f.exists() else ""
 
 
 async def _gateway_answers(url: str) -> bool:
@@ -90,7 +147,7 @@ async def cmd_generate(args: argparse.Namespace) -> int:
     """Submit a scene, follow its events with a progress bar, download the MP4."""
     text = args.text if args.text != "-" else sys.stdin.read()
     url = os.environ.get("DRISHYA_URL", "").rstrip("/")
-    key = os.environ.get("DRISHYA_API_KEY", "")
+    key = _api_key(_data_dir(args))
     mesh: LocalMesh | None = None
     if args.local or (not url and not await _gateway_answers(DEFAULT_URL)):
         mesh = LocalMesh(_data_dir(args), ephemeral=True)
@@ -101,7 +158,10 @@ async def cmd_generate(args: argparse.Namespace) -> int:
     elif not url:
         url = DEFAULT_URL
     if not key:
-        raise CliError("no API key: set DRISHYA_API_KEY (printed by `drishya up`) or run `drishya keys create`")
+        raise CliError(
+            "no API key: set DRISHYA_API_KEY (`drishya up` writes one to <data dir>/api-key) "
+            "or run `drishya keys create`"
+        )
     try:
         job = await _submit_and_follow(url, key, text, args, mesh.media_root if mesh else None)
     finally:
@@ -206,7 +266,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--data-dir", help="data directory (default: $DRISHYA_DATA_DIR or ./.drishya)")
     p.add_argument("-v", "--verbose", action="store_true", help="log at INFO level")
     sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("up", help="run the local mesh in the foreground")
+    up = sub.add_parser("up", help="run the local mesh in the foreground, one supervised process per part")
+    up.add_argument("--workers", type=int, help="worker processes (default $DRISHYA_WORKER_PROCESSES or one per core)")
+    w = sub.add_parser("worker", help="run worker processes only, against DATABASE_URL, NATS_URL and the services")
+    w.add_argument("-n", "--processes", type=int, help="how many (default one per core)")
     g = sub.add_parser("generate", help="turn a scene into a video")
     g.add_argument("text", help="the scene (10 to 2000 characters), or - to read standard input")
     g.add_argument("-o", "--output", default="scene.mp4", help="where to save the MP4 (default scene.mp4)")
@@ -228,7 +291,8 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s"
     )
-    commands = {"up": cmd_up, "generate": cmd_generate, "keys": cmd_keys_create, "models": models_cli.cmd_models}
+    logging.getLogger("drishya.supervisor").setLevel(logging.INFO)  # starts, exits and restarts of children
+    commands = {"up": cmd_up, "worker": cmd_worker, "generate": cmd_generate, "keys": cmd_keys_create, "models": models_cli.cmd_models}
     try:
         return asyncio.run(commands[args.command](args))
     except (CliError, models_cli.ModelsError) as exc:

@@ -45,6 +45,9 @@ from services.mesh.errors import FieldViolation, details_of
 log = logging.getLogger(__name__)
 
 GENERATION_SERVICE = "drishya.generation.v1.GenerationService"
+#: Dependencies whose loss degrades the mesh without stopping jobs, as the generation service's
+#: health service names them.
+OPTIONAL_DEPENDENCIES = ("nats", "redis")
 API_VERSION = "1.0.0"
 
 DESCRIPTION = """\
@@ -566,33 +569,52 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
         "/healthz",
         tags=["health"],
         summary="Readiness",
-        responses={200: {"model": Health}, 503: {"model": Health, "description": "A dependency is not ready."}},
+        responses={
+            200: {"model": Health, "description": "Jobs run: all is well, or an optional dependency is down."},
+            503: {"model": Health, "description": "PostgreSQL or the generation service is down."},
+        },
     )
     async def healthz(rt: RuntimeDep) -> JSONResponse:
-        """200 ``{"status": "ok"}`` when the generation service reports SERVING (grpc.health.v1) and the
-        database answers; 503 with the failing checks otherwise."""
+        """Readiness, from the generation service's grpc.health.v1 statuses and a database ping.
+
+        * 503 ``{"status": "down", "checks": {...}}``: the generation service is not SERVING (it
+          is not while PostgreSQL is unreachable) or the gateway's database does not answer;
+          jobs cannot be created or run.
+        * 200 ``{"status": "degraded", "degraded": ["nats"], "checks": {...}}``: an optional
+          dependency the generation service reports (``nats``, ``redis``) is down; jobs still run
+          and events are still served, from PostgreSQL.
+        * 200 ``{"status": "ok", "checks": {...}}`` otherwise.
+        """
         timeout = rt.config.health_deadline_s
 
-        async def generation() -> str:
+        async def status_of(service: str) -> str | None:
             try:
-                resp = await rt.health.Check(health_pb2.HealthCheckRequest(service=GENERATION_SERVICE), timeout=timeout)
+                resp = await rt.health.Check(health_pb2.HealthCheckRequest(service=service), timeout=timeout)
             except grpc.RpcError as exc:
+                if exc.code() == grpc.StatusCode.NOT_FOUND:
+                    return None  # not a dependency this generation service reports
                 return str(exc.code().name)
             return str(health_pb2.HealthCheckResponse.ServingStatus.Name(resp.status))
 
         async def database() -> str:
             try:
-                await asyncio.wait_for(ping(rt.engine), timeout)
+                async with asyncio.timeout(timeout):
+                    await ping(rt.engine)
             except Exception as exc:
                 return f"unavailable: {type(exc).__name__}"
             return "ok"
 
-        gen_status, db_status = await asyncio.gather(generation(), database())
-        if gen_status == "SERVING" and db_status == "ok":
-            return JSONResponse({"status": "ok"})
-        return JSONResponse(
-            {"status": "unavailable", "checks": {"generation": gen_status, "database": db_status}}, status_code=503
+        gen_status, db_status, *deps = await asyncio.gather(
+            status_of(GENERATION_SERVICE), database(), *(status_of(d) for d in OPTIONAL_DEPENDENCIES)
         )
+        optional = {name: st for name, st in zip(OPTIONAL_DEPENDENCIES, deps, strict=True) if st is not None}
+        checks = {"generation": gen_status or "NOT_FOUND", "database": db_status, **optional}
+        if gen_status != "SERVING" or db_status != "ok":
+            return JSONResponse({"status": "down", "checks": checks}, status_code=503)
+        degraded = [name for name, st in optional.items() if st != "SERVING"]
+        if degraded:
+            return JSONResponse({"status": "degraded", "degraded": degraded, "checks": checks})
+        return JSONResponse({"status": "ok", "checks": checks})
 
     @app.get("/livez", tags=["health"], summary="Liveness", responses={200: {"model": Health}})
     async def livez() -> JSONResponse:

@@ -168,5 +168,6 @@ class Problem(BaseModel):
 class Health(BaseModel):
     """Readiness of the gateway and its dependencies."""
 
-    status: Literal["ok", "unavailable"]
+    status: Literal["ok", "degraded", "down"]
+    degraded: list[str] = []
     checks: dict[str, str] = {}

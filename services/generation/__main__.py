@@ -12,9 +12,14 @@ from services.mesh.server import serve_until_signal
 
 
 async def main() -> None:
-    """Serve until SIGTERM; needs DATABASE_URL and NATS_URL."""
+    """Serve until SIGTERM; needs DATABASE_URL and NATS_URL (REDIS_URL, optional, is watched for /healthz)."""
     config = GenerationConfig.from_env(os.environ)
-    server = await create_server(config, database_url=os.environ["DATABASE_URL"], nats_url=os.environ["NATS_URL"])
+    server = await create_server(
+        config,
+        database_url=os.environ["DATABASE_URL"],
+        nats_url=os.environ["NATS_URL"],
+        redis_url=os.environ.get("REDIS_URL", ""),
+    )
     await serve_until_signal([server])
 
 

@@ -22,7 +22,9 @@ class GenerationConfig:
         workers: concurrent jobs per process (``DRISHYA_WORKERS``, default 1).
         render_processes: processes rendering shots (``DRISHYA_RENDER_PROCESSES``, default 1).
         max_attempts: attempts before a job goes to the dead-letter queue (``DRISHYA_MAX_ATTEMPTS``, 3).
-        lease_s: a claimed job's lease; a worker that dies loses the job after this (``DRISHYA_LEASE_S``, 60).
+        lease_s: a claimed job's lease, renewed every third of it; a worker that dies loses the job
+            after this, so another resumes it (``DRISHYA_LEASE_S``, 10: a killed worker's job is
+            resumed within about 11 s, the lease plus the 1 s claim poll).
         max_queued_per_owner: admission control: queued or running jobs one owner may have (20).
         rpc_deadline_s: deadline for unary calls to other services (``DRISHYA_RPC_DEADLINE_S``, 60).
     """
@@ -37,7 +39,7 @@ class GenerationConfig:
     workers: int = 1
     render_processes: int = 1
     max_attempts: int = 3
-    lease_s: int = 60
+    lease_s: int = 10
     max_queued_per_owner: int = 20
     rpc_deadline_s: float = 60.0
     retry_backoff_s: float = 2.0
@@ -57,7 +59,7 @@ class GenerationConfig:
             workers=mc.env_int(env, "DRISHYA_WORKERS", 1, lo=0, hi=64),
             render_processes=mc.env_int(env, "DRISHYA_RENDER_PROCESSES", 1, lo=1, hi=64),
             max_attempts=mc.env_int(env, "DRISHYA_MAX_ATTEMPTS", 3, lo=1, hi=100),
-            lease_s=mc.env_int(env, "DRISHYA_LEASE_S", 60, lo=5, hi=3600),
+            lease_s=mc.env_int(env, "DRISHYA_LEASE_S", 10, lo=3, hi=3600),
             max_queued_per_owner=mc.env_int(env, "DRISHYA_MAX_QUEUED_PER_OWNER", 20, lo=1, hi=100000),
             rpc_deadline_s=mc.env_float(env, "DRISHYA_RPC_DEADLINE_S", 60.0, lo=0.1, hi=3600),
             retry_backoff_s=mc.env_float(env, "DRISHYA_RETRY_BACKOFF_S", 2.0, lo=0.0, hi=3600),

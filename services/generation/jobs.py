@@ -38,6 +38,15 @@ STAGES: tuple[gen_pb2.Stage, ...] = (
     gen_pb2.STAGE_PUBLISH,
 )
 
+#: Stages whose output lives in the job's work folder, removed when the job ends: a retried job
+#: runs them again.
+FILE_STAGES: tuple[gen_pb2.Stage, ...] = (
+    gen_pb2.STAGE_RENDER,
+    gen_pb2.STAGE_ASSEMBLE,
+    gen_pb2.STAGE_MODERATE_VIDEO,
+    gen_pb2.STAGE_PUBLISH,
+)
+
 #: Share of the overall progress each stage is worth: the median stage wall times of
 #: ``benchmarks/e2e.py`` on the sample scene (render 2.9 s, assemble 3.0 s, video moderation
 #: 0.6 s, publish 1.7 s, the text stages together under 0.1 s), rounded, so the bar moves evenly.

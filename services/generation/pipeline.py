@@ -8,6 +8,7 @@ already rendered (per-shot checkpoints), so the job resumes at its first unfinis
 from __future__ import annotations
 
 import logging
+import shutil
 import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -63,6 +64,10 @@ class Pipeline:
     def work_dir(self, job_id: uuid.UUID) -> Path:
         """Directory of a job's intermediate files."""
         return self.media_root / "work" / str(job_id)
+
+    def discard_work(self, job_id: uuid.UUID) -> None:
+        """Remove a job's work folder (once it is published or has ended for good); blocking I/O."""
+        shutil.rmtree(self.work_dir(job_id), ignore_errors=True)
 
     async def run(self, claim: Claim, emit: Emit) -> gen_pb2.JobResult:
         """Run every unfinished stage of ``claim``; returns the published result.

@@ -25,6 +25,7 @@ from typing import Protocol, TypeVar
 from drishya.prompt.v1 import prompt_pb2
 from services.generation import storyboard
 from services.mesh.errors import Unavailable
+from services.mesh.pdeathsig import die_with_parent
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -91,7 +92,9 @@ class StoryboardProvider:
     name = "storyboard"
 
     def __init__(self, processes: int = 1) -> None:
-        self._pool: Executor = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"))
+        self._pool: Executor = ProcessPoolExecutor(
+            processes, mp_context=multiprocessing.get_context("spawn"), initializer=die_with_parent
+        )
 
     async def render_shot(
         self,

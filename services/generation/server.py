@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import redis.asyncio as redis
+
 from drishya.generation.v1 import generation_service_pb2 as svc_pb2
 from drishya.generation.v1 import generation_service_pb2_grpc as svc_grpc
 from services.generation.adapters.clients import Clients
@@ -11,15 +13,21 @@ from services.generation.config import GenerationConfig
 from services.generation.pipeline import Pipeline
 from services.generation.providers import ProviderChain, StoryboardProvider
 from services.generation.servicer import GenerationServicer
-from services.generation.worker import Workers
+from services.generation.worker import OutboxRelay, Workers
 from services.mesh.db import create_engine, ping
-from services.mesh.server import MeshServer, build_server
+from services.mesh.server import MeshServer, ReadinessCheck, build_server
 
 SERVICE_NAME = svc_pb2.DESCRIPTOR.services_by_name["GenerationService"].full_name
 
 
-async def create_server(config: GenerationConfig, *, database_url: str, nats_url: str) -> MeshServer:
+async def create_server(
+    config: GenerationConfig, *, database_url: str, nats_url: str, redis_url: str = ""
+) -> MeshServer:
     """Migrate the ``generation`` schema, connect NATS, start the workers and the gRPC server.
+
+    Health: SERVING while PostgreSQL answers (jobs run without NATS: events wait in the outbox);
+    the health services ``nats`` and (when ``redis_url`` is given) ``redis`` report those alone,
+    so the gateway can say "degraded" rather than "down".
 
     Raises whatever the database or NATS raise when they cannot be reached at start-up.
     """
@@ -30,18 +38,24 @@ async def create_server(config: GenerationConfig, *, database_url: str, nats_url
     clients = Clients.connect(config)
     storyboard = StoryboardProvider(config.render_processes)
     pipeline = Pipeline(store, clients, ProviderChain([storyboard]), config.media_root)
-    workers = Workers(store, bus, pipeline, config)
+    workers = Workers(store, OutboxRelay(store, bus), pipeline, config)
     servicer = GenerationServicer(store, bus, clients, workers, config)
 
     async def db_ready() -> None:
         await ping(engine)
 
+    dependencies: dict[str, ReadinessCheck] = {"nats": bus.ping}
+    cache: redis.Redis | None = None
+    if redis_url:
+        cache = redis.Redis.from_url(redis_url, socket_timeout=2.0, socket_connect_timeout=2.0)
+        dependencies["redis"] = cache.ping
     server = await build_server(
         "generation",
         port=config.port,
         register=lambda s: svc_grpc.add_GenerationServiceServicer_to_server(servicer, s),  # type: ignore[no-untyped-call]
         service_names=[SERVICE_NAME],
-        checks=[db_ready, bus.ping],
+        checks=[db_ready],
+        dependencies=dependencies,
     )
     workers.start()
 
@@ -51,6 +65,8 @@ async def create_server(config: GenerationConfig, *, database_url: str, nats_url
         await clients.close()
         await bus.close()
         await engine.dispose()
+        if cache is not None:
+            await cache.aclose()
 
     server.on_stop.append(close)
     return server

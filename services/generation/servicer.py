@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import uuid
 from collections.abc import AsyncIterator
 
@@ -16,9 +18,11 @@ from services.generation.adapters.clients import Clients
 from services.generation.adapters.events import EventBus
 from services.generation.adapters.store import JobStore
 from services.generation.config import GenerationConfig
-from services.generation.worker import Workers
+from services.generation.worker import Workers, is_infrastructure_error
+from services.mesh.backoff import Backoff
 from services.mesh.errors import FieldViolation, InvalidArgument, Unauthenticated, error_from_status
 
+log = logging.getLogger(__name__)
 Ctx = grpc.aio.ServicerContext[object, object]
 
 
@@ -53,7 +57,7 @@ class GenerationServicer(svc_grpc.GenerationServiceServicer):
             detection=detection.SerializeToString(),
             max_queued=self.config.max_queued_per_owner,
         )
-        await self.workers.publish(events)
+        self.workers.publish(events)
         self.workers.wake.set()
         return svc_pb2.CreateJobResponse(job=job, deduplicated=dedup)
 
@@ -84,20 +88,22 @@ class GenerationServicer(svc_grpc.GenerationServiceServicer):
 
     async def CancelJob(self, request: svc_pb2.CancelJobRequest, context: Ctx) -> svc_pb2.CancelJobResponse:
         job, events = await self.store.cancel(request.job_id, _owner(request.owner_id))
-        await self.workers.publish(events)
+        self.workers.publish(events)
+        await asyncio.to_thread(self.workers.pipeline.discard_work, uuid.UUID(job.job_id))
         return svc_pb2.CancelJobResponse(job=job)
 
     async def RetryJob(self, request: svc_pb2.RetryJobRequest, context: Ctx) -> svc_pb2.RetryJobResponse:
         job, events = await self.store.retry(request.job_id, _owner(request.owner_id))
-        await self.workers.publish(events)
+        self.workers.publish(events)
         self.workers.wake.set()
         return svc_pb2.RetryJobResponse(job=job)
 
     async def WatchJob(self, request: svc_pb2.WatchJobRequest, context: Ctx) -> AsyncIterator[svc_pb2.WatchJobResponse]:
         """Replay events after ``after_sequence`` from JetStream, then follow live until the job ends.
 
-        Each sequence is sent once, in order. Should the stream lag (events still in the outbox),
-        the missing ones are read from PostgreSQL, so a watcher never sees a gap.
+        Each sequence is sent once, in order. Should the stream lag (events still in the outbox)
+        or NATS be down, the missing ones are read from PostgreSQL (the record of every event), so
+        a watcher never sees a gap; while PostgreSQL is down the stream stays open and waits.
         """
         job = await self.store.get(request.job_id, _owner(request.owner_id))
         if request.after_sequence < 0:
@@ -108,17 +114,26 @@ class GenerationServicer(svc_grpc.GenerationServiceServicer):
             )
         job_id = uuid.UUID(job.job_id)
         last = request.after_sequence
+        backoff = Backoff(base_s=0.2, cap_s=2.0)
         async for event in self.bus.watch(job.job_id):
             if event is not None and event.sequence <= last:
                 continue  # replayed from before the requested point
-            if event is not None and event.sequence == last + 1:
-                batch = [event]
-            else:  # idle, or the stream lags the outbox: read the record instead
-                batch = await self.store.events(job_id, last)
-            for e in batch:
-                last = e.sequence
-                yield svc_pb2.WatchJobResponse(event=e)
-            if event is None or (batch and batch[-1].state in jobs.TERMINAL):
-                state, final = await self.store.state_of(job_id)
-                if state in jobs.TERMINAL and final <= last:
-                    return
+            try:
+                if event is not None and event.sequence == last + 1:
+                    batch = [event]
+                else:  # idle, NATS down, or the stream lags the outbox: read the record instead
+                    batch = await self.store.events(job_id, last)
+                for e in batch:
+                    last = e.sequence
+                    yield svc_pb2.WatchJobResponse(event=e)
+                if event is None or (batch and batch[-1].state in jobs.TERMINAL):
+                    state, final = await self.store.state_of(job_id)
+                    if state in jobs.TERMINAL and final <= last:
+                        return
+                backoff.reset()
+            except Exception as exc:
+                if not is_infrastructure_error(exc):
+                    raise
+                delay = backoff.next_delay()  # PostgreSQL is down: keep the stream, read again later
+                log.info("watch of job %s waits %.1f s for the database: %s", job_id, delay, exc)
+                await asyncio.sleep(delay)

@@ -6,7 +6,15 @@ failure: another attempt after an exponential backoff when the error is transien
 remain, DEAD_LETTER when they do not, FAILED when the error is not transient. A cancelled job's
 lease is lost at the next heartbeat or event, and the worker drops it.
 
-An outbox relay publishes to NATS any event whose publication a crash interrupted.
+No error of PostgreSQL, NATS or the network ends a worker loop: a database error in the middle of
+a job interrupts the job without settling it (its progress is stored; the lease is released as
+soon as the database answers, or lapses), and the loop backs off with full jitter
+(:class:`services.mesh.backoff.Backoff`) and goes on. A worker that stops cleanly releases its
+lease at once, so another worker resumes the job without waiting for the lease to lapse.
+
+Events are committed in PostgreSQL with the change they describe (the outbox); the pipeline never
+waits on NATS. :class:`OutboxRelay` publishes them to NATS from a queue, in order, and sweeps the
+outbox for what it could not publish (NATS down, or a process that died in between).
 """
 
 from __future__ import annotations
@@ -17,28 +25,35 @@ import logging
 import os
 import socket
 import uuid
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, Protocol
 
 import grpc
+import sqlalchemy.exc
 from google.rpc import status_pb2
 from grpc_status import rpc_status
 
 from drishya.generation.v1 import generation_pb2 as gen_pb2
 from services.generation import jobs
-from services.generation.adapters.events import EventBus
 from services.generation.adapters.store import Claim, JobStore, LeaseLost
 from services.generation.config import GenerationConfig
 from services.generation.pipeline import JobEnded, Pipeline
+from services.mesh.backoff import Backoff
 from services.mesh.errors import DrishyaError, internal_status_proto, to_status_proto
 
 log = logging.getLogger(__name__)
 DOMAIN = "generation.drishya"
+#: Longest wait, in seconds, of :meth:`Workers.stop` for a loop to end before it is left behind.
+STOP_WAIT_S = 10.0
 
 
 def status_of(exc: BaseException) -> tuple[grpc.StatusCode, status_pb2.Status]:
     """The gRPC code and full ``google.rpc.Status`` of a stage failure."""
     if isinstance(exc, grpc.aio.AioRpcError):
-        st = rpc_status.from_call(exc)  # type: ignore[arg-type]
+        try:
+            st = rpc_status.from_call(exc)  # type: ignore[arg-type]
+        except ValueError:  # details that disagree with the code: keep the code
+            st = None
         if st is None:
             st = status_pb2.Status(code=exc.code().value[0], message=exc.details() or "")
         return exc.code(), st
@@ -47,69 +62,236 @@ def status_of(exc: BaseException) -> tuple[grpc.StatusCode, status_pb2.Status]:
     return grpc.StatusCode.INTERNAL, internal_status_proto(exc, DOMAIN)
 
 
+def is_infrastructure_error(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database (or the connection to it) failed, not the job.
+
+    Such an error interrupts a job without counting against it: the job resumes from its stored
+    progress when the database answers again.
+    """
+    if isinstance(exc, sqlalchemy.exc.DBAPIError):
+        return exc.connection_invalidated or isinstance(
+            exc, sqlalchemy.exc.OperationalError | sqlalchemy.exc.InterfaceError
+        )
+    return isinstance(exc, sqlalchemy.exc.TimeoutError | ConnectionError | TimeoutError)
+
+
+class EventSink(Protocol):
+    """Where committed events go to be published (the outbox relay)."""
+
+    def offer(self, events: Iterable[gen_pb2.JobEvent]) -> None:
+        """Hand over committed events; never blocks and never raises."""
+
+
+class Publisher(Protocol):
+    """The event bus as the relay sees it."""
+
+    @property
+    def connected(self) -> bool:
+        """Whether the bus is connected now."""
+
+    async def publish(self, event: gen_pb2.JobEvent) -> None:
+        """Publish one event; raises when it is not acknowledged."""
+
+
+class Outbox(Protocol):
+    """The outbox as the relay sees it."""
+
+    async def unpublished(self, older_than_s: float, limit: int = 500) -> list[gen_pb2.JobEvent]:
+        """Events not yet marked published, oldest first."""
+
+    async def mark_published(self, events: list[gen_pb2.JobEvent]) -> None:
+        """Record that ``events`` reached the bus."""
+
+
+class OutboxRelay:
+    """Publishes committed events to NATS in the background, so nothing else waits on NATS.
+
+    Events offered by the workers and the servicer are published in the order offered and then
+    marked published in PostgreSQL. When NATS is down the queue is dropped (the rows stay in the
+    outbox) and a sweep every ``sweep_s`` seconds republishes, oldest first, whatever is still
+    unpublished ``sweep_after_s`` seconds after its commit. JetStream de-duplicates by
+    ``Nats-Msg-Id``, so an event published twice is stored once.
+
+    Args:
+        outbox: the job store.
+        bus: the event bus.
+        max_queue: events held in memory before further ones are left to the sweep.
+    """
+
+    def __init__(
+        self,
+        outbox: Outbox,
+        bus: Publisher,
+        *,
+        sweep_s: float = 1.0,
+        sweep_after_s: float = 2.0,
+        max_queue: int = 10_000,
+        backoff: Backoff | None = None,
+    ) -> None:
+        self.outbox = outbox
+        self.bus = bus
+        self.sweep_s = sweep_s
+        self.sweep_after_s = sweep_after_s
+        self.queue: asyncio.Queue[gen_pb2.JobEvent] = asyncio.Queue(max_queue)
+        self.backoff = backoff or Backoff(base_s=0.5, cap_s=5.0)
+        self.published = 0
+
+    def offer(self, events: Iterable[gen_pb2.JobEvent]) -> None:
+        """Queue committed events for publication; when the queue is full the sweep takes them."""
+        for e in events:
+            with contextlib.suppress(asyncio.QueueFull):
+                self.queue.put_nowait(e)
+
+    async def publish_batch(self, events: list[gen_pb2.JobEvent]) -> bool:
+        """Publish ``events`` in order and mark them; False (nothing raised) when NATS or PostgreSQL failed."""
+        if not events:
+            return True
+        if not self.bus.connected:
+            return False
+        done: list[gen_pb2.JobEvent] = []
+        try:
+            for e in events:
+                await self.bus.publish(e)
+                done.append(e)
+        except Exception as exc:
+            log.warning("event publication deferred to the outbox sweep: %s", exc)
+        try:
+            await self.outbox.mark_published(done)
+        except Exception as exc:  # the sweep will publish them again; JetStream drops the duplicates
+            log.warning("marking %d events published failed: %s", len(done), exc)
+            return False
+        self.published += len(done)
+        return len(done) == len(events)
+
+    async def sweep_once(self) -> bool:
+        """Publish what the outbox still holds; False when NATS or PostgreSQL failed."""
+        try:
+            pending = await self.outbox.unpublished(older_than_s=self.sweep_after_s)
+        except Exception as exc:
+            log.warning("outbox sweep: %s", exc)
+            return False
+        return await self.publish_batch(pending)
+
+    async def run(self) -> None:
+        """Publish queued events as they come and sweep the outbox every ``sweep_s``; runs until cancelled."""
+        while True:
+            batch: list[gen_pb2.JobEvent] = []
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.sweep_s):
+                    batch.append(await self.queue.get())
+            while not self.queue.empty():
+                batch.append(self.queue.get_nowait())
+            ok = await self.publish_batch(batch) if batch else await self.sweep_once()
+            if ok:
+                self.backoff.reset()
+                continue
+            while not self.queue.empty():  # NATS is down: the outbox holds them all
+                self.queue.get_nowait()
+            await asyncio.sleep(self.backoff.next_delay())
+
+
 class Workers:
     """``config.workers`` concurrent workers plus the outbox relay.
 
     Args:
         store: the job store.
-        bus: the event bus.
+        relay: publishes committed events (see :class:`OutboxRelay`).
         pipeline: runs a claimed job's stages.
         config: attempts, lease and backoff settings.
     """
 
-    def __init__(self, store: JobStore, bus: EventBus, pipeline: Pipeline, config: GenerationConfig) -> None:
+    def __init__(self, store: JobStore, relay: OutboxRelay, pipeline: Pipeline, config: GenerationConfig) -> None:
         self.store = store
-        self.bus = bus
+        self.relay = relay
         self.pipeline = pipeline
         self.config = config
         self.wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
+        self._held: dict[str, uuid.UUID] = {}
         self._id = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
 
     def start(self) -> None:
         """Start the worker loops and the relay as tasks on the running loop."""
         for n in range(self.config.workers):
             self._tasks.append(asyncio.create_task(self._loop(f"{self._id}-{n}"), name=f"worker-{n}"))
-        self._tasks.append(asyncio.create_task(self._relay(), name="outbox-relay"))
+        self._tasks.append(asyncio.create_task(self.relay.run(), name="outbox-relay"))
 
     async def stop(self) -> None:
-        """Cancel the loops; a job in flight keeps its stored progress and is resumed after its lease."""
+        """Cancel the loops and release the leases they held, so another worker resumes those jobs at once."""
         for t in self._tasks:
             t.cancel()
-        for t in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await t
+        if self._tasks:
+            _, pending = await asyncio.wait(self._tasks, timeout=STOP_WAIT_S)
+            for t in pending:
+                log.error("%s did not stop within %.0f s", t.get_name(), STOP_WAIT_S)
         self._tasks.clear()
+        for worker_id, job_id in list(self._held.items()):
+            try:
+                async with asyncio.timeout(2.0):
+                    await self.store.release(job_id, worker_id)
+                log.info("released the lease on job %s", job_id)
+            except Exception as exc:  # the lease lapses instead
+                log.warning("could not release the lease on job %s: %s", job_id, exc)
+        self._held.clear()
 
-    async def publish(self, events: list[gen_pb2.JobEvent]) -> None:
-        """Publish recorded events to NATS and mark them; the relay retries what fails here."""
-        try:
-            for e in events:
-                await self.bus.publish(e)
-            await self.store.mark_published(events)
-        except Exception as exc:  # NATS down: the outbox keeps them
-            log.warning("event publication deferred: %s", exc)
+    def publish(self, events: Iterable[gen_pb2.JobEvent]) -> None:
+        """Hand committed events to the relay; never waits on NATS."""
+        self.relay.offer(events)
+
+    async def _idle(self, seconds: float) -> None:
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancellation that arrives
+        # as the awaited event fires (CPython gh-86296), and stop() would then wait forever.
+        self.wake.clear()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                await self.wake.wait()
 
     async def _loop(self, worker_id: str) -> None:
+        backoff = Backoff(base_s=0.5, cap_s=min(5.0, self.config.lease_s / 2))
         while True:
             try:
                 claimed = await self.store.claim(worker_id, self.config.lease_s)
             except Exception as exc:
-                log.warning("claim failed: %s", exc)
-                claimed = None
+                delay = backoff.next_delay()
+                log.warning("claim failed (retrying in %.1f s): %s", delay, exc)
+                await asyncio.sleep(delay)
+                continue
+            backoff.reset()
             if claimed is None:
-                self.wake.clear()
-                with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(self.wake.wait(), timeout=1.0)
+                await self._idle(1.0)
                 continue
             claim, event = claimed
-            await self.publish([event])
-            await self._run(worker_id, claim)
+            self.publish([event])
+            self._held[worker_id] = claim.job_id  # stop() releases it should the loop be cancelled
+            try:
+                await self._run(worker_id, claim)
+            except Exception as exc:  # the database failed while the job was settled: it resumes later
+                delay = backoff.next_delay()
+                log.warning("job %s interrupted (retrying in %.1f s): %s", claim.job_id, delay, exc)
+                await asyncio.sleep(delay)
+                await self._release_quietly(worker_id, claim.job_id)
+            self._held.pop(worker_id, None)
+            await self._clean_if_ended(claim.job_id)
+
+    async def _release_quietly(self, worker_id: str, job_id: uuid.UUID) -> None:
+        try:
+            await self.store.release(job_id, worker_id)
+        except Exception as exc:  # still down: the lease lapses on its own
+            log.info("lease of job %s left to lapse: %s", job_id, exc)
+
+    async def _clean_if_ended(self, job_id: uuid.UUID) -> None:
+        try:
+            state, _ = await self.store.state_of(job_id)
+        except Exception as exc:
+            log.info("state of job %s unknown, work files kept: %s", job_id, exc)
+            return
+        if state in jobs.TERMINAL:
+            await asyncio.to_thread(self.pipeline.discard_work, job_id)
 
     async def _run(self, worker_id: str, claim: Claim) -> None:
         async def emit(type_: gen_pb2.JobEventType, message: str, **changes: Any) -> gen_pb2.JobEvent:
             event = await self.store.emit(claim.job_id, worker_id, type_, message, **changes)
-            await self.publish([event])
+            self.publish([event])
             return event
 
         task = asyncio.create_task(self.pipeline.run(claim, emit))
@@ -126,9 +308,11 @@ class Workers:
         except (JobEnded, LeaseLost, asyncio.CancelledError) as exc:
             me = asyncio.current_task()
             if isinstance(exc, asyncio.CancelledError) and me is not None and me.cancelling():
-                raise  # the worker itself is stopping; the lease lapses and another worker resumes
+                raise  # the worker itself is stopping; stop() releases the lease
             log.info("job %s stopped: %s", claim.job_id, type(exc).__name__)
         except Exception as exc:
+            if is_infrastructure_error(exc):
+                raise  # not the job's fault: the loop backs off and the job resumes
             await self._settle_failure(worker_id, claim, exc, emit)
         finally:
             beat.cancel()
@@ -161,13 +345,3 @@ class Workers:
                 return
             except Exception as exc:
                 log.warning("heartbeat of %s failed: %s", claim.job_id, exc)
-
-    async def _relay(self) -> None:
-        while True:
-            await asyncio.sleep(1.0)
-            try:
-                pending = await self.store.unpublished(older_than_s=2.0)
-                if pending:
-                    await self.publish(pending)
-            except Exception as exc:
-                log.warning("outbox relay: %s", exc)

@@ -81,8 +81,9 @@ async def create_server(config: LanguageConfig, *, redis_url: str) -> MeshServer
     """Load the models, connect the Redis cache and start the gRPC server.
 
     The encoder is loaded and warmed up before the server starts, so health is SERVING only once
-    it is ready (and while Redis answers PING). Raises when the NLLB model or the encoder cannot
-    be loaded.
+    it is ready. Redis is a cache, so its loss degrades nothing: the health service ``redis``
+    reports it alone (cache errors are logged and skipped). Raises when the NLLB model or the
+    encoder cannot be loaded.
     """
     await asyncio.to_thread(warm_up)
     understanding = await asyncio.to_thread(build_understanding, config)
@@ -95,7 +96,7 @@ async def create_server(config: LanguageConfig, *, redis_url: str) -> MeshServer
         host=config.host,
         register=lambda s: svc_grpc.add_LanguageServiceServicer_to_server(servicer, s),  # type: ignore[no-untyped-call]
         service_names=[SERVICE_NAME],
-        checks=[cache.ping],
+        dependencies={"redis": cache.ping},
     )
     server.on_stop.append(cache.close)
     server.on_stop.extend(closers)

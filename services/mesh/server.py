@@ -3,7 +3,9 @@
 Every Drishya server is a ``grpc.aio`` server built by :func:`build_server`, which adds
 
 * the standard ``grpc.health.v1.Health`` service, reporting SERVING for the overall server and
-  each named service only once every readiness check passes (re-checked every few seconds),
+  each named service only once every readiness check passes (re-checked every second),
+  and, under the dependency's own name (e.g. ``nats``), the state of each optional dependency:
+  one whose loss degrades the service without stopping it,
 * server reflection,
 * the OpenTelemetry server interceptor (a no-op unless a tracer provider is configured),
 * :class:`services.mesh.errors.ErrorInterceptor`, mapping domain errors to ``google.rpc.Status``.
@@ -14,11 +16,10 @@ Every Drishya server is a ``grpc.aio`` server built by :func:`build_server`, whi
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import signal
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -53,6 +54,7 @@ class MeshServer:
     health: Any  # grpc_health.v1.health.aio.HealthServicer (untyped)
     service_names: Sequence[str]
     checks: Sequence[ReadinessCheck]
+    dependencies: Mapping[str, ReadinessCheck] = field(default_factory=dict)
     on_stop: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     _watch: asyncio.Task[None] | None = None
 
@@ -62,10 +64,22 @@ class MeshServer:
 
     async def _follow_readiness(self, interval_s: float) -> None:
         serving: bool | None = None
+        deps: dict[str, bool] = {}
         while True:
+            for dep, dep_check in self.dependencies.items():
+                dep_ok = await _passes(dep_check)
+                if deps.get(dep) != dep_ok:
+                    if dep in deps:
+                        log.warning("%s: dependency %s is %s", self.name, dep, "back" if dep_ok else "down")
+                    deps[dep] = dep_ok
+                    up, down = health_pb2.HealthCheckResponse.SERVING, health_pb2.HealthCheckResponse.NOT_SERVING
+                    await self.health.set(dep, up if dep_ok else down)
             try:
                 for check in self.checks:
-                    await asyncio.wait_for(check(), timeout=5.0)
+                    # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancellation
+                    # that arrives as the check completes (CPython gh-86296), and stop() would hang.
+                    async with asyncio.timeout(5.0):
+                        await check()
                 ok = True
             except Exception as exc:  # a dependency is down: report NOT_SERVING, keep checking
                 if serving is None:
@@ -77,18 +91,26 @@ class MeshServer:
                 serving = ok
                 status = health_pb2.HealthCheckResponse.SERVING if ok else health_pb2.HealthCheckResponse.NOT_SERVING
                 await self._set(status)
-            await asyncio.sleep(interval_s if ok else 0.2)
+            await asyncio.sleep(interval_s if ok and all(deps.values()) else 0.2)
 
     async def stop(self, grace_s: float = 5.0) -> None:
         """Report NOT_SERVING, stop accepting calls, let in-flight calls finish for ``grace_s``."""
         if self._watch is not None:
             self._watch.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._watch
+            await asyncio.wait([self._watch], timeout=5.0)
         await self.health.enter_graceful_shutdown()
         await self.server.stop(grace_s)
         for fn in self.on_stop:
             await fn()
+
+
+async def _passes(check: ReadinessCheck, timeout_s: float = 5.0) -> bool:
+    try:
+        async with asyncio.timeout(timeout_s):
+            await check()
+    except Exception:
+        return False
+    return True
 
 
 async def build_server(
@@ -98,8 +120,9 @@ async def build_server(
     register: Callable[[grpc.aio.Server], None],
     service_names: Sequence[str],
     checks: Sequence[ReadinessCheck] = (),
+    dependencies: Mapping[str, ReadinessCheck] | None = None,
     host: str | None = None,
-    readiness_interval_s: float = 5.0,
+    readiness_interval_s: float = 1.0,
 ) -> MeshServer:
     """Build and start a gRPC server.
 
@@ -109,6 +132,7 @@ async def build_server(
         register: adds the service's servicer(s) to the server.
         service_names: full names of the services registered, e.g. ``"drishya.language.v1.LanguageService"``.
         checks: readiness checks; health says SERVING only while all pass.
+        dependencies: optional dependencies by name; each is reported under its name alone.
         host: interface to bind; ``DRISHYA_BIND_HOST`` or 127.0.0.1 when None (``0.0.0.0`` in containers).
     Returns:
         The started :class:`MeshServer`.
@@ -131,7 +155,7 @@ async def build_server(
     if bound == 0:
         raise RuntimeError(f"{name}: could not bind {host}:{port}")
     await server.start()
-    ms = MeshServer(name, server, bound, health_servicer, list(service_names), list(checks))
+    ms = MeshServer(name, server, bound, health_servicer, list(service_names), list(checks), dict(dependencies or {}))
     for svc in ("", *service_names):
         await health_servicer.set(svc, health_pb2.HealthCheckResponse.NOT_SERVING)
     ms._watch = asyncio.create_task(ms._follow_readiness(readiness_interval_s), name=f"{name}-readiness")

@@ -77,7 +77,7 @@ async def test_a_worker_that_dies_mid_render_is_resumed_at_the_first_unfinished_
     first = await create_server(_config(mesh), database_url=db, nats_url=infra.nats_url)
     job_id = await _create(first)
     before = await _watch(first, job_id, until=lambda e: e.type == gen_pb2.JOB_EVENT_TYPE_SHOT_RENDERED)
-    await first.stop(0)  # the worker dies: its lease is left to expire, nothing is cleaned up
+    await first.stop(0)  # stopped mid-render: the lease is released at once, the stored progress stays
 
     second = await create_server(_config(mesh), database_url=db, nats_url=infra.nats_url)
     try:

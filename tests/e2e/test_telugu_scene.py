@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
+import json
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -140,4 +142,17 @@ async def test_job_event_json_round_trips_into_the_proto(run: Run) -> None:
     parsed = [json_format.ParseDict(e, gen_pb2.JobEvent(), ignore_unknown_fields=True) for e in run.events]
     assert {p.job_id for p in parsed} == {run.job_id}
     assert all(p.type != gen_pb2.JOB_EVENT_TYPE_UNSPECIFIED for p in parsed)
-    assert parsed[-1].result.mp4_key == run.job["result"]["mp4_key"]
+    # Events travel on the bus: the last one says how long the video is, never where it is.
+    assert parsed[-1].result.duration_ms == int(run.job["result"]["duration_ms"])
+    assert not (parsed[-1].result.mp4_key or parsed[-1].result.hls_master_key or parsed[-1].result.poster_key)
+    assert all(run.job_id not in json.dumps(e.get("result", {})) for e in run.events)
+
+
+async def test_the_work_folder_is_removed_once_the_job_is_published(run: Run, mesh: LocalMesh) -> None:
+    work = mesh.media_root / "work" / run.job_id
+    for _ in range(200):  # the worker removes it right after recording SUCCEEDED
+        if not work.exists():
+            break
+        await asyncio.sleep(0.05)
+    assert not work.exists()
+    assert any((mesh.media_root / "jobs" / run.job_id).iterdir())  # the published media stay

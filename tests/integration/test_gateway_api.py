@@ -589,14 +589,26 @@ async def test_healthz_follows_generation_health(env: Env) -> None:
             if resp.status_code == 200:
                 break
             await asyncio.sleep(0.05)
-        assert resp.status_code == 200 and resp.json() == {"status": "ok"}
+        assert resp.status_code == 200
+        assert resp.json() == {"status": "ok", "checks": {"generation": "SERVING", "database": "ok"}}
         await env.gen_server.health.set(GENERATION_SERVICE, health_pb2.HealthCheckResponse.NOT_SERVING)
         try:
             down = await c.get("/healthz")
             assert down.status_code == 503
-            assert down.json()["checks"] == {"generation": "NOT_SERVING", "database": "ok"}
+            assert down.json() == {"status": "down", "checks": {"generation": "NOT_SERVING", "database": "ok"}}
         finally:
             await env.gen_server.health.set(GENERATION_SERVICE, health_pb2.HealthCheckResponse.SERVING)
+        # NATS down: jobs still run (events wait in the outbox), so 200, saying which dependency.
+        await env.gen_server.health.set("nats", health_pb2.HealthCheckResponse.NOT_SERVING)
+        await env.gen_server.health.set("redis", health_pb2.HealthCheckResponse.SERVING)
+        try:
+            degraded = await c.get("/healthz")
+            assert degraded.status_code == 200
+            assert degraded.json()["status"] == "degraded"
+            assert degraded.json()["degraded"] == ["nats"]
+        finally:
+            await env.gen_server.health.set("nats", health_pb2.HealthCheckResponse.SERVING)
+        assert (await c.get("/healthz")).json()["status"] == "ok"
         assert (await c.get("/livez")).json() == {"status": "ok"}
 
 

@@ -7,6 +7,9 @@ an event twice without a duplicate in the stream (JetStream de-duplication windo
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncIterator
 
 import nats
@@ -17,9 +20,14 @@ from nats.js.errors import NotFoundError
 
 from drishya.generation.v1 import generation_pb2 as gen_pb2
 
+log = logging.getLogger(__name__)
 STREAM = "DRISHYA_JOBS"
 SUBJECTS = "drishya.jobs.*.events"
 RETENTION_S = 7 * 24 * 3600
+#: How long a publication waits for JetStream's acknowledgement, in seconds.
+PUBLISH_TIMEOUT_S = 2.0
+#: How long a watcher waits for a JetStream subscription before serving from PostgreSQL, in seconds.
+SUBSCRIBE_TIMEOUT_S = 2.0
 
 
 def subject(job_id: str) -> str:
@@ -49,35 +57,68 @@ class EventBus:
             await js.add_stream(config)
         return cls(nc, js)
 
+    @property
+    def connected(self) -> bool:
+        """Whether the connection to NATS is up right now."""
+        return bool(self._nc.is_connected)
+
     async def ping(self) -> None:
-        """Readiness check: a round trip to the server and the stream's presence."""
-        await self._nc.flush(timeout=2)
-        await self._js.stream_info(STREAM)
+        """Readiness check: connected now, and JetStream answers about the stream within 2 s.
+
+        A request rather than ``flush(timeout)``: in nats-py a flush that times out leaves its
+        PONG future behind, and the late PONG then breaks the client's read loop for good.
+        """
+        if not self._nc.is_connected:  # reconnecting: say so now rather than after the timeout
+            raise ConnectionError("not connected to NATS")
+        reply = await self._nc.request(f"$JS.API.STREAM.INFO.{STREAM}", b"", timeout=2)
+        if b'"error"' in reply.data:
+            raise ConnectionError(f"JetStream: {reply.data[:200]!r}")
 
     async def publish(self, event: gen_pb2.JobEvent) -> None:
         """Publish one event; raises when JetStream does not acknowledge it."""
         await self._js.publish(
             subject(event.job_id),
             event.SerializeToString(),
+            timeout=PUBLISH_TIMEOUT_S,
             headers={"Nats-Msg-Id": f"{event.job_id}:{event.sequence}"},
         )
 
-    async def watch(self, job_id: str, idle_s: float = 5.0) -> AsyncIterator[gen_pb2.JobEvent | None]:
+    async def watch(
+        self, job_id: str, idle_s: float = 1.0, down_poll_s: float = 0.5, resubscribe_s: float = 5.0
+    ) -> AsyncIterator[gen_pb2.JobEvent | None]:
         """Every event of a job from the first, then live ones; yields ``None`` after ``idle_s`` of silence.
 
-        The caller stops iterating when it has seen the job's last event.
+        While NATS cannot be reached (down, restarting, or not answering) it yields ``None`` every
+        ``down_poll_s`` seconds, so the caller reads the record instead, and tries to subscribe
+        again every ``resubscribe_s``. The caller stops iterating when it has seen the last event.
         """
-        sub = await self._js.subscribe(subject(job_id), ordered_consumer=True, deliver_policy=DeliverPolicy.ALL)
-        try:
-            while True:
-                try:
-                    msg = await sub.next_msg(timeout=idle_s)
-                except (TimeoutError, nats.errors.TimeoutError):
+        while True:
+            try:
+                async with asyncio.timeout(SUBSCRIBE_TIMEOUT_S):
+                    sub = await self._js.subscribe(
+                        subject(job_id), ordered_consumer=True, deliver_policy=DeliverPolicy.ALL
+                    )
+            except Exception as exc:  # NATS is away: serve from the record for a while
+                log.info("watching job %s from the record: %s", job_id, type(exc).__name__)
+                for _ in range(max(1, round(resubscribe_s / down_poll_s))):
                     yield None
-                    continue
-                yield gen_pb2.JobEvent.FromString(msg.data)
-        finally:
-            await sub.unsubscribe()
+                    await asyncio.sleep(down_poll_s)
+                continue
+            reconnects = self._nc.stats["reconnects"]
+            try:
+                while self._nc.stats["reconnects"] == reconnects:  # after a reconnection: subscribe afresh
+                    try:
+                        msg = await sub.next_msg(timeout=idle_s if self.connected else down_poll_s)
+                    except (TimeoutError, nats.errors.TimeoutError):
+                        yield None
+                        continue
+                    yield gen_pb2.JobEvent.FromString(msg.data)
+            except (nats.errors.ConnectionClosedError, nats.errors.BadSubscriptionError) as exc:
+                log.info("subscription to job %s lost: %s", job_id, exc)
+                yield None
+            finally:
+                with contextlib.suppress(Exception):
+                    await sub.unsubscribe()
 
     async def close(self) -> None:
         """Drain and close the connection."""

@@ -312,6 +312,12 @@ class JobStore:
                 sa.text("UPDATE generation.jobs SET attempts = 0, error = NULL, not_before = now() WHERE job_id = :id"),
                 {"id": jid},
             )
+            # The work files went when the job ended: the stages that made them run again.
+            await conn.execute(
+                sa.text("DELETE FROM generation.stage_outputs WHERE job_id = :id AND stage = ANY(:stages)"),
+                {"id": jid, "stages": list(jobs.FILE_STAGES)},
+            )
+            await conn.execute(sa.text("DELETE FROM generation.shot_renders WHERE job_id = :id"), {"id": jid})
             event = await self._emit(
                 conn,
                 jid,
@@ -373,6 +379,17 @@ class JobStore:
             )
             if res.rowcount != 1:
                 raise LeaseLost(str(job_id))
+
+    async def release(self, job_id: uuid.UUID, worker_id: str) -> None:
+        """Give up the lease on a job the worker holds, so any worker may resume it now (no-op otherwise)."""
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                sa.text(
+                    "UPDATE generation.jobs SET lease_expires_at = now() - interval '1 second' "
+                    "WHERE job_id = :id AND lease_owner = :w AND state = 2"
+                ),
+                {"id": job_id, "w": worker_id},
+            )
 
     async def emit(
         self,
@@ -565,8 +582,8 @@ class JobStore:
             shot_index=shot_index,
             shot_count=row.shot_count,
         )
-        if result is not None:
-            event.result.CopyFrom(result)
+        if result is not None:  # events go on the bus: no media keys there, GetJob has them
+            event.result.duration_ms = result.duration_ms
         if error is not None:
             event.error.CopyFrom(error)
         await conn.execute(
