@@ -292,7 +292,13 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s"
     )
     logging.getLogger("drishya.supervisor").setLevel(logging.INFO)  # starts, exits and restarts of children
-    commands = {"up": cmd_up, "worker": cmd_worker, "generate": cmd_generate, "keys": cmd_keys_create, "models": models_cli.cmd_models}
+    commands = {
+        "up": cmd_up,
+        "worker": cmd_worker,
+        "generate": cmd_generate,
+        "keys": cmd_keys_create,
+        "models": models_cli.cmd_models,
+    }
     try:
         return asyncio.run(commands[args.command](args))
     except (CliError, models_cli.ModelsError) as exc:
