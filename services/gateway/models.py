@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 # --- requests ---------------------------------------------------------------------------------
 
@@ -29,6 +29,14 @@ class CreateJobOptions(BaseModel):
         default=None, ge=0, le=9, description="Priority from 0 (lowest) to 9 (highest); 5 when absent."
     )
     provider: str | None = Field(default=None, max_length=64, description='Render provider; "storyboard" when absent.')
+
+    @field_validator("priority", mode="before")
+    @classmethod
+    def _integral_priority(cls, value: Any) -> Any:
+        """JSON Schema's ``integer`` includes ``9.0``; ``true`` is not a number."""
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        return value
 
 
 class CreateJobRequest(BaseModel):
@@ -77,7 +85,7 @@ class JobOptions(BaseModel):
     language_code: str = ""
     disable_narration: bool = False
     disable_subtitles: bool = False
-    priority: int = 0
+    priority: int = 5
     provider: str = ""
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+import uuid
 
+import h11
 import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from services.gateway.app import create_app
 from services.gateway.config import GatewayConfig
@@ -24,12 +28,54 @@ def redact(path: str) -> str:
 
 
 class RedactAccessTokens(logging.Filter):
-    """Keeps ``?access_token=`` secrets (events route, for EventSource) out of uvicorn's access log."""
+    """Keeps ``?access_token=`` secrets (sent by old clients) out of uvicorn's access log."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if isinstance(record.args, tuple):
             record.args = tuple(redact(a) if isinstance(a, str) else a for a in record.args)
         return True
+
+
+class ProblemH11Protocol(H11Protocol):
+    """uvicorn's h11 protocol whose refusals of unparseable requests are problem+json.
+
+    h11 rejects a request before any application code runs when its head (request line plus
+    headers) exceeds ``h11_max_incomplete_event_size`` (16 KiB) or is malformed; uvicorn then
+    answers a text/plain 400. Here the answer is 431 REQUEST_HEADER_FIELDS_TOO_LARGE for an
+    oversized head (a long request line lands here too once it passes 16 KiB; shorter overlong
+    paths get 414 from the app) and 400 MALFORMED_REQUEST otherwise, with an ``X-Request-Id``,
+    and the connection is closed as before.
+    """
+
+    def send_400_response(self, msg: str) -> None:
+        too_large = "too long" in msg.lower() or "too large" in msg.lower()
+        status, reason, title = (
+            (431, "REQUEST_HEADER_FIELDS_TOO_LARGE", "Request Header Fields Too Large")
+            if too_large
+            else (400, "MALFORMED_REQUEST", "Bad Request")
+        )
+        body = json.dumps(
+            {
+                "type": "about:blank",
+                "title": title,
+                "status": status,
+                "detail": "the request head exceeds 16 KiB" if too_large else "the request is not valid HTTP/1.1",
+                "reason": reason,
+                "domain": "gateway.drishya",
+                "metadata": {},
+                "violations": [],
+            }
+        ).encode("ascii")
+        headers = [
+            (b"content-type", b"application/problem+json"),
+            (b"content-length", str(len(body)).encode("ascii")),
+            (b"x-request-id", uuid.uuid4().hex.encode("ascii")),
+            (b"connection", b"close"),
+        ]
+        for event in (h11.Response(status_code=status, headers=headers, reason=title), h11.Data(data=body)):
+            self.transport.write(self.conn.send(event))
+        self.transport.write(self.conn.send(h11.EndOfMessage()))
+        self.transport.close()
 
 
 def create_server(config: GatewayConfig, *, database_url: str, log_level: str = "info") -> uvicorn.Server:
@@ -38,7 +84,9 @@ def create_server(config: GatewayConfig, *, database_url: str, log_level: str = 
     Run it with ``await server.serve()`` (``server.started`` turns True once it listens; uvicorn
     handles SIGINT/SIGTERM while serving) and stop it with ``server.should_exit = True``.
     ``X-Forwarded-*`` headers are trusted from ``FORWARDED_ALLOW_IPS`` (default 127.0.0.1).
-    Access-log lines have ``access_token`` values redacted.
+    Access-log lines have ``access_token`` values redacted (the API no longer accepts keys in URLs;
+    a client that still sends one must not get it logged). Requests h11 cannot parse get
+    problem+json answers (:class:`ProblemH11Protocol`).
     """
     app = create_app(config, database_url=database_url)
     access_log = logging.getLogger("uvicorn.access")
@@ -50,6 +98,7 @@ def create_server(config: GatewayConfig, *, database_url: str, log_level: str = 
             host=config.host,
             port=config.port,
             proxy_headers=True,
+            http=ProblemH11Protocol,
             log_level=log_level,
             timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
         )

@@ -9,6 +9,7 @@ the mapping to every RPC of a server, so servicers never build statuses by hand.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,8 @@ import grpc
 from google.protobuf import duration_pb2
 from google.rpc import error_details_pb2, status_pb2
 from grpc_status import rpc_status
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -144,8 +147,12 @@ def to_status_proto(err: DrishyaError, domain: str) -> status_pb2.Status:
 
 
 def internal_status_proto(exc: BaseException, domain: str) -> status_pb2.Status:
-    """The ``google.rpc.Status`` for an unexpected exception: INTERNAL, reason ``INTERNAL``."""
-    return to_status_proto(DrishyaError(f"internal error: {type(exc).__name__}: {exc}"), domain)
+    """The ``google.rpc.Status`` for an unexpected exception: INTERNAL, reason ``INTERNAL``.
+
+    The message names only the exception type: its text may hold SQL, parameters or user text,
+    which belong in the server log (:class:`ErrorInterceptor` logs them), not in a reply.
+    """
+    return to_status_proto(DrishyaError(f"internal error ({type(exc).__name__})"), domain)
 
 
 def unpack_status(st: status_pb2.Status) -> StatusDetails:
@@ -218,7 +225,11 @@ class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[type-arg]
             return handler
         domain = self._domain
 
+        method = handler_call_details.method
+
         async def _abort(ctx: Any, exc: BaseException) -> None:
+            if not isinstance(exc, DrishyaError):
+                log.error("%s failed", method, exc_info=exc)
             st = to_status_proto(exc, domain) if isinstance(exc, DrishyaError) else internal_status_proto(exc, domain)
             await ctx.abort_with_status(rpc_status.to_status(st))
 
