@@ -44,7 +44,7 @@ from services.gateway import media, signing, sse, views
 from services.gateway.config import GatewayConfig
 from services.gateway.hub import Hub
 from services.gateway.keys import authenticate, ensure_api_key, migrate_gateway
-from services.gateway.models import CreateJobRequest, Health, Job, JobEvent, JobList, Problem
+from services.gateway.models import MAX_TEXT_CHARS, CreateJobRequest, Health, Job, JobEvent, JobList, Problem
 from services.gateway.page import PAGE
 from services.gateway.problems import (
     ApiProblem,
@@ -82,8 +82,8 @@ response carries `X-Request-Id`, under which the server log keeps the details.
 **Limits.** Job creation is rate-limited per key (token bucket; 429 `RATE_LIMITED` with
 `Retry-After` and the `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` and
 `RateLimit-Policy` fields of draft-ietf-httpapi-ratelimit-headers-06). JSON bodies nest at most 32
-deep, numbers have at most 40 characters, paths at most 2048 bytes (414), request heads at most
-16 KiB (431).
+deep, numbers have at most 40 characters, paths at most 2048 bytes (414), headers at most 16 KiB
+(431).
 
 **Progress** streams as Server-Sent Events from `GET /v1/jobs/{job_id}/events`; each event's `id`
 is its sequence number, so reconnecting with `Last-Event-ID` resumes where the stream broke.
@@ -285,9 +285,13 @@ async def _event_stream(
     Leaving (end, error, client gone) detaches from the feed; the last watcher out cancels WatchJob.
     """
     feed = rt.hub.attach(owner, job_id, _watch_call(rt, owner, job_id), _event_formatter(rt, base_url))
+    cfg = rt.config
+    ends = time.monotonic() + cfg.sse_max_stream_s
     try:
-        yield sse.format_retry(rt.config.sse_retry_ms)
-        async for item in feed.follow(after, rt.config.sse_keepalive_s):
+        yield sse.format_retry(cfg.sse_retry_ms)
+        async for item in feed.follow(after, min(cfg.sse_keepalive_s, cfg.sse_max_stream_s)):
+            if time.monotonic() >= ends:
+                return  # the client reconnects with Last-Event-ID and loses nothing
             if item is None:
                 yield sse.KEEPALIVE
             elif isinstance(item, StatusDetails):
@@ -366,15 +370,33 @@ class RequestContext:
 
     * ``X-Request-Id``: the client's (when it is 1 to 64 of ``[A-Za-z0-9._-]``) or a new UUID; set
       on every response and in ``scope["state"]["request_id"]``.
-    * A request path over ``max_path_bytes`` gets 414 URI_TOO_LONG, and a path segment over 255
-      bytes 400 PATH_SEGMENT_TOO_LONG, before routing.
+    * Headers over ``max_header_bytes`` in all get 431 REQUEST_HEADER_FIELDS_TOO_LARGE, a request
+      path over ``max_path_bytes`` 414 URI_TOO_LONG, and a path segment over 255 bytes 400
+      PATH_SEGMENT_TOO_LONG, before routing. (h11 bounds only a head that arrives in pieces, at
+      16 KiB; a larger head read at once reaches the app and is bounded here.)
     * Any exception that escapes the app is logged with its traceback under the request id and
       answered with a 500 problem that shows only that id (no SQL, parameters, owner ids or text).
     """
 
-    def __init__(self, app: ASGIApp, max_path_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_path_bytes: int, max_header_bytes: int) -> None:
         self.app = app
         self.max_path_bytes = max_path_bytes
+        self.max_header_bytes = max_header_bytes
+
+    def _out_of_bounds(self, scope: Scope) -> ApiProblem | None:
+        """The problem for a request whose headers, path or a path segment are too large, or None."""
+        head = sum(len(k) + len(v) + 4 for k, v in scope.get("headers", []))
+        raw_path: bytes = scope.get("raw_path") or scope["path"].encode("utf-8", "surrogateescape")
+        path = raw_path.split(b"?", 1)[0]
+        if head > self.max_header_bytes:
+            status, reason, what, limit = 431, "REQUEST_HEADER_FIELDS_TOO_LARGE", "the headers", self.max_header_bytes
+        elif len(path) > self.max_path_bytes:
+            status, reason, what, limit = 414, "URI_TOO_LONG", "the path", self.max_path_bytes
+        elif any(len(seg) > 255 for seg in scope["path"].encode("utf-8", "surrogateescape").split(b"/")):
+            status, reason, what, limit = 400, "PATH_SEGMENT_TOO_LONG", "a path segment", 255
+        else:
+            return None
+        return ApiProblem(status, reason, f"{what} exceed(s) {limit} bytes", metadata={"limit": str(limit)})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -397,20 +419,9 @@ class RequestContext:
                 message = {**message, "headers": headers}
             await send(message)
 
-        raw_path: bytes = scope.get("raw_path") or scope["path"].encode("utf-8", "surrogateescape")
-        path_only = raw_path.split(b"?", 1)[0]
-        if len(path_only) > self.max_path_bytes:
-            problem = ApiProblem(
-                414,
-                "URI_TOO_LONG",
-                f"the path exceeds {self.max_path_bytes} bytes",
-                metadata={"limit": str(self.max_path_bytes)},
-            )
-            await problem.response()(scope, receive, send_with_id)
-            return
-        if any(len(seg) > 255 for seg in scope["path"].encode("utf-8", "surrogateescape").split(b"/")):
-            problem = ApiProblem(400, "PATH_SEGMENT_TOO_LONG", "a path segment exceeds 255 bytes")
-            await problem.response()(scope, receive, send_with_id)
+        refusal = self._out_of_bounds(scope)
+        if refusal is not None:
+            await refusal.response()(scope, receive, send_with_id)
             return
         try:
             await self.app(scope, receive, send_with_id)
@@ -536,7 +547,7 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
                 "RateLimit-Policy",
             ],
         )
-    app.add_middleware(RequestContext, max_path_bytes=config.max_path_bytes)
+    app.add_middleware(RequestContext, max_path_bytes=config.max_path_bytes, max_header_bytes=config.max_header_bytes)
     _install_handlers(app)
     _install_openapi(app)
     deadline = config.unary_deadline_s
@@ -584,8 +595,22 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
         ] = None,
     ) -> JSONResponse:
         """Queue a scene for rendering. Text rules (10 to 2000 characters, no control characters other
-        than tab and newlines) are checked by the generation service (reasons TEXT_TOO_SHORT,
-        TEXT_TOO_LONG, TEXT_HAS_CONTROL_CHARACTERS); unknown fields are rejected. Rate-limited per key."""
+        than tab and newlines) give reasons TEXT_TOO_SHORT, TEXT_TOO_LONG and
+        TEXT_HAS_CONTROL_CHARACTERS; the language is detected from the text (UNSUPPORTED_LANGUAGE);
+        unknown fields are rejected. Well-formed submissions are rate-limited per key (a token is
+        taken after the body is validated, so refused bodies do not use up the key's budget)."""
+        raw = await _read_json(request, rt.config.max_body_bytes, rt.config.max_json_depth, rt.config.max_number_chars)
+        if isinstance(raw, dict) and isinstance(raw.get("text"), str):
+            _check_text(raw["text"])
+        try:
+            body = CreateJobRequest.model_validate(raw)
+        except ValidationError as exc:
+            raise ApiProblem(
+                400,
+                "INVALID_ARGUMENT",
+                "the request has invalid fields",
+                violations=violations_from_pydantic([dict(e) for e in exc.errors()]),
+            ) from None
         decision = await rt.limiter.take(key_id)
         limit_headers = decision.headers()
         if not decision.allowed:
@@ -596,24 +621,6 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
                 f"{rt.config.rate_limit_per_minute:g} per minute; try again in {limit_headers['Retry-After']} s",
                 metadata={"limit": str(decision.limit), "per_minute": f"{rt.config.rate_limit_per_minute:g}"},
                 headers=limit_headers,
-            )
-        raw = await _read_json(request, rt.config.max_body_bytes, rt.config.max_json_depth, rt.config.max_number_chars)
-        try:
-            body = CreateJobRequest.model_validate(raw)
-        except ValidationError as exc:
-            raise ApiProblem(
-                400,
-                "INVALID_ARGUMENT",
-                "the request has invalid fields",
-                violations=violations_from_pydantic([dict(e) for e in exc.errors()]),
-            ) from None
-        if len(body.text) > rt.config.max_text_chars:
-            raise ApiProblem(
-                400,
-                "TEXT_TOO_LONG",
-                f"text has {len(body.text)} characters; the gateway accepts at most {rt.config.max_text_chars}",
-                metadata={"limit": str(rt.config.max_text_chars)},
-                violations=[FieldViolation("text", f"at most {rt.config.max_text_chars} characters")],
             )
         o = body.options
         req = gs_pb2.CreateJobRequest(
@@ -706,8 +713,8 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
                 "description": "A `text/event-stream`: per event `id: <sequence>`, `event: <type>` (state_changed, "
                 "stage_started, stage_completed, shot_rendered) and `data: <JobEvent JSON>`; `: keep-alive` "
                 "comments during silence; `event: problem` with a problem body if the stream fails. It ends "
-                "when the job ends.",
-                "content": {"text/event-stream": {"schema": {"$ref": "#/components/schemas/JobEvent"}}},
+                "when the job ends, or after DRISHYA_GATEWAY_SSE_MAX_S (reconnect with Last-Event-ID).",
+                "content": {"text/event-stream": {"schema": _SSE_EVENT_SCHEMA}},
             },
             204: {
                 "description": "The job has ended and the client has seen every event: nothing to stream "
@@ -847,6 +854,28 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
     return app
 
 
+#: One Server-Sent Event as a client's parser sees it: ``data`` holds a JobEvent (or, for
+#: ``event: problem``, a Problem) as JSON.
+_SSE_EVENT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["data"],
+    "properties": {
+        "id": {"type": "string", "pattern": "^[0-9]+$", "description": "The event's sequence number."},
+        "event": {
+            "type": "string",
+            "enum": ["state_changed", "stage_started", "stage_completed", "shot_rendered", "unspecified", "problem"],
+        },
+        "data": {
+            "type": "string",
+            "contentMediaType": "application/json",
+            "contentSchema": {
+                "oneOf": [{"$ref": "#/components/schemas/JobEvent"}, {"$ref": "#/components/schemas/Problem"}]
+            },
+        },
+        "retry": {"type": "integer", "minimum": 0},
+    },
+}
+
 #: Largest event sequence accepted in Last-Event-ID or ``after`` (PostgreSQL bigint range).
 MAX_SEQUENCE = 2**63 - 1
 
@@ -855,6 +884,44 @@ _MEDIA_REFUSALS = {
     "MEDIA_SIGNATURE_INVALID": "the media URL's signature does not match",
     "MEDIA_URL_EXPIRED": "the media URL has expired: fetch the job again for fresh URLs",
 }
+
+
+_CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _check_text(text: str) -> None:
+    """Refuse, with a reason of its own, the texts the ``text`` pattern of the schema excludes.
+
+    Raises:
+        ApiProblem: 400 TEXT_HAS_CONTROL_CHARACTERS (a C0/C1 control other than tab, CR, LF;
+            metadata ``offset``), TEXT_TOO_LONG (over 2000 characters), TEXT_TOO_SHORT (under 10
+            characters once stripped).
+    """
+    control = _CONTROL_CHARACTER.search(text)
+    if control is not None:
+        raise ApiProblem(
+            400,
+            "TEXT_HAS_CONTROL_CHARACTERS",
+            f"text contains a control character at offset {control.start()}; only tab, CR and LF are allowed",
+            metadata={"offset": str(control.start())},
+            violations=[FieldViolation("text", "no control characters other than tab, CR and LF")],
+        )
+    if len(text) > MAX_TEXT_CHARS:
+        raise ApiProblem(
+            400,
+            "TEXT_TOO_LONG",
+            f"text has {len(text)} characters; at most {MAX_TEXT_CHARS} are accepted",
+            metadata={"limit": str(MAX_TEXT_CHARS)},
+            violations=[FieldViolation("text", f"at most {MAX_TEXT_CHARS} characters")],
+        )
+    if len(text.strip()) < 10:
+        raise ApiProblem(
+            400,
+            "TEXT_TOO_SHORT",
+            f"text has {len(text.strip())} characters; at least 10 are needed",
+            metadata={"min": "10"},
+            violations=[FieldViolation("text", "at least 10 characters")],
+        )
 
 
 def _check_range(request: Request, size: int) -> None:

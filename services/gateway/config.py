@@ -29,8 +29,9 @@ class GatewayConfig:
         sse_keepalive_s: seconds of silence after which an SSE ``: keep-alive`` comment is sent
             (``DRISHYA_GATEWAY_SSE_KEEPALIVE_S``, 15).
         sse_retry_ms: reconnection delay advertised to EventSource clients, in milliseconds (3000).
-        max_text_chars: texts longer than this are rejected before any gRPC call
-            (``DRISHYA_GATEWAY_MAX_TEXT_CHARS``, 20000; the generation service enforces its own 2000).
+        sse_max_stream_s: longest life of one SSE response, in seconds, after which the client
+            reconnects with ``Last-Event-ID`` (``DRISHYA_GATEWAY_SSE_MAX_S``, 600); bounds how long a
+            connection pins one gateway replica.
         max_body_bytes: largest accepted JSON request body, in bytes (262144).
         public_base_url: absolute base URL for media links (``DRISHYA_GATEWAY_PUBLIC_URL``); empty
             means "the base URL of the request".
@@ -46,6 +47,7 @@ class GatewayConfig:
         max_json_depth: deepest nesting of arrays and objects accepted in a JSON body (32).
         max_number_chars: longest JSON number literal accepted, in characters (40).
         max_path_bytes: longest request path accepted, in bytes; longer gets 414 (2048).
+        max_header_bytes: largest total size of the request headers, in bytes; larger gets 431 (16384).
     """
 
     port: int
@@ -58,7 +60,7 @@ class GatewayConfig:
     health_deadline_s: float = 2.0
     sse_keepalive_s: float = 15.0
     sse_retry_ms: int = 3000
-    max_text_chars: int = 20000
+    sse_max_stream_s: float = 600.0
     max_body_bytes: int = 256 * 1024
     public_base_url: str = ""
     cors_origins: tuple[str, ...] = ()
@@ -70,6 +72,7 @@ class GatewayConfig:
     max_json_depth: int = 32
     max_number_chars: int = 40
     max_path_bytes: int = 2048
+    max_header_bytes: int = 16384
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> GatewayConfig:
@@ -98,7 +101,7 @@ class GatewayConfig:
             api_key_name=mc.env_str(env, "DRISHYA_API_KEY_NAME", "default"),
             unary_deadline_s=mc.env_float(env, "DRISHYA_GATEWAY_DEADLINE_S", 10.0, lo=0.1, hi=600.0),
             sse_keepalive_s=mc.env_float(env, "DRISHYA_GATEWAY_SSE_KEEPALIVE_S", 15.0, lo=0.05, hi=3600.0),
-            max_text_chars=mc.env_int(env, "DRISHYA_GATEWAY_MAX_TEXT_CHARS", 20000, lo=1, hi=1_000_000),
+            sse_max_stream_s=mc.env_float(env, "DRISHYA_GATEWAY_SSE_MAX_S", 600.0, lo=1.0, hi=86400.0),
             public_base_url=public,
             cors_origins=origins,
             redis_url=mc.env_str(env, "REDIS_URL", "") or None,

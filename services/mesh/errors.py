@@ -16,6 +16,7 @@ from typing import Any
 
 import grpc
 from google.protobuf import duration_pb2
+from google.protobuf.message import DecodeError
 from google.rpc import error_details_pb2, status_pb2
 from grpc_status import rpc_status
 
@@ -205,11 +206,45 @@ def _code(value: int) -> grpc.StatusCode:
     return grpc.StatusCode.UNKNOWN
 
 
+@dataclass(frozen=True)
+class _Malformed:
+    """Stands in for a request whose bytes did not parse (see :func:`_tolerant`)."""
+
+    error: str
+
+
+def _tolerant(deserialize: Callable[[bytes], Any] | None) -> Callable[[bytes], Any] | None:
+    """A request deserializer that returns :class:`_Malformed` instead of raising.
+
+    grpcio calls the deserializer before the handler and answers UNKNOWN itself when it raises;
+    returning a marker lets the handler refuse the request as INVALID_ARGUMENT instead.
+    """
+    if deserialize is None:
+        return None
+    inner = deserialize
+
+    def parse(data: bytes) -> Any:
+        try:
+            return inner(data)
+        except DecodeError as exc:
+            return _Malformed(str(exc))
+
+    return parse
+
+
+def _check_parsed(request: Any) -> None:
+    """Raise :class:`InvalidArgument` MALFORMED_REQUEST for a request that did not parse."""
+    if isinstance(request, _Malformed):
+        raise InvalidArgument("the request is not a valid protobuf message", reason="MALFORMED_REQUEST")
+
+
 class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[type-arg]
     """Server interceptor that maps :class:`DrishyaError` (and any other exception) to a rich status.
 
     Unary and server-streaming handlers are wrapped; other exceptions become INTERNAL with
-    reason ``INTERNAL`` so no RPC ever ends with a bare stack trace.
+    reason ``INTERNAL`` so no RPC ever ends with a bare stack trace. A request whose bytes do not
+    parse is refused as INVALID_ARGUMENT, reason MALFORMED_REQUEST (grpcio would answer UNKNOWN).
+    Client- and bidirectional-streaming handlers are passed through unchanged (none exist here).
     """
 
     def __init__(self, domain: str) -> None:
@@ -233,25 +268,27 @@ class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[type-arg]
             st = to_status_proto(exc, domain) if isinstance(exc, DrishyaError) else internal_status_proto(exc, domain)
             await ctx.abort_with_status(rpc_status.to_status(st))
 
+        deserialize = _tolerant(handler.request_deserializer)
+
         if handler.unary_unary is not None:
             inner_uu = handler.unary_unary
 
             async def unary_unary(request: Any, ctx: Any) -> Any:
                 try:
+                    _check_parsed(request)
                     return await inner_uu(request, ctx)
                 except grpc.aio.AbortError:
                     raise
                 except Exception as exc:
                     await _abort(ctx, exc)
 
-            return grpc.unary_unary_rpc_method_handler(
-                unary_unary, handler.request_deserializer, handler.response_serializer
-            )
+            return grpc.unary_unary_rpc_method_handler(unary_unary, deserialize, handler.response_serializer)
         if handler.unary_stream is not None:
             inner_us = handler.unary_stream
 
             async def unary_stream(request: Any, ctx: Any) -> AsyncIterator[Any]:
                 try:
+                    _check_parsed(request)
                     async for item in inner_us(request, ctx):
                         yield item
                 except grpc.aio.AbortError:
@@ -259,7 +296,5 @@ class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[type-arg]
                 except Exception as exc:
                     await _abort(ctx, exc)
 
-            return grpc.unary_stream_rpc_method_handler(
-                unary_stream, handler.request_deserializer, handler.response_serializer
-            )
+            return grpc.unary_stream_rpc_method_handler(unary_stream, deserialize, handler.response_serializer)
         return handler

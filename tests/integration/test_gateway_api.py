@@ -368,7 +368,7 @@ async def test_bad_bodies_are_400(env: Env) -> None:
         long_key = await c.post("/v1/jobs", json={"text": "a boat on a river"}, headers={"Idempotency-Key": "k" * 256})
         assert [v["field"] for v in _problem(long_key, 400, "INVALID_ARGUMENT")["violations"]] == ["Idempotency-Key"]
 
-        huge = await c.post("/v1/jobs", json={"text": "x" * 20001})
+        huge = await c.post("/v1/jobs", json={"text": "x" * 2001})
         assert _problem(huge, 400, "TEXT_TOO_LONG")["domain"] == "gateway.drishya"
 
         too_big = await c.post("/v1/jobs", content=b'{"text": "' + b"x" * 300_000 + b'"}', headers=ctype)
@@ -382,7 +382,7 @@ async def test_bad_bodies_are_400(env: Env) -> None:
 async def test_generation_errors_pass_through(env: Env) -> None:
     async with env.client() as c:
         short = _problem(await c.post("/v1/jobs", json={"text": "rain"}), 400, "TEXT_TOO_SHORT")
-        assert short["domain"] == "generation.drishya"
+        assert short["domain"] == "gateway.drishya", "the schema's text rules are the edge's to enforce"
         assert short["violations"] == [{"field": "text", "description": "at least 10 characters"}]
         assert short["metadata"] == {"min": "10"}
 
@@ -689,3 +689,36 @@ async def test_generation_down_is_503(infra: InfraUrls, tmp_path: Path) -> None:
             assert health.status_code == 503 and health.json()["checks"]["generation"] == "UNAVAILABLE"
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gw") as c:
         _problem(await c.get("/v1/jobs"), 503, "NOT_READY")
+
+
+async def test_priority_as_schema_integer_and_the_default(env: Env) -> None:
+    async with env.client() as c:
+        nine = await c.post("/v1/jobs", json={"text": "a boat on a quiet river", "options": {"priority": 9.0}})
+        assert nine.status_code == 201 and env.fake.created[-1].options.priority == 9
+        plain = await c.post("/v1/jobs", json={"text": "a boat on a quiet river again"})
+        assert plain.status_code == 201 and env.fake.created[-1].options.priority == 5
+        _problem(
+            await c.post("/v1/jobs", json={"text": "a boat on a river", "options": {"priority": 9.5}}),
+            400,
+            "INVALID_ARGUMENT",
+        )
+
+
+async def test_an_internal_error_shows_only_the_request_id(
+    infra: InfraUrls, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = create_app(
+        GatewayConfig(port=0, generation_addr="127.0.0.1:9", media_root=tmp_path), database_url=infra.database_url
+    )
+
+    @app.get("/boom")
+    async def boom() -> None:
+        raise RuntimeError("SELECT owner_id, text FROM generation.jobs WHERE owner_id = 'k1'")
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gw") as c:
+        resp = await c.get("/boom", headers={"X-Request-Id": "req-42"})
+    body = _problem(resp, 500, "INTERNAL")
+    assert resp.headers["x-request-id"] == "req-42" and body["metadata"] == {"request_id": "req-42"}
+    assert "SELECT" not in resp.text and "k1" not in resp.text and "RuntimeError" not in resp.text
+    logged = [r for r in caplog.records if "req-42" in r.getMessage()]
+    assert logged and logged[0].exc_info is not None and "SELECT owner_id" in str(logged[0].exc_info[1])
