@@ -43,7 +43,7 @@ from drishya.generation.v1 import generation_service_pb2_grpc as gs_grpc
 from services.gateway import media, signing, sse, views
 from services.gateway.config import GatewayConfig
 from services.gateway.hub import Hub
-from services.gateway.keys import authenticate, ensure_api_key, migrate_gateway
+from services.gateway.keys import KeyCache, authenticate, ensure_api_key, migrate_gateway
 from services.gateway.models import MAX_TEXT_CHARS, CreateJobRequest, Health, Job, JobEvent, JobList, Problem
 from services.gateway.page import PAGE
 from services.gateway.problems import (
@@ -129,6 +129,7 @@ class Runtime:
     health: health_pb2_grpc.HealthStub
     limiter: RateLimiter
     hub: Hub
+    keys: KeyCache
 
 
 def _runtime(request: Request) -> Runtime:
@@ -149,6 +150,9 @@ async def _check_key(rt: Runtime, secret: str | None) -> str:
             "an API key is required: Authorization: Bearer <secret>",
             headers={"WWW-Authenticate": "Bearer"},
         )
+    cached = rt.keys.get(secret)
+    if cached is not None:
+        return cached
     try:
         key_id = await authenticate(rt.engine, secret)
     except (SQLAlchemyError, OSError) as exc:
@@ -163,6 +167,7 @@ async def _check_key(rt: Runtime, secret: str | None) -> str:
             "the API key is unknown or revoked",
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
         )
+    rt.keys.put(secret, key_id)
     return key_id
 
 
@@ -504,6 +509,7 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
                 health_pb2_grpc.HealthStub(ch),
                 limiter,
                 hub,
+                KeyCache(config.auth_cache_s),
             )
             yield
         finally:
@@ -753,7 +759,8 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
         after_seq = last_event_id if last_event_id is not None else (after or 0)
         jid = str(job_id)
         if rt.hub.live(key_id, jid) is None:
-            job = (await rt.jobs.GetJob(gs_pb2.GetJobRequest(owner_id=key_id, job_id=jid), timeout=deadline)).job
+            request_ = gs_pb2.GetJobRequest(owner_id=key_id, job_id=jid)
+            job = (await rt.hub.lookup(key_id, jid, lambda: rt.jobs.GetJob(request_, timeout=deadline))).job
             if job.state in sse.TERMINAL_STATES and after_seq >= job.last_event_sequence:
                 return Response(status_code=204)
         base = _base_url(rt, request)

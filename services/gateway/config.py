@@ -47,6 +47,8 @@ class GatewayConfig:
         max_json_depth: deepest nesting of arrays and objects accepted in a JSON body (32).
         max_number_chars: longest JSON number literal accepted, in characters (40).
         max_path_bytes: longest request path accepted, in bytes; longer gets 414 (2048).
+        auth_cache_s: seconds an authenticated key is remembered, so a revoked key works at most
+            this long after revocation (``DRISHYA_GATEWAY_AUTH_CACHE_S``, 5; 0 disables).
         max_header_bytes: largest total size of the request headers, in bytes; larger gets 431 (16384).
     """
 
@@ -73,6 +75,7 @@ class GatewayConfig:
     max_number_chars: int = 40
     max_path_bytes: int = 2048
     max_header_bytes: int = 16384
+    auth_cache_s: float = 5.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> GatewayConfig:
@@ -108,5 +111,6 @@ class GatewayConfig:
             rate_limit_burst=mc.env_int(env, "DRISHYA_RATE_LIMIT_BURST", 10, lo=1, hi=1_000_000),
             rate_limit_per_minute=mc.env_float(env, "DRISHYA_RATE_LIMIT_PER_MINUTE", 30.0, lo=0.001, hi=1e7),
             media_secret=secret,
+            auth_cache_s=mc.env_float(env, "DRISHYA_GATEWAY_AUTH_CACHE_S", 5.0, lo=0.0, hi=3600.0),
             media_url_ttl_s=mc.env_int(env, "DRISHYA_MEDIA_URL_TTL_S", DEFAULT_TTL_S, lo=10, hi=7 * 86400),
         )

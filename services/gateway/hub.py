@@ -18,8 +18,8 @@ import asyncio
 import bisect
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, TypeVar
 
 import grpc
 
@@ -27,6 +27,8 @@ from drishya.generation.v1 import generation_pb2 as gen_pb2
 from services.mesh.errors import StatusDetails, details_of
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 #: Opens the upstream stream: ``WatchJob(owner, job, after_sequence=0)``; an async iterator of responses.
 OpenCall = Callable[[], Any]
@@ -111,6 +113,22 @@ class Hub:
 
     def __init__(self) -> None:
         self._feeds: dict[tuple[str, str], JobFeed] = {}
+        self._lookups: dict[tuple[str, str], asyncio.Future[Any]] = {}
+
+    async def lookup(self, owner_id: str, job_id: str, get: Callable[[], Awaitable[T]]) -> T:
+        """``await get()``, shared by every caller asking about the same job at the same time.
+
+        A thousand watchers connecting at once make one ``GetJob`` call, not a thousand; its
+        result (or error) goes to all of them. Nothing is cached once the call has ended.
+        """
+        key = (owner_id, job_id)
+        pending = self._lookups.get(key)
+        if pending is None:
+            pending = asyncio.ensure_future(get())
+            self._lookups[key] = pending
+            pending.add_done_callback(lambda _: self._lookups.pop(key, None))
+        result: T = await asyncio.shield(pending)
+        return result
 
     def live(self, owner_id: str, job_id: str) -> JobFeed | None:
         """The running feed of this owner's job, or None (none yet, or its upstream has ended)."""

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
+from collections import OrderedDict
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -116,3 +118,39 @@ async def revoke_api_key(engine: AsyncEngine, key_id: str) -> bool:
             {"id": key_id},
         )
     return bool(result.rowcount)
+
+
+class KeyCache:
+    """Recently authenticated keys, so a burst of requests with one key costs one database lookup.
+
+    Entries are keyed by the secret's SHA-256 (the secret itself is not kept), hold the key id
+    for ``ttl_s`` seconds, and at most ``size`` of them are kept (least recently used dropped
+    first). A revoked key therefore stops working within ``ttl_s``; ``ttl_s = 0`` disables the cache.
+    """
+
+    def __init__(self, ttl_s: float, size: int = 10_000) -> None:
+        self.ttl_s = ttl_s
+        self.size = size
+        self._entries: OrderedDict[str, tuple[str, float]] = OrderedDict()
+
+    def get(self, secret: str) -> str | None:
+        """The cached key id of ``secret``, or None when absent or expired."""
+        if self.ttl_s <= 0:
+            return None
+        h = hash_secret(secret)
+        entry = self._entries.get(h)
+        if entry is None or entry[1] <= time.monotonic():
+            self._entries.pop(h, None)
+            return None
+        self._entries.move_to_end(h)
+        return entry[0]
+
+    def put(self, secret: str, key_id: str) -> None:
+        """Remember that ``secret`` is the active key ``key_id``."""
+        if self.ttl_s <= 0:
+            return
+        h = hash_secret(secret)
+        self._entries[h] = (key_id, time.monotonic() + self.ttl_s)
+        self._entries.move_to_end(h)
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)

@@ -10,6 +10,7 @@ import uuid
 import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from services.gateway.app import create_app
 from services.gateway.config import GatewayConfig
@@ -36,45 +37,50 @@ class RedactAccessTokens(logging.Filter):
         return True
 
 
+def _refusal(too_large: bool) -> tuple[int, bytes, list[tuple[bytes, bytes]], bytes]:
+    """``(status, reason phrase, headers, body)`` of a problem+json refusal of an unparseable request."""
+    status, reason, title, detail = (
+        (431, "REQUEST_HEADER_FIELDS_TOO_LARGE", "Request Header Fields Too Large", "the request head is too large")
+        if too_large
+        else (400, "MALFORMED_REQUEST", "Bad Request", "the request is not valid HTTP/1.1")
+    )
+    problem = {"type": "about:blank", "title": title, "status": status, "detail": detail, "reason": reason}
+    body = json.dumps({**problem, "domain": "gateway.drishya", "metadata": {}, "violations": []}).encode("ascii")
+    headers = [
+        (b"content-type", b"application/problem+json"),
+        (b"content-length", str(len(body)).encode("ascii")),
+        (b"x-request-id", uuid.uuid4().hex.encode("ascii")),
+        (b"connection", b"close"),
+    ]
+    return status, title.encode("ascii"), headers, body
+
+
 class ProblemH11Protocol(H11Protocol):
     """uvicorn's h11 protocol whose refusals of unparseable requests are problem+json.
 
-    h11 rejects a request before any application code runs when its head (request line plus
-    headers) exceeds ``h11_max_incomplete_event_size`` (16 KiB) or is malformed; uvicorn then
-    answers a text/plain 400. Here the answer is 431 REQUEST_HEADER_FIELDS_TOO_LARGE for an
-    oversized head (a long request line lands here too once it passes 16 KiB; shorter overlong
-    paths get 414 from the app) and 400 MALFORMED_REQUEST otherwise, with an ``X-Request-Id``,
-    and the connection is closed as before.
+    h11 rejects a request before any application code runs when its head is malformed, or when a
+    head arriving in pieces passes ``h11_max_incomplete_event_size`` (16 KiB); uvicorn then answers
+    a text/plain 400. Here the answer is 431 REQUEST_HEADER_FIELDS_TOO_LARGE for an oversized head
+    and 400 MALFORMED_REQUEST otherwise, with an ``X-Request-Id``; the connection is closed as before.
     """
 
     def send_400_response(self, msg: str) -> None:
-        too_large = "too long" in msg.lower() or "too large" in msg.lower()
-        status, reason, title = (
-            (431, "REQUEST_HEADER_FIELDS_TOO_LARGE", "Request Header Fields Too Large")
-            if too_large
-            else (400, "MALFORMED_REQUEST", "Bad Request")
-        )
-        body = json.dumps(
-            {
-                "type": "about:blank",
-                "title": title,
-                "status": status,
-                "detail": "the request head exceeds 16 KiB" if too_large else "the request is not valid HTTP/1.1",
-                "reason": reason,
-                "domain": "gateway.drishya",
-                "metadata": {},
-                "violations": [],
-            }
-        ).encode("ascii")
-        headers = [
-            (b"content-type", b"application/problem+json"),
-            (b"content-length", str(len(body)).encode("ascii")),
-            (b"x-request-id", uuid.uuid4().hex.encode("ascii")),
-            (b"connection", b"close"),
-        ]
+        status, title, headers, body = _refusal("too long" in msg.lower() or "too large" in msg.lower())
         for event in (h11.Response(status_code=status, headers=headers, reason=title), h11.Data(data=body)):
             self.transport.write(self.conn.send(event))
         self.transport.write(self.conn.send(h11.EndOfMessage()))
+        self.transport.close()
+
+
+class ProblemHttpToolsProtocol(HttpToolsProtocol):
+    """uvicorn's httptools (llhttp, C) protocol with the same problem+json refusals as
+    :class:`ProblemH11Protocol`; the default, as it parses requests several times faster."""
+
+    def send_400_response(self, msg: str) -> None:
+        status, title, headers, body = _refusal(False)
+        head = [f"HTTP/1.1 {status} ".encode("ascii") + title + b"\r\n"]
+        head += [name + b": " + value + b"\r\n" for name, value in headers]
+        self.transport.write(b"".join(head) + b"\r\n" + body)
         self.transport.close()
 
 
@@ -86,7 +92,7 @@ def create_server(config: GatewayConfig, *, database_url: str, log_level: str = 
     ``X-Forwarded-*`` headers are trusted from ``FORWARDED_ALLOW_IPS`` (default 127.0.0.1).
     Access-log lines have ``access_token`` values redacted (the API no longer accepts keys in URLs;
     a client that still sends one must not get it logged). Requests h11 cannot parse get
-    problem+json answers (:class:`ProblemH11Protocol`).
+    problem+json answers (:class:`ProblemHttpToolsProtocol`).
     """
     app = create_app(config, database_url=database_url)
     access_log = logging.getLogger("uvicorn.access")
@@ -98,7 +104,7 @@ def create_server(config: GatewayConfig, *, database_url: str, log_level: str = 
             host=config.host,
             port=config.port,
             proxy_headers=True,
-            http=ProblemH11Protocol,
+            http=ProblemHttpToolsProtocol,
             log_level=log_level,
             timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
         )

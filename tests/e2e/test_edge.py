@@ -96,7 +96,8 @@ async def test_hostile_paths_headers_and_methods(http: httpx.AsyncClient, mesh: 
         _refused(resp, 405, "METHOD_NOT_ALLOWED")
         assert resp.headers["allow"] == allow, (method, path, resp.headers["allow"])
 
-    for cursor in ({"t": 1, "j": 2}, {"t": "2025-01-01T00:00:00+00:00", "j": 5}, [1, 2], "x", {"t": {}, "j": []}):
+    cursors: list[Any] = [{"t": 1, "j": 2}, {"t": "2025-01-01T00:00:00+00:00", "j": 5}, [1, 2], "x", {"t": {}, "j": []}]
+    for cursor in cursors:
         token = base64.urlsafe_b64encode(json.dumps(cursor).encode()).decode()
         _refused(await http.get("/v1/jobs", params={"page_token": token}), 400, "INVALID_PAGE_TOKEN")
     _refused(await http.get(f"/v1/jobs/{job}/events", headers={"Last-Event-ID": "null"}), 400, "INVALID_ARGUMENT")

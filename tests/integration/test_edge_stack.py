@@ -10,6 +10,7 @@ the gateway over real HTTP (uvicorn on port 0) and in-process (ASGI) with other 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 import uuid
@@ -124,7 +125,7 @@ async def stack(
         sse_max_stream_s=2.0,  # jobs here never run: streams end early so the fuzzers move on
     )
     gw = gateway_server(gw_config, database_url=database_url, log_level="warning")
-    gw.capture_signals = lambda: _NoSignals()  # type: ignore[assignment, method-assign]
+    gw.capture_signals = contextlib.nullcontext  # type: ignore[assignment, method-assign]  # signals stay pytest's
     task = asyncio.create_task(gw.serve())
     while not gw.started:
         assert not task.done(), "the gateway did not start"
@@ -138,14 +139,6 @@ async def stack(
         for s in reversed(servers.values()):
             await s.stop(1.0)
         await engine.dispose()
-
-
-class _NoSignals:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
 
 
 async def _clear_jobs(stack: Stack) -> None:

@@ -146,7 +146,7 @@ async def test_hub_shares_one_upstream_and_a_stalled_watcher_blocks_nobody() -> 
     assert len({id(f) for f in feeds}) == 1 and feeds[0].watchers == 50
     await asyncio.sleep(0)
     assert len(opened) == 1
-    stalled = feeds[0].follow(0, 5.0)  # never read: must not hold anyone back
+    stalled: Any = feeds[0].follow(0, 5.0)  # never read: must not hold anyone back
     readers = [asyncio.create_task(_collect(f.follow(0, 5.0))) for f in feeds[1:]]
     for seq in (1, 2, 3):
         await opened[0].queue.put(_resp(seq))
@@ -163,3 +163,31 @@ async def test_hub_shares_one_upstream_and_a_stalled_watcher_blocks_nobody() -> 
 
 async def _collect(it: Any) -> list[Any]:
     return [x async for x in it]
+
+
+def test_key_cache_expires_and_keeps_no_secret() -> None:
+    from services.gateway.keys import KeyCache
+
+    cache = KeyCache(ttl_s=60, size=2)
+    cache.put("dk_a_secret", "a")
+    assert cache.get("dk_a_secret") == "a" and cache.get("other") is None
+    assert all("dk_a_secret" not in k for k in cache._entries), "only hashes are kept"
+    cache.put("s2", "b")
+    cache.put("s3", "c")
+    assert cache.get("dk_a_secret") is None, "least recently used dropped beyond size"
+    off = KeyCache(ttl_s=0)
+    off.put("s", "k")
+    assert off.get("s") is None
+
+
+async def test_hub_lookup_is_single_flight() -> None:
+    hub, calls = Hub(), []
+
+    async def get() -> str:
+        calls.append(1)
+        await asyncio.sleep(0.01)
+        return "job"
+
+    results = await asyncio.gather(*(hub.lookup("o", "j", get) for _ in range(100)))
+    assert results == ["job"] * 100 and len(calls) == 1
+    assert await hub.lookup("o", "j", get) == "job" and len(calls) == 2, "nothing is cached after the call"
