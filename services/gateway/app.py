@@ -611,12 +611,10 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
         try:
             body = CreateJobRequest.model_validate(raw)
         except ValidationError as exc:
-            raise ApiProblem(
-                400,
-                "INVALID_ARGUMENT",
-                "the request has invalid fields",
-                violations=violations_from_pydantic([dict(e) for e in exc.errors()]),
-            ) from None
+            violations = violations_from_pydantic([dict(e) for e in exc.errors()])
+            fields = {v.field for v in violations}
+            reason = _FIELD_REASONS.get(fields.pop(), "INVALID_ARGUMENT") if len(fields) == 1 else "INVALID_ARGUMENT"
+            raise ApiProblem(400, reason, "the request has invalid fields", violations=violations) from None
         decision = await rt.limiter.take(key_id)
         limit_headers = decision.headers()
         if not decision.allowed:
@@ -892,6 +890,9 @@ _MEDIA_REFUSALS = {
     "MEDIA_URL_EXPIRED": "the media URL has expired: fetch the job again for fresh URLs",
 }
 
+
+#: The reason of a body whose only invalid field is one of these (the generation service's reasons).
+_FIELD_REASONS = {"options.language_code": "UNSUPPORTED_LANGUAGE", "options.provider": "UNKNOWN_PROVIDER"}
 
 _CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 

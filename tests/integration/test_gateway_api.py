@@ -238,6 +238,7 @@ async def env(infra: InfraUrls, tmp_path_factory: pytest.TempPathFactory) -> Asy
         sse_keepalive_s=0.3,
         unary_deadline_s=5.0,
         media_secret=MEDIA_SECRET,
+        auth_cache_s=0.0,  # revocation is checked on the very next request below
     )
     server = create_server(config, database_url=infra.database_url, log_level="warning")
     task = asyncio.create_task(server.serve())

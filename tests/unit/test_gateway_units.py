@@ -107,10 +107,10 @@ def test_pydantic_errors_become_violations() -> None:
 
 
 def test_request_model_accepts_minimal_and_full_bodies() -> None:
-    assert CreateJobRequest.model_validate({"text": "a boat"}).options.priority is None
+    assert CreateJobRequest.model_validate({"text": "a boat on a river"}).options.priority is None
     full = CreateJobRequest.model_validate(
         {
-            "text": "a boat",
+            "text": "a boat on a river",
             "options": {
                 "language_code": "te",
                 "disable_narration": True,
