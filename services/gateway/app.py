@@ -377,8 +377,7 @@ class RequestContext:
       on every response and in ``scope["state"]["request_id"]``.
     * Headers over ``max_header_bytes`` in all get 431 REQUEST_HEADER_FIELDS_TOO_LARGE, a request
       path over ``max_path_bytes`` 414 URI_TOO_LONG, and a path segment over 255 bytes 400
-      PATH_SEGMENT_TOO_LONG, before routing. (h11 bounds only a head that arrives in pieces, at
-      16 KiB; a larger head read at once reaches the app and is bounded here.)
+      PATH_SEGMENT_TOO_LONG, before routing (the HTTP parser, httptools, bounds none of them).
     * Any exception that escapes the app is logged with its traceback under the request id and
       answered with a 500 problem that shows only that id (no SQL, parameters, owner ids or text).
     """

@@ -7,9 +7,7 @@ import logging
 import re
 import uuid
 
-import h11
 import uvicorn
-from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from services.gateway.app import create_app
@@ -37,13 +35,9 @@ class RedactAccessTokens(logging.Filter):
         return True
 
 
-def _refusal(too_large: bool) -> tuple[int, bytes, list[tuple[bytes, bytes]], bytes]:
-    """``(status, reason phrase, headers, body)`` of a problem+json refusal of an unparseable request."""
-    status, reason, title, detail = (
-        (431, "REQUEST_HEADER_FIELDS_TOO_LARGE", "Request Header Fields Too Large", "the request head is too large")
-        if too_large
-        else (400, "MALFORMED_REQUEST", "Bad Request", "the request is not valid HTTP/1.1")
-    )
+def _refusal() -> tuple[int, bytes, list[tuple[bytes, bytes]], bytes]:
+    """``(status, reason phrase, headers, body)`` of the problem+json refusal of an unparseable request."""
+    status, reason, title, detail = 400, "MALFORMED_REQUEST", "Bad Request", "the request is not valid HTTP/1.1"
     problem = {"type": "about:blank", "title": title, "status": status, "detail": detail, "reason": reason}
     body = json.dumps({**problem, "domain": "gateway.drishya", "metadata": {}, "violations": []}).encode("ascii")
     headers = [
@@ -55,29 +49,17 @@ def _refusal(too_large: bool) -> tuple[int, bytes, list[tuple[bytes, bytes]], by
     return status, title.encode("ascii"), headers, body
 
 
-class ProblemH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol whose refusals of unparseable requests are problem+json.
+class ProblemHttpToolsProtocol(HttpToolsProtocol):
+    """uvicorn's httptools (llhttp, in C) protocol whose refusals of unparseable requests are
+    problem+json (400 MALFORMED_REQUEST with an ``X-Request-Id``) instead of text/plain.
 
-    h11 rejects a request before any application code runs when its head is malformed, or when a
-    head arriving in pieces passes ``h11_max_incomplete_event_size`` (16 KiB); uvicorn then answers
-    a text/plain 400. Here the answer is 431 REQUEST_HEADER_FIELDS_TOO_LARGE for an oversized head
-    and 400 MALFORMED_REQUEST otherwise, with an ``X-Request-Id``; the connection is closed as before.
+    llhttp rejects a malformed request line or header before any application code runs, so this
+    is the only place to shape that answer. It sets no size limit on the request head; the app
+    bounds headers (431), paths (414) and path segments (400) itself (see ``RequestContext``).
     """
 
     def send_400_response(self, msg: str) -> None:
-        status, title, headers, body = _refusal("too long" in msg.lower() or "too large" in msg.lower())
-        for event in (h11.Response(status_code=status, headers=headers, reason=title), h11.Data(data=body)):
-            self.transport.write(self.conn.send(event))
-        self.transport.write(self.conn.send(h11.EndOfMessage()))
-        self.transport.close()
-
-
-class ProblemHttpToolsProtocol(HttpToolsProtocol):
-    """uvicorn's httptools (llhttp, C) protocol with the same problem+json refusals as
-    :class:`ProblemH11Protocol`; the default, as it parses requests several times faster."""
-
-    def send_400_response(self, msg: str) -> None:
-        status, title, headers, body = _refusal(False)
+        status, title, headers, body = _refusal()
         head = [f"HTTP/1.1 {status} ".encode("ascii") + title + b"\r\n"]
         head += [name + b": " + value + b"\r\n" for name, value in headers]
         self.transport.write(b"".join(head) + b"\r\n" + body)
@@ -91,7 +73,7 @@ def create_server(config: GatewayConfig, *, database_url: str, log_level: str = 
     handles SIGINT/SIGTERM while serving) and stop it with ``server.should_exit = True``.
     ``X-Forwarded-*`` headers are trusted from ``FORWARDED_ALLOW_IPS`` (default 127.0.0.1).
     Access-log lines have ``access_token`` values redacted (the API no longer accepts keys in URLs;
-    a client that still sends one must not get it logged). Requests h11 cannot parse get
+    a client that still sends one must not get it logged). Requests the parser cannot parse get
     problem+json answers (:class:`ProblemHttpToolsProtocol`).
     """
     app = create_app(config, database_url=database_url)

@@ -76,8 +76,8 @@ async def test_hostile_paths_headers_and_methods(http: httpx.AsyncClient, mesh: 
     _refused(await http.get("/v1/media/" + "/".join(["abcdefgh"] * 300)), 414, "URI_TOO_LONG")
     _refused(await http.get("/v1/jobs/" + "b" * 3000), 414, "URI_TOO_LONG")
 
-    # the request head is bounded by h11 before any application code: answered by the protocol
-    huge = await http.get("/v1/jobs", headers={"X-Filler": "x" * 20_000})
+    # headers are bounded by the app; a head the parser rejects is answered by the protocol class
+    huge = await http.get("/v1/jobs", headers={"X-Filler": "x" * 200_000})
     _refused(huge, 431, "REQUEST_HEADER_FIELDS_TOO_LARGE")
     host, port = mesh.gateway_url.removeprefix("http://").split(":")
     malformed = await _raw_request(host, int(port), b"GET /v1/jobs HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n")
