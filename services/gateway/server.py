@@ -18,11 +18,12 @@ from services.gateway.config import GatewayConfig
 GRACEFUL_SHUTDOWN_S = 5
 
 
-_TOKEN_RE = re.compile(r"(?<=[?&]access_token=)[^&\s]*")
+_TOKEN_RE = re.compile(r"(?<=[?&]access_token=)[^&\s]*|(?<=[?&]sig=)[^&\s]*")
 
 
 def redact(path: str) -> str:
-    """``path`` with the value of any ``access_token`` query parameter replaced by ``***``."""
+    """``path`` with the values of ``access_token`` (an API key some old clients still send) and
+    ``sig`` (a media URL's signature, a grant until it expires) replaced by ``***``."""
     return _TOKEN_RE.sub("***", path)
 
 

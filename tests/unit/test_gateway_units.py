@@ -243,6 +243,7 @@ def test_access_tokens_are_redacted_from_access_logs() -> None:
     assert redact("/v1/jobs/j/events?access_token=dk_a_b&after=3") == "/v1/jobs/j/events?access_token=***&after=3"
     assert redact("/v1/jobs/j/events?after=3&access_token=s3cret") == "/v1/jobs/j/events?after=3&access_token=***"
     assert redact("/v1/jobs?page_size=2") == "/v1/jobs?page_size=2"
+    assert redact("/v1/media/jobs/j/video.mp4?exp=9&sig=abc-_") == "/v1/media/jobs/j/video.mp4?exp=9&sig=***"
     record = logging.LogRecord(
         "uvicorn.access",
         logging.INFO,
