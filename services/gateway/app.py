@@ -42,8 +42,8 @@ from drishya.generation.v1 import generation_service_pb2 as gs_pb2
 from drishya.generation.v1 import generation_service_pb2_grpc as gs_grpc
 from services.gateway import media, signing, sse, views
 from services.gateway.config import GatewayConfig
-from services.gateway.hub import Hub
-from services.gateway.keys import KeyCache, authenticate, ensure_api_key, migrate_gateway
+from services.gateway.hub import Hub, SingleFlight
+from services.gateway.keys import KeyCache, authenticate, ensure_api_key, hash_secret, migrate_gateway
 from services.gateway.models import MAX_TEXT_CHARS, CreateJobRequest, Health, Job, JobEvent, JobList, Problem
 from services.gateway.page import PAGE
 from services.gateway.problems import (
@@ -130,6 +130,7 @@ class Runtime:
     limiter: RateLimiter
     hub: Hub
     keys: KeyCache
+    auth_flight: SingleFlight
 
 
 def _runtime(request: Request) -> Runtime:
@@ -153,8 +154,8 @@ async def _check_key(rt: Runtime, secret: str | None) -> str:
     cached = rt.keys.get(secret)
     if cached is not None:
         return cached
-    try:
-        key_id = await authenticate(rt.engine, secret)
+    try:  # a burst of requests with one new key makes one lookup
+        key_id = await rt.auth_flight.run(hash_secret(secret), lambda: authenticate(rt.engine, secret))
     except (SQLAlchemyError, OSError) as exc:
         log.warning("API key lookup failed: %s", exc)
         raise ApiProblem(
@@ -509,6 +510,7 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
                 limiter,
                 hub,
                 KeyCache(config.auth_cache_s),
+                SingleFlight(),
             )
             yield
         finally:

@@ -18,7 +18,7 @@ import asyncio
 import bisect
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from typing import Any, TypeVar
 
 import grpc
@@ -34,6 +34,26 @@ T = TypeVar("T")
 OpenCall = Callable[[], Any]
 #: Formats one event as SSE text.
 Format = Callable[[gen_pb2.JobEvent], str]
+
+
+class SingleFlight:
+    """Concurrent calls with the same key share one execution and its result (or error).
+
+    Nothing is cached: once the call has ended, the next caller starts a new one.
+    """
+
+    def __init__(self) -> None:
+        self._pending: dict[Hashable, asyncio.Future[Any]] = {}
+
+    async def run(self, key: Hashable, call: Callable[[], Awaitable[T]]) -> T:
+        """``await call()``, or the result of the same key's call already in flight."""
+        pending = self._pending.get(key)
+        if pending is None:
+            pending = asyncio.ensure_future(call())
+            self._pending[key] = pending
+            pending.add_done_callback(lambda _: self._pending.pop(key, None))
+        result: T = await asyncio.shield(pending)
+        return result
 
 
 class JobFeed:
@@ -113,22 +133,12 @@ class Hub:
 
     def __init__(self) -> None:
         self._feeds: dict[tuple[str, str], JobFeed] = {}
-        self._lookups: dict[tuple[str, str], asyncio.Future[Any]] = {}
+        self._lookups = SingleFlight()
 
     async def lookup(self, owner_id: str, job_id: str, get: Callable[[], Awaitable[T]]) -> T:
-        """``await get()``, shared by every caller asking about the same job at the same time.
-
-        A thousand watchers connecting at once make one ``GetJob`` call, not a thousand; its
-        result (or error) goes to all of them. Nothing is cached once the call has ended.
-        """
-        key = (owner_id, job_id)
-        pending = self._lookups.get(key)
-        if pending is None:
-            pending = asyncio.ensure_future(get())
-            self._lookups[key] = pending
-            pending.add_done_callback(lambda _: self._lookups.pop(key, None))
-        result: T = await asyncio.shield(pending)
-        return result
+        """``await get()`` (the ownership check), shared by every caller asking about the same job
+        at the same time: a thousand watchers connecting at once make one ``GetJob`` call."""
+        return await self._lookups.run((owner_id, job_id), get)
 
     def live(self, owner_id: str, job_id: str) -> JobFeed | None:
         """The running feed of this owner's job, or None (none yet, or its upstream has ended)."""
