@@ -145,13 +145,13 @@ async function watch(jobId, key) {
         for (;;) {
           const { value, done } = await reader.read();
           if (done) break;
-          buf += value.replace(/\r\n?/g, "\n");
+          buf += value.replace(/\\r\\n?/g, "\\n");
           let cut;
-          while ((cut = buf.indexOf("\n\n")) >= 0) {
+          while ((cut = buf.indexOf("\\n\\n")) >= 0) {
             const block = buf.slice(0, cut);
             buf = buf.slice(cut + 2);
             let type = "message", data = [];
-            for (const line of block.split("\n")) {
+            for (const line of block.split("\\n")) {
               const i = line.indexOf(":");
               if (i === 0) continue;
               const field = i < 0 ? line : line.slice(0, i);
@@ -161,7 +161,7 @@ async function watch(jobId, key) {
               else if (field === "id") lastId = val;
               else if (field === "retry" && /^\\d+$/.test(val)) retryMs = Number(val);
             }
-            if (data.length && onEvent(jobId, key, type, data.join("\n"))) ended = true;
+            if (data.length && onEvent(jobId, key, type, data.join("\\n"))) ended = true;
           }
         }
       }

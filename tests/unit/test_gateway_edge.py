@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import stat
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -191,3 +193,16 @@ async def test_hub_lookup_is_single_flight() -> None:
     results = await asyncio.gather(*(hub.lookup("o", "j", get) for _ in range(100)))
     assert results == ["job"] * 100 and len(calls) == 1
     assert await hub.lookup("o", "j", get) == "job" and len(calls) == 2, "nothing is cached after the call"
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_the_web_page_script_parses(tmp_path: Path) -> None:
+    """The page's script lives in a Python string: escapes must survive into valid JavaScript."""
+    from services.gateway.page import PAGE
+
+    script = PAGE.split("<script>", 1)[1].split("</script>", 1)[0]
+    path = tmp_path / "page.js"
+    path.write_text(script, encoding="utf-8")
+    checked = subprocess.run(["node", "--check", str(path)], capture_output=True, text=True, check=False)
+    assert checked.returncode == 0, checked.stderr
+    assert 'split("\\n")' in script and "access_token" not in script
