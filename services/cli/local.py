@@ -126,6 +126,7 @@ class LocalMesh:
         finally:
             await engine.dispose()
         env["DRISHYA_API_KEY"] = ""  # registered above; the gateway need not register it again
+        env["REDIS_URL"] = urls.redis_url  # the per-key rate limit lives in Redis
         self._gateway = gateway_server(GatewayConfig.from_env(env), database_url=urls.database_url, log_level="warning")
         # One process, one owner of SIGINT/SIGTERM: the caller, not uvicorn.
         self._gateway.capture_signals = contextlib.nullcontext  # type: ignore[method-assign, assignment]

@@ -11,7 +11,11 @@ import asyncio
 import email.message
 import json
 import logging
-from collections.abc import AsyncIterator
+import math
+import re
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -22,25 +26,36 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
-from fastapi.security import APIKeyQuery, HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import FileResponse as StarletteFileResponse
+from starlette.responses import MalformedRangeHeader, RangeNotSatisfiable
+from starlette.routing import Match
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from drishya.generation.v1 import generation_pb2 as gen_pb2
 from drishya.generation.v1 import generation_service_pb2 as gs_pb2
 from drishya.generation.v1 import generation_service_pb2_grpc as gs_grpc
-from services.gateway import media, sse, views
+from services.gateway import media, signing, sse, views
 from services.gateway.config import GatewayConfig
-from services.gateway.keys import authenticate, ensure_api_key, migrate_gateway
-from services.gateway.models import CreateJobRequest, Health, Job, JobEvent, JobList, Problem
+from services.gateway.hub import Hub, SingleFlight
+from services.gateway.keys import KeyCache, authenticate, ensure_api_key, hash_secret, migrate_gateway
+from services.gateway.models import MAX_TEXT_CHARS, CreateJobRequest, Health, Job, JobEvent, JobList, Problem
 from services.gateway.page import PAGE
-from services.gateway.problems import ApiProblem, problem_from_status, violations_from_pydantic
+from services.gateway.problems import (
+    ApiProblem,
+    internal_problem,
+    problem_from_status,
+    violations_from_pydantic,
+)
+from services.gateway.ratelimit import RateLimiter
 from services.mesh.channels import channel
 from services.mesh.db import create_engine, ping
-from services.mesh.errors import FieldViolation, details_of
+from services.mesh.errors import FieldViolation, StatusDetails, details_of
 
 log = logging.getLogger(__name__)
 
@@ -48,27 +63,38 @@ GENERATION_SERVICE = "drishya.generation.v1.GenerationService"
 #: Dependencies whose loss degrades the mesh without stopping jobs, as the generation service's
 #: health service names them.
 OPTIONAL_DEPENDENCIES = ("nats", "redis")
+#: Priority sent when the client gives none (JobOptions.priority's documented default).
+DEFAULT_PRIORITY = 5
 API_VERSION = "1.0.0"
 
 DESCRIPTION = """\
 Drishya turns a scene written in an Indian language or English into a narrated, subtitled video.
 
-**Authentication.** Every `/v1/jobs` route needs an API key: `Authorization: Bearer <secret>`.
-A missing key gives 401 with reason `UNAUTHENTICATED`, an unknown or revoked one 401 with reason
-`INVALID_API_KEY`. Because browsers' `EventSource` cannot set headers, the events route alone also
-accepts the key as `?access_token=<secret>` (prefer the header where you can: query strings end up
-in logs).
+**Authentication.** Every `/v1/jobs` route needs an API key: `Authorization: Bearer <secret>`
+(keys never travel in URLs). A missing key gives 401 with reason `UNAUTHENTICATED`, an unknown or
+revoked one 401 with reason `INVALID_API_KEY`.
 
 **Errors** are RFC 9457 problem details (`application/problem+json`) with a stable UPPER_SNAKE
 `reason`, the `domain` that decided, `metadata` and field `violations`. gRPC statuses of the
 generation service map to HTTP: INVALID_ARGUMENT 400, UNAUTHENTICATED 401, PERMISSION_DENIED 403,
 NOT_FOUND 404, ALREADY_EXISTS / FAILED_PRECONDITION / ABORTED 409, RESOURCE_EXHAUSTED 429 and
-UNAVAILABLE 503 (both with `Retry-After`), DEADLINE_EXCEEDED 504, UNIMPLEMENTED 501, others 500.
+UNAVAILABLE 503 (both with `Retry-After`; the global queue limit, reason `QUEUE_FULL`, answers 503),
+DEADLINE_EXCEEDED 504, UNIMPLEMENTED 501, others 500. A 500 never shows internal text: every
+response carries `X-Request-Id`, under which the server log keeps the details.
+
+**Limits.** Job creation is rate-limited per key (token bucket; 429 `RATE_LIMITED` with
+`Retry-After` and the `RateLimit-Limit`, `RateLimit-Remaining`, `RateLimit-Reset` and
+`RateLimit-Policy` fields of draft-ietf-httpapi-ratelimit-headers-06). JSON bodies nest at most 32
+deep, numbers have at most 40 characters, paths at most 2048 bytes (414), headers at most 16 KiB
+(431).
 
 **Progress** streams as Server-Sent Events from `GET /v1/jobs/{job_id}/events`; each event's `id`
 is its sequence number, so reconnecting with `Last-Event-ID` resumes where the stream broke.
 
-**Media** (`/v1/media/...`) needs no key in v1: keys contain the job's random UUID.
+**Media** is private to the job's owner: every media URL the API returns is signed
+(`?exp=<unix seconds>&sig=<HMAC-SHA256>`, valid one hour). HLS playlists fetched through a signed URL
+come back with every segment and rendition URI signed the same way. An unsigned, altered or
+expired URL gets 403.
 """
 
 TAGS = [
@@ -84,18 +110,16 @@ _PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     },
     401: {"model": Problem, "description": "Missing (UNAUTHENTICATED) or unknown/revoked (INVALID_API_KEY) API key."},
     404: {"model": Problem, "description": "No such job for this key (JOB_NOT_FOUND)."},
-    429: {"model": Problem, "description": "Rate limit or quota hit; see Retry-After."},
-    503: {"model": Problem, "description": "The generation service is unavailable; see Retry-After."},
+    429: {"model": Problem, "description": "Too many active jobs (TOO_MANY_ACTIVE_JOBS) or requests; see Retry-After."},
+    503: {"model": Problem, "description": "Unavailable or the queue is full (QUEUE_FULL); see Retry-After."},
 }
 
 _bearer = HTTPBearer(
     auto_error=False, bearerFormat="dk_<key_id>_<secret>", description="An API key: `Authorization: Bearer <secret>`."
 )
-_access_token = APIKeyQuery(
-    name="access_token",
-    auto_error=False,
-    description="The API key in the query string; accepted by the events route only (for EventSource).",
-)
+#: Request ids accepted from clients (``X-Request-Id``); anything else is replaced by a new one.
+_REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+REQUEST_ID_HEADER = "X-Request-Id"
 
 
 @dataclass
@@ -106,6 +130,10 @@ class Runtime:
     engine: AsyncEngine
     jobs: gs_grpc.GenerationServiceStub
     health: health_pb2_grpc.HealthStub
+    limiter: RateLimiter
+    hub: Hub
+    keys: KeyCache
+    auth_flight: SingleFlight
 
 
 def _runtime(request: Request) -> Runtime:
@@ -126,8 +154,11 @@ async def _check_key(rt: Runtime, secret: str | None) -> str:
             "an API key is required: Authorization: Bearer <secret>",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    try:
-        key_id = await authenticate(rt.engine, secret)
+    cached = rt.keys.get(secret)
+    if cached is not None:
+        return cached
+    try:  # a burst of requests with one new key makes one lookup
+        key_id = await rt.auth_flight.run(hash_secret(secret), lambda: authenticate(rt.engine, secret))
     except (SQLAlchemyError, OSError) as exc:
         log.warning("API key lookup failed: %s", exc)
         raise ApiProblem(
@@ -140,6 +171,7 @@ async def _check_key(rt: Runtime, secret: str | None) -> str:
             "the API key is unknown or revoked",
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
         )
+    rt.keys.put(secret, key_id)
     return key_id
 
 
@@ -148,25 +180,47 @@ async def require_key(rt: RuntimeDep, creds: Annotated[HTTPAuthorizationCredenti
     return await _check_key(rt, creds.credentials if creds else None)
 
 
-async def require_stream_key(
-    rt: RuntimeDep,
-    creds: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
-    access_token: Annotated[str | None, Security(_access_token)],
-) -> str:
-    """Like :func:`require_key`, also accepting ``?access_token=`` (the header wins when both are sent)."""
-    return await _check_key(rt, creds.credentials if creds else access_token)
-
-
 KeyDep = Annotated[str, Depends(require_key)]
-JobId = Annotated[str, Path(max_length=128, description="The job's UUID.")]
+JobId = Annotated[uuid.UUID, Path(description="The job's UUID.")]
 
 
 def _base_url(rt: Runtime, request: Request) -> str:
     return rt.config.public_base_url or str(request.base_url).rstrip("/")
 
 
-async def _read_json(request: Request, limit: int) -> Any:
-    """The request body parsed as UTF-8 JSON; raises 400 INVALID_JSON, 413 or 415 problems."""
+def _media_urls(rt: Runtime, request: Request) -> views.MediaUrl:
+    """Key → absolute signed URL valid for ``media_url_ttl_s`` from now."""
+    base = _base_url(rt, request)
+    exp = int(time.time()) + rt.config.media_url_ttl_s
+    return lambda key: base + signing.signed_path(rt.config.media_secret, key, exp)
+
+
+def request_id_of(request: Request) -> str:
+    """The request id the middleware gave this request."""
+    return str(request.scope.get("state", {}).get("request_id", ""))
+
+
+class _JsonLimit(ValueError):
+    """A JSON body broke one of the gateway's bounds."""
+
+
+def _json_depth(text: str) -> int:
+    """Deepest nesting of arrays/objects in JSON ``text`` (brackets inside strings do not count)."""
+    depth = best = 0
+    for ch in re.findall(r"[\[\]{}]", re.sub(r'"(?:[^"\\]|\\.)*"', "", text)):
+        depth = depth + 1 if ch in "[{" else depth - 1
+        best = max(best, depth)
+    return best
+
+
+async def _read_json(request: Request, limit: int, max_depth: int, max_number_chars: int) -> Any:
+    """The request body parsed as UTF-8 JSON.
+
+    Raises:
+        ApiProblem: 400 INVALID_JSON, JSON_TOO_DEEP (arrays/objects nested over ``max_depth``),
+            JSON_NUMBER_TOO_LARGE (a number literal over ``max_number_chars`` characters, or not
+            finite); 413 PAYLOAD_TOO_LARGE (over ``limit`` bytes); 415 UNSUPPORTED_MEDIA_TYPE.
+    """
     ctype = request.headers.get("content-type")
     if ctype:
         msg = email.message.Message()
@@ -188,12 +242,37 @@ async def _read_json(request: Request, limit: int) -> Any:
         text = raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         raise ApiProblem(400, "INVALID_JSON", f"the body is not valid UTF-8 (byte {exc.start})") from None
+    if _json_depth(text) > max_depth:
+        raise ApiProblem(
+            400, "JSON_TOO_DEEP", f"the body nests deeper than {max_depth} levels", metadata={"limit": str(max_depth)}
+        )
+
+    def number(literal: str, parse: Callable[[str], Any]) -> Any:
+        if len(literal) > max_number_chars:
+            raise _JsonLimit(f"a number has {len(literal)} characters; at most {max_number_chars} are accepted")
+        value = parse(literal)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise _JsonLimit("a number is out of range")
+        return value
+
+    def constant(name: str) -> Any:
+        raise _JsonLimit(f"{name} is not JSON")
+
     try:
-        value = json.loads(text)
+        value = json.loads(
+            text,
+            parse_int=lambda s: number(s, int),
+            parse_float=lambda s: number(s, float),
+            parse_constant=constant,
+        )
     except json.JSONDecodeError as exc:
         raise ApiProblem(
             400, "INVALID_JSON", f"the body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from None
+    except _JsonLimit as exc:
+        raise ApiProblem(400, "JSON_NUMBER_TOO_LARGE", str(exc), metadata={"limit": str(max_number_chars)}) from None
+    except RecursionError:
+        raise ApiProblem(400, "JSON_TOO_DEEP", f"the body nests deeper than {max_depth} levels") from None
     try:  # "\ud800" escapes decode to lone surrogates, which are not Unicode text
         json.dumps(value, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
@@ -202,42 +281,63 @@ async def _read_json(request: Request, limit: int) -> Any:
 
 
 def _job_response(
-    job: gen_pb2.Job, base_url: str, status: int = 200, headers: dict[str, str] | None = None
+    job: gen_pb2.Job, urls: views.MediaUrl, status: int = 200, headers: dict[str, str] | None = None
 ) -> JSONResponse:
-    return JSONResponse(views.job_json(job, base_url), status_code=status, headers=headers)
+    return JSONResponse(views.job_json(job, urls), status_code=status, headers=headers)
 
 
-async def _event_stream(call: Any, base_url: str, keepalive_s: float, retry_ms: int) -> AsyncIterator[str]:
-    """SSE text for each ``WatchJobResponse`` of ``call``; keep-alive comments while it is silent.
-
-    A gRPC error mid-stream becomes one ``event: problem`` with a problem body, then the stream ends.
-    Leaving (end, error, client gone) always cancels the gRPC call.
+async def _event_stream(
+    rt: Runtime, owner: str, job_id: str, after: int, base_url: str, request_id: str
+) -> AsyncIterator[str]:
+    """SSE text of the job's events after ``after`` from the job's shared feed; keep-alive comments
+    while it is silent. An upstream error becomes one ``event: problem`` and ends the stream.
+    Leaving (end, error, client gone) detaches from the feed; the last watcher out cancels WatchJob.
     """
-    pending: asyncio.Future[Any] | None = None
+    feed = rt.hub.attach(owner, job_id, _watch_call(rt, owner, job_id), _event_formatter(rt, base_url))
+    cfg = rt.config
+    ends = time.monotonic() + cfg.sse_max_stream_s
     try:
-        yield sse.format_retry(retry_ms)
-        while True:
-            if pending is None:
-                pending = asyncio.ensure_future(call.read())
-            done, _ = await asyncio.wait({pending}, timeout=keepalive_s)
-            if not done:
+        yield sse.format_retry(cfg.sse_retry_ms)
+        async for item in feed.follow(after, min(cfg.sse_keepalive_s, cfg.sse_max_stream_s)):
+            if time.monotonic() >= ends:
+                return  # the client reconnects with Last-Event-ID and loses nothing
+            if item is None:
                 yield sse.KEEPALIVE
-                continue
-            try:
-                msg = pending.result()
-            except grpc.RpcError as exc:
-                yield sse.format_event(problem_from_status(details_of(exc)).body(), event="problem")
-                return
-            finally:
-                pending = None
-            if msg is grpc.aio.EOF:  # type: ignore[attr-defined]
-                return
-            ev = msg.event
-            yield sse.format_event(views.event_json(ev, base_url), event=sse.event_name(ev.type), event_id=ev.sequence)
+            elif isinstance(item, StatusDetails):
+                problem = problem_from_status(item, request_id)
+                if problem.status == 500:
+                    log.error("request %s: event stream of job %s failed: %s", request_id, job_id, item.code.name)
+                yield sse.format_event(problem.body(), event="problem")
+            else:
+                yield item
     finally:
-        if pending is not None and not pending.done():
-            pending.cancel()
-        call.cancel()
+        await rt.hub.detach(owner, job_id, feed)
+
+
+def _watch_call(rt: Runtime, owner: str, job_id: str) -> Callable[[], Any]:
+    return lambda: rt.jobs.WatchJob(gs_pb2.WatchJobRequest(owner_id=owner, job_id=job_id, after_sequence=0))
+
+
+def _event_formatter(rt: Runtime, base_url: str) -> Callable[[gen_pb2.JobEvent], str]:
+    """Formats events once for every watcher of a feed; media URLs are signed when formatted."""
+
+    def fmt(ev: gen_pb2.JobEvent) -> str:
+        exp = int(time.time()) + rt.config.media_url_ttl_s
+        urls: views.MediaUrl = lambda key: base_url + signing.signed_path(rt.config.media_secret, key, exp)  # noqa: E731
+        return sse.format_event(views.event_json(ev, urls), event=sse.event_name(ev.type), event_id=ev.sequence)
+
+    return fmt
+
+
+def _allowed_methods(app: FastAPI, scope: Scope) -> list[str]:
+    """Methods of every route whose path matches ``scope`` (for ``Allow`` on a 405)."""
+    methods: set[str] = set()
+    for route in app.router.routes:
+        match, _ = route.matches({**scope, "method": "\x00"})
+        route_methods = getattr(route, "methods", None)
+        if match != Match.NONE and route_methods:
+            methods |= set(route_methods)
+    return sorted(methods)
 
 
 def _install_handlers(app: FastAPI) -> None:
@@ -245,30 +345,98 @@ def _install_handlers(app: FastAPI) -> None:
         assert isinstance(exc, ApiProblem)
         return exc.response()
 
-    async def on_rpc_error(_: Request, exc: Exception) -> Response:
+    async def on_rpc_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, grpc.RpcError)
-        return problem_from_status(details_of(exc)).response()
+        rid = request_id_of(request)
+        details = details_of(exc)
+        problem = problem_from_status(details, rid)
+        if problem.status == 500:
+            log.error("request %s: generation answered %s: %s", rid, details.code.name, details.message)
+        return problem.response()
 
     async def on_validation(_: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
         violations = violations_from_pydantic(exc.errors())
         return ApiProblem(400, "INVALID_ARGUMENT", "the request has invalid fields", violations=violations).response()
 
-    async def on_http(_: Request, exc: Exception) -> Response:
+    async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
         reason = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}.get(exc.status_code, "HTTP_ERROR")
         detail = exc.detail if isinstance(exc.detail, str) else json.dumps(exc.detail)
-        return ApiProblem(exc.status_code, reason, detail, headers=dict(exc.headers or {})).response()
-
-    async def on_unexpected(_: Request, exc: Exception) -> Response:
-        log.exception("unhandled error", exc_info=exc)
-        return ApiProblem(500, "INTERNAL", f"internal error: {type(exc).__name__}").response()
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(_allowed_methods(app, request.scope))
+        return ApiProblem(exc.status_code, reason, detail, headers=headers).response()
 
     app.add_exception_handler(ApiProblem, on_problem)
     app.add_exception_handler(grpc.RpcError, on_rpc_error)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
-    app.add_exception_handler(Exception, on_unexpected)
+
+
+class RequestContext:
+    """ASGI middleware: a request id on every response, path bounds, and the last word on errors.
+
+    * ``X-Request-Id``: the client's (when it is 1 to 64 of ``[A-Za-z0-9._-]``) or a new UUID; set
+      on every response and in ``scope["state"]["request_id"]``.
+    * Headers over ``max_header_bytes`` in all get 431 REQUEST_HEADER_FIELDS_TOO_LARGE, a request
+      path over ``max_path_bytes`` 414 URI_TOO_LONG, and a path segment over 255 bytes 400
+      PATH_SEGMENT_TOO_LONG, before routing (the HTTP parser, httptools, bounds none of them).
+    * Any exception that escapes the app is logged with its traceback under the request id and
+      answered with a 500 problem that shows only that id (no SQL, parameters, owner ids or text).
+    """
+
+    def __init__(self, app: ASGIApp, max_path_bytes: int, max_header_bytes: int) -> None:
+        self.app = app
+        self.max_path_bytes = max_path_bytes
+        self.max_header_bytes = max_header_bytes
+
+    def _out_of_bounds(self, scope: Scope) -> ApiProblem | None:
+        """The problem for a request whose headers, path or a path segment are too large, or None."""
+        head = sum(len(k) + len(v) + 4 for k, v in scope.get("headers", []))
+        raw_path: bytes = scope.get("raw_path") or scope["path"].encode("utf-8", "surrogateescape")
+        path = raw_path.split(b"?", 1)[0]
+        if head > self.max_header_bytes:
+            status, reason, what, limit = 431, "REQUEST_HEADER_FIELDS_TOO_LARGE", "the headers", self.max_header_bytes
+        elif len(path) > self.max_path_bytes:
+            status, reason, what, limit = 414, "URI_TOO_LONG", "the path", self.max_path_bytes
+        elif any(len(seg) > 255 for seg in scope["path"].encode("utf-8", "surrogateescape").split(b"/")):
+            status, reason, what, limit = 400, "PATH_SEGMENT_TOO_LONG", "a path segment", 255
+        else:
+            return None
+        return ApiProblem(status, reason, f"{what} exceed(s) {limit} bytes", metadata={"limit": str(limit)})
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = ""
+        for name, value in scope.get("headers", []):
+            if name == b"x-request-id":
+                given = value.decode("latin-1")
+        rid = given if _REQUEST_ID_RE.match(given) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = rid
+        started = False
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"x-request-id"]
+                headers.append((b"x-request-id", rid.encode("ascii")))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        refusal = self._out_of_bounds(scope)
+        if refusal is not None:
+            await refusal.response()(scope, receive, send_with_id)
+            return
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception:
+            log.exception("request %s: %s %s failed", rid, scope.get("method"), scope.get("path", "")[:200])
+            if not started:
+                await internal_problem(rid).response()(scope, receive, send_with_id)
 
 
 def _install_openapi(app: FastAPI) -> None:
@@ -290,6 +458,8 @@ def _install_openapi(app: FastAPI) -> None:
             comps.pop(name, None)
         for item in schema.get("paths", {}).values():
             for op in item.values():
+                for param in op.get("parameters", []):
+                    _drop_null(param)
                 responses = op.get("responses", {})
                 responses.pop("422", None)
                 for code, resp in responses.items():
@@ -302,6 +472,15 @@ def _install_openapi(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+def _drop_null(param: dict[str, Any]) -> None:
+    """An optional parameter is absent, never ``null``: keep only the non-null member of ``anyOf``."""
+    sub = param.get("schema", {})
+    members = [m for m in sub.get("anyOf", []) if m.get("type") != "null"]
+    if "anyOf" in sub and len(members) == 1:
+        rest = {k: v for k, v in sub.items() if k != "anyOf"}
+        param["schema"] = {**members[0], **rest}
+
+
 def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
     """Build the gateway app.
 
@@ -309,14 +488,18 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
         config: the gateway's configuration.
         database_url: SQLAlchemy URL of the PostgreSQL holding the ``gateway`` schema (API keys).
     Returns:
-        A FastAPI app whose lifespan connects to the generation service and the database. Routes
-        answer 503 NOT_READY outside the lifespan.
+        A FastAPI app whose lifespan connects to the generation service, the database and (for the
+        rate limit) Redis. Routes answer 503 NOT_READY outside the lifespan.
     """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_engine(database_url)
         ch = channel(config.generation_addr)
+        limiter = RateLimiter(config.redis_url, burst=config.rate_limit_burst, per_minute=config.rate_limit_per_minute)
+        if config.redis_url is None:
+            log.warning("REDIS_URL is not set: the per-key rate limit is off")
+        hub = Hub()
         try:
             await migrate_gateway(engine)
             if config.api_key:
@@ -327,10 +510,16 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
                 engine,
                 gs_grpc.GenerationServiceStub(ch),  # type: ignore[no-untyped-call]
                 health_pb2_grpc.HealthStub(ch),
+                limiter,
+                hub,
+                KeyCache(config.auth_cache_s),
+                SingleFlight(),
             )
             yield
         finally:
             app.state.runtime = None
+            await hub.close()
+            await limiter.close()
             await ch.close(None)
             await engine.dispose()
 
@@ -347,9 +536,28 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
             CORSMiddleware,
             allow_origins=list(config.cors_origins),
             allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
-            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "Last-Event-ID", "Range"],
-            expose_headers=["Location", "Idempotent-Replayed", "Retry-After", "Content-Range", "Accept-Ranges"],
+            allow_headers=[
+                "Authorization",
+                "Content-Type",
+                "Idempotency-Key",
+                "Last-Event-ID",
+                "Range",
+                "X-Request-Id",
+            ],
+            expose_headers=[
+                "Location",
+                "Idempotent-Replayed",
+                "Retry-After",
+                "Content-Range",
+                "Accept-Ranges",
+                "X-Request-Id",
+                "RateLimit-Limit",
+                "RateLimit-Remaining",
+                "RateLimit-Reset",
+                "RateLimit-Policy",
+            ],
         )
+    app.add_middleware(RequestContext, max_path_bytes=config.max_path_bytes, max_header_bytes=config.max_header_bytes)
     _install_handlers(app)
     _install_openapi(app)
     deadline = config.unary_deadline_s
@@ -370,6 +578,11 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
             413: {"model": Problem, "description": "The body is too large."},
             415: {"model": Problem, "description": "The body is not JSON."},
             **_PROBLEM_RESPONSES,
+            429: {
+                "model": Problem,
+                "description": "Too many requests for this key (RATE_LIMITED) or too many active jobs "
+                "(TOO_MANY_ACTIVE_JOBS); see Retry-After and the RateLimit-* fields.",
+            },
         },
         openapi_extra={
             "requestBody": {
@@ -391,25 +604,31 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
             ),
         ] = None,
     ) -> JSONResponse:
-        """Queue a scene for rendering. Text length (10 to 2000 characters) is checked by the
-        generation service (reasons TEXT_TOO_SHORT, TEXT_TOO_LONG); unknown fields are rejected."""
-        raw = await _read_json(request, rt.config.max_body_bytes)
+        """Queue a scene for rendering. Text rules (10 to 2000 characters, no control characters other
+        than tab and newlines) give reasons TEXT_TOO_SHORT, TEXT_TOO_LONG and
+        TEXT_HAS_CONTROL_CHARACTERS; the language is detected from the text (UNSUPPORTED_LANGUAGE);
+        unknown fields are rejected. Well-formed submissions are rate-limited per key (a token is
+        taken after the body is validated, so refused bodies do not use up the key's budget)."""
+        raw = await _read_json(request, rt.config.max_body_bytes, rt.config.max_json_depth, rt.config.max_number_chars)
+        if isinstance(raw, dict) and isinstance(raw.get("text"), str):
+            _check_text(raw["text"])
         try:
             body = CreateJobRequest.model_validate(raw)
         except ValidationError as exc:
+            violations = violations_from_pydantic([dict(e) for e in exc.errors()])
+            fields = {v.field for v in violations}
+            reason = _FIELD_REASONS.get(fields.pop(), "INVALID_ARGUMENT") if len(fields) == 1 else "INVALID_ARGUMENT"
+            raise ApiProblem(400, reason, "the request has invalid fields", violations=violations) from None
+        decision = await rt.limiter.take(key_id)
+        limit_headers = decision.headers()
+        if not decision.allowed:
             raise ApiProblem(
-                400,
-                "INVALID_ARGUMENT",
-                "the request has invalid fields",
-                violations=violations_from_pydantic([dict(e) for e in exc.errors()]),
-            ) from None
-        if len(body.text) > rt.config.max_text_chars:
-            raise ApiProblem(
-                400,
-                "TEXT_TOO_LONG",
-                f"text has {len(body.text)} characters; the gateway accepts at most {rt.config.max_text_chars}",
-                metadata={"limit": str(rt.config.max_text_chars)},
-                violations=[FieldViolation("text", f"at most {rt.config.max_text_chars} characters")],
+                429,
+                "RATE_LIMITED",
+                f"this key may create {decision.limit} jobs at once and "
+                f"{rt.config.rate_limit_per_minute:g} per minute; try again in {limit_headers['Retry-After']} s",
+                metadata={"limit": str(decision.limit), "per_minute": f"{rt.config.rate_limit_per_minute:g}"},
+                headers=limit_headers,
             )
         o = body.options
         req = gs_pb2.CreateJobRequest(
@@ -420,15 +639,15 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
                 language_code=o.language_code or "",
                 disable_narration=bool(o.disable_narration),
                 disable_subtitles=bool(o.disable_subtitles),
-                priority=o.priority or 0,
+                priority=DEFAULT_PRIORITY if o.priority is None else o.priority,
                 provider=o.provider or "",
             ),
         )
         resp = await rt.jobs.CreateJob(req, timeout=deadline)
-        headers = {"Location": f"/v1/jobs/{resp.job.job_id}"}
+        headers = {"Location": f"/v1/jobs/{resp.job.job_id}", **limit_headers}
         if resp.deduplicated:
             headers["Idempotent-Replayed"] = "true"
-        return _job_response(resp.job, _base_url(rt, request), 200 if resp.deduplicated else 201, headers)
+        return _job_response(resp.job, _media_urls(rt, request), 200 if resp.deduplicated else 201, headers)
 
     @app.get("/v1/jobs", tags=["jobs"], summary="List jobs", responses={200: {"model": JobList}, **_PROBLEM_RESPONSES})
     async def list_jobs(
@@ -440,29 +659,30 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
             str | None, Query(max_length=1024, description="next_page_token of the previous page.")
         ] = None,
     ) -> JSONResponse:
-        """The caller's jobs, newest first, one page at a time."""
+        """The caller's jobs, newest first, one page at a time. A page_token that is not one this
+        route returned gets 400 INVALID_PAGE_TOKEN."""
         resp = await rt.jobs.ListJobs(
             gs_pb2.ListJobsRequest(owner_id=key_id, page_size=page_size or 0, page_token=page_token or ""),
             timeout=deadline,
         )
-        base = _base_url(rt, request)
+        urls = _media_urls(rt, request)
         return JSONResponse(
-            {"jobs": [views.job_json(j, base) for j in resp.jobs], "next_page_token": resp.next_page_token}
+            {"jobs": [views.job_json(j, urls) for j in resp.jobs], "next_page_token": resp.next_page_token}
         )
 
     @app.get(
-        "/v1/jobs/{job_id}",
+        "/v1/jobs/{job_id:uuid}",
         tags=["jobs"],
         summary="Get a job",
         responses={200: {"model": Job}, **_PROBLEM_RESPONSES},
     )
     async def get_job(request: Request, rt: RuntimeDep, key_id: KeyDep, job_id: JobId) -> JSONResponse:
         """One of the caller's jobs; another key's job is reported as not found."""
-        resp = await rt.jobs.GetJob(gs_pb2.GetJobRequest(owner_id=key_id, job_id=job_id), timeout=deadline)
-        return _job_response(resp.job, _base_url(rt, request))
+        resp = await rt.jobs.GetJob(gs_pb2.GetJobRequest(owner_id=key_id, job_id=str(job_id)), timeout=deadline)
+        return _job_response(resp.job, _media_urls(rt, request))
 
     @app.post(
-        "/v1/jobs/{job_id}:cancel",
+        "/v1/jobs/{job_id:uuid}:cancel",
         tags=["jobs"],
         summary="Cancel a job",
         responses={
@@ -473,11 +693,11 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
     )
     async def cancel_job(request: Request, rt: RuntimeDep, key_id: KeyDep, job_id: JobId) -> JSONResponse:
         """Cancel a queued or running job."""
-        resp = await rt.jobs.CancelJob(gs_pb2.CancelJobRequest(owner_id=key_id, job_id=job_id), timeout=deadline)
-        return _job_response(resp.job, _base_url(rt, request))
+        resp = await rt.jobs.CancelJob(gs_pb2.CancelJobRequest(owner_id=key_id, job_id=str(job_id)), timeout=deadline)
+        return _job_response(resp.job, _media_urls(rt, request))
 
     @app.post(
-        "/v1/jobs/{job_id}:retry",
+        "/v1/jobs/{job_id:uuid}:retry",
         tags=["jobs"],
         summary="Retry a job",
         responses={
@@ -488,11 +708,11 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
     )
     async def retry_job(request: Request, rt: RuntimeDep, key_id: KeyDep, job_id: JobId) -> JSONResponse:
         """Queue a FAILED or DEAD_LETTER job again; it resumes at its first unfinished stage."""
-        resp = await rt.jobs.RetryJob(gs_pb2.RetryJobRequest(owner_id=key_id, job_id=job_id), timeout=deadline)
-        return _job_response(resp.job, _base_url(rt, request))
+        resp = await rt.jobs.RetryJob(gs_pb2.RetryJobRequest(owner_id=key_id, job_id=str(job_id)), timeout=deadline)
+        return _job_response(resp.job, _media_urls(rt, request))
 
     @app.get(
-        "/v1/jobs/{job_id}/events",
+        "/v1/jobs/{job_id:uuid}/events",
         tags=["jobs"],
         summary="Follow a job's progress (Server-Sent Events)",
         response_class=StreamingResponse,
@@ -501,8 +721,8 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
                 "description": "A `text/event-stream`: per event `id: <sequence>`, `event: <type>` (state_changed, "
                 "stage_started, stage_completed, shot_rendered) and `data: <JobEvent JSON>`; `: keep-alive` "
                 "comments during silence; `event: problem` with a problem body if the stream fails. It ends "
-                "when the job ends.",
-                "content": {"text/event-stream": {"schema": {"$ref": "#/components/schemas/JobEvent"}}},
+                "when the job ends, or after DRISHYA_GATEWAY_SSE_MAX_S (reconnect with Last-Event-ID).",
+                "content": {"text/event-stream": {"schema": _SSE_EVENT_SCHEMA}},
             },
             204: {
                 "description": "The job has ended and the client has seen every event: nothing to stream "
@@ -514,28 +734,40 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
     async def job_events(
         request: Request,
         rt: RuntimeDep,
-        key_id: Annotated[str, Depends(require_stream_key)],
+        key_id: KeyDep,
         job_id: JobId,
         last_event_id: Annotated[
-            str | None,
-            Header(alias="Last-Event-ID", description="Resume after this sequence (sent by EventSource on reconnect)."),
+            int | None,
+            Header(
+                alias="Last-Event-ID",
+                ge=0,
+                le=MAX_SEQUENCE,
+                description="Resume after this event sequence (sent by EventSource on reconnect).",
+            ),
         ] = None,
         after: Annotated[
-            str | None, Query(description="Resume after this sequence; Last-Event-ID wins when both are sent.")
+            int | None,
+            Query(
+                ge=0, le=MAX_SEQUENCE, description="Resume after this sequence; Last-Event-ID wins when both are sent."
+            ),
         ] = None,
     ) -> Response:
         """Replay the job's events after a sequence number, then follow it live until it ends.
 
         The job is looked up first, so an unknown id or another key's job is a plain 404 problem,
-        not a broken stream. Closing the connection cancels the upstream WatchJob call.
+        not a broken stream. All watchers of a job share one upstream WatchJob stream; closing the
+        last connection cancels it.
         """
-        after_seq = sse.parse_after(last_event_id, after)
-        job = (await rt.jobs.GetJob(gs_pb2.GetJobRequest(owner_id=key_id, job_id=job_id), timeout=deadline)).job
-        if job.state in sse.TERMINAL_STATES and after_seq >= job.last_event_sequence:
-            return Response(status_code=204)
-        call = rt.jobs.WatchJob(gs_pb2.WatchJobRequest(owner_id=key_id, job_id=job_id, after_sequence=after_seq))
+        after_seq = last_event_id if last_event_id is not None else (after or 0)
+        jid = str(job_id)
+        if rt.hub.live(key_id, jid) is None:
+            request_ = gs_pb2.GetJobRequest(owner_id=key_id, job_id=jid)
+            job = (await rt.hub.lookup(key_id, jid, lambda: rt.jobs.GetJob(request_, timeout=deadline))).job
+            if job.state in sse.TERMINAL_STATES and after_seq >= job.last_event_sequence:
+                return Response(status_code=204)
+        base = _base_url(rt, request)
         return StreamingResponse(
-            _event_stream(call, _base_url(rt, request), rt.config.sse_keepalive_s, rt.config.sse_retry_ms),
+            _event_stream(rt, key_id, jid, after_seq, base, request_id_of(request)),
             media_type=sse.MEDIA_TYPE,
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
@@ -544,26 +776,47 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
     @app.get(
         "/v1/media/{key:path}",
         tags=["media"],
-        summary="Download published media",
+        summary="Download published media (signed URL)",
         response_class=FileResponse,
         responses={
             200: {"description": "The file (video/mp4, application/vnd.apple.mpegurl, video/mp2t, image/jpeg)."},
             206: {"description": "Part of the file, for a `Range` request."},
-            404: {"model": Problem, "description": "No such media (also for keys outside `jobs/` or with `..`)."},
+            400: {"model": Problem, "description": "A malformed Range header (INVALID_RANGE) or media key."},
+            403: {
+                "model": Problem,
+                "description": "Unsigned (MEDIA_SIGNATURE_REQUIRED), altered (MEDIA_SIGNATURE_INVALID) or "
+                "expired (MEDIA_URL_EXPIRED) URL.",
+            },
+            404: {"model": Problem, "description": "No such media (MEDIA_NOT_FOUND)."},
+            416: {"model": Problem, "description": "The Range lies outside the file (RANGE_NOT_SATISFIABLE)."},
         },
     )
-    async def get_media(key: str, rt: RuntimeDep) -> FileResponse:
-        """A published file by its key (``jobs/<job_id>/...``), with Range support for seeking.
-
-        Media needs no API key in v1: every key contains its job's random UUID, which only the job's
-        owner learns, so URLs can be handed to ``<video>`` elements and HLS players directly.
-        """
+    async def get_media(
+        request: Request,
+        key: str,
+        rt: RuntimeDep,
+        exp: Annotated[str | None, Query(max_length=12, description="Expiry of the grant, Unix seconds.")] = None,
+        sig: Annotated[
+            str | None, Query(max_length=64, description="HMAC-SHA256 of key and expiry, base64url.")
+        ] = None,
+    ) -> Response:
+        """A published file by its key (``jobs/<job_id>/...``), with Range support for seeking, through
+        a URL the API signed. HLS playlists come back with every URI in them signed until the same
+        expiry, so players fetch the whole ladder through the one grant."""
+        refusal = signing.verify(rt.config.media_secret, key, exp, sig)
+        if refusal is not None:
+            raise ApiProblem(403, refusal, _MEDIA_REFUSALS[refusal])
         path = media.resolve_media(rt.config.media_root, key)
         if path is None:
-            raise ApiProblem(404, "MEDIA_NOT_FOUND", f"no media with key {key!r}", metadata={"key": key[:256]})
-        return FileResponse(
-            path, media_type=media.content_type(path), headers={"Cache-Control": "public, max-age=3600"}
-        )
+            raise ApiProblem(404, "MEDIA_NOT_FOUND", "no such media")
+        headers = {"Cache-Control": "private, max-age=300"}
+        if path.suffix.lower() == ".m3u8":
+            text = await asyncio.to_thread(path.read_text, "utf-8")
+            signed = signing.sign_playlist(rt.config.media_secret, key, text, int(exp or 0))
+            return Response(signed, media_type=media.content_type(path), headers=headers)
+        size = (await asyncio.to_thread(path.stat)).st_size
+        _check_range(request, size)
+        return FileResponse(path, media_type=media.content_type(path), headers=headers)
 
     @app.get(
         "/healthz",
@@ -627,3 +880,102 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
         return HTMLResponse(PAGE)
 
     return app
+
+
+#: One Server-Sent Event as a client's parser sees it: ``data`` holds a JobEvent (or, for
+#: ``event: problem``, a Problem) as JSON.
+_SSE_EVENT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["data"],
+    "properties": {
+        "id": {"type": "string", "pattern": "^[0-9]+$", "description": "The event's sequence number."},
+        "event": {
+            "type": "string",
+            "enum": ["state_changed", "stage_started", "stage_completed", "shot_rendered", "unspecified", "problem"],
+        },
+        "data": {
+            "type": "string",
+            "contentMediaType": "application/json",
+            "contentSchema": {
+                "oneOf": [{"$ref": "#/components/schemas/JobEvent"}, {"$ref": "#/components/schemas/Problem"}]
+            },
+        },
+        "retry": {"type": "integer", "minimum": 0},
+    },
+}
+
+#: Largest event sequence accepted in Last-Event-ID or ``after`` (PostgreSQL bigint range).
+MAX_SEQUENCE = 2**63 - 1
+
+_MEDIA_REFUSALS = {
+    "MEDIA_SIGNATURE_REQUIRED": "media URLs must be signed: use the URLs the jobs API returns",
+    "MEDIA_SIGNATURE_INVALID": "the media URL's signature does not match",
+    "MEDIA_URL_EXPIRED": "the media URL has expired: fetch the job again for fresh URLs",
+}
+
+
+#: The reason of a body whose only invalid field is one of these (the generation service's reasons).
+_FIELD_REASONS = {"options.language_code": "UNSUPPORTED_LANGUAGE", "options.provider": "UNKNOWN_PROVIDER"}
+
+_CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _check_text(text: str) -> None:
+    """Refuse, with a reason of its own, the texts the ``text`` pattern of the schema excludes.
+
+    Raises:
+        ApiProblem: 400 TEXT_HAS_CONTROL_CHARACTERS (a C0/C1 control other than tab, CR, LF;
+            metadata ``offset``), TEXT_TOO_LONG (over 2000 characters), TEXT_TOO_SHORT (under 10
+            characters once stripped).
+    """
+    control = _CONTROL_CHARACTER.search(text)
+    if control is not None:
+        raise ApiProblem(
+            400,
+            "TEXT_HAS_CONTROL_CHARACTERS",
+            f"text contains a control character at offset {control.start()}; only tab, CR and LF are allowed",
+            metadata={"offset": str(control.start())},
+            violations=[FieldViolation("text", "no control characters other than tab, CR and LF")],
+        )
+    if len(text) > MAX_TEXT_CHARS:
+        raise ApiProblem(
+            400,
+            "TEXT_TOO_LONG",
+            f"text has {len(text)} characters; at most {MAX_TEXT_CHARS} are accepted",
+            metadata={"limit": str(MAX_TEXT_CHARS)},
+            violations=[FieldViolation("text", f"at most {MAX_TEXT_CHARS} characters")],
+        )
+    if len(text.strip()) < 10:
+        raise ApiProblem(
+            400,
+            "TEXT_TOO_SHORT",
+            f"text has {len(text.strip())} characters; at least 10 are needed",
+            metadata={"min": "10"},
+            violations=[FieldViolation("text", "at least 10 characters")],
+        )
+
+
+def _check_range(request: Request, size: int) -> None:
+    """Refuse a ``Range`` header the file response would refuse, as a problem.
+
+    Starlette's own answers are text/plain; its parser (``FileResponse._parse_range_header``) is
+    reused so the rules stay the same. A Range with ``If-Range`` is left to the file response,
+    which may ignore it.
+
+    Raises:
+        ApiProblem: 400 INVALID_RANGE; 416 RANGE_NOT_SATISFIABLE with ``Content-Range: bytes */<size>``.
+    """
+    http_range = request.headers.get("range")
+    if http_range is None or request.headers.get("if-range") is not None:
+        return
+    try:
+        StarletteFileResponse._parse_range_header(http_range, size)
+    except MalformedRangeHeader as exc:
+        raise ApiProblem(400, "INVALID_RANGE", exc.content or "malformed Range header") from None
+    except RangeNotSatisfiable:
+        raise ApiProblem(
+            416,
+            "RANGE_NOT_SATISFIABLE",
+            f"the range lies outside the file of {size} bytes",
+            headers={"Content-Range": f"bytes */{size}"},
+        ) from None

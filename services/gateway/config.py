@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from services.gateway.signing import DEFAULT_TTL_S, load_or_create_secret
 from services.mesh import config as mc
 
 
@@ -27,13 +29,27 @@ class GatewayConfig:
         sse_keepalive_s: seconds of silence after which an SSE ``: keep-alive`` comment is sent
             (``DRISHYA_GATEWAY_SSE_KEEPALIVE_S``, 15).
         sse_retry_ms: reconnection delay advertised to EventSource clients, in milliseconds (3000).
-        max_text_chars: texts longer than this are rejected before any gRPC call
-            (``DRISHYA_GATEWAY_MAX_TEXT_CHARS``, 20000; the generation service enforces its own 2000).
+        sse_max_stream_s: longest life of one SSE response, in seconds, after which the client
+            reconnects with ``Last-Event-ID`` (``DRISHYA_GATEWAY_SSE_MAX_S``, 600); bounds how long a
+            connection pins one gateway replica.
         max_body_bytes: largest accepted JSON request body, in bytes (262144).
         public_base_url: absolute base URL for media links (``DRISHYA_GATEWAY_PUBLIC_URL``); empty
             means "the base URL of the request".
         cors_origins: origins allowed by CORS (``DRISHYA_GATEWAY_CORS_ORIGINS``, comma-separated;
             empty disables CORS).
+        redis_url: Redis holding the rate-limit buckets (``REDIS_URL``); None disables the limit.
+        rate_limit_burst: job creations one key may make at once (``DRISHYA_RATE_LIMIT_BURST``, 10).
+        rate_limit_per_minute: sustained job creations per key per minute (``DRISHYA_RATE_LIMIT_PER_MINUTE``, 30).
+        media_secret: HMAC key of signed media URLs (``DRISHYA_MEDIA_SIGNING_SECRET``, at least 32
+            characters; else ``$DRISHYA_DATA_DIR/media-signing.key``, made with mode 0600). Built
+            directly, the config gets a random one.
+        media_url_ttl_s: lifetime of a signed media URL, in seconds (``DRISHYA_MEDIA_URL_TTL_S``, 3600).
+        max_json_depth: deepest nesting of arrays and objects accepted in a JSON body (32).
+        max_number_chars: longest JSON number literal accepted, in characters (40).
+        max_path_bytes: longest request path accepted, in bytes; longer gets 414 (2048).
+        auth_cache_s: seconds an authenticated key is remembered, so a revoked key works at most
+            this long after revocation (``DRISHYA_GATEWAY_AUTH_CACHE_S``, 5; 0 disables).
+        max_header_bytes: largest total size of the request headers, in bytes; larger gets 431 (16384).
     """
 
     port: int
@@ -46,10 +62,20 @@ class GatewayConfig:
     health_deadline_s: float = 2.0
     sse_keepalive_s: float = 15.0
     sse_retry_ms: int = 3000
-    max_text_chars: int = 20000
+    sse_max_stream_s: float = 600.0
     max_body_bytes: int = 256 * 1024
     public_base_url: str = ""
     cors_origins: tuple[str, ...] = ()
+    redis_url: str | None = None
+    rate_limit_burst: int = 10
+    rate_limit_per_minute: float = 30.0
+    media_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
+    media_url_ttl_s: int = DEFAULT_TTL_S
+    max_json_depth: int = 32
+    max_number_chars: int = 40
+    max_path_bytes: int = 2048
+    max_header_bytes: int = 16384
+    auth_cache_s: float = 5.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> GatewayConfig:
@@ -61,6 +87,13 @@ class GatewayConfig:
         public = mc.env_str(env, "DRISHYA_GATEWAY_PUBLIC_URL", "").rstrip("/")
         if public and not public.startswith(("http://", "https://")):
             raise mc.ConfigError(f"DRISHYA_GATEWAY_PUBLIC_URL={public!r} is not an http(s) URL")
+        given = mc.env_str(env, "DRISHYA_MEDIA_SIGNING_SECRET", "")
+        if given and len(given) < 32:
+            raise mc.ConfigError("DRISHYA_MEDIA_SIGNING_SECRET must have at least 32 characters")
+        try:
+            secret = given.encode("utf-8") if given else load_or_create_secret(mc.data_dir(env) / "media-signing.key")
+        except (OSError, ValueError) as exc:
+            raise mc.ConfigError(f"media signing secret: {exc}") from None
         origins = tuple(o.strip() for o in mc.env_str(env, "DRISHYA_GATEWAY_CORS_ORIGINS", "").split(",") if o.strip())
         return cls(
             port=mc.port(env, "gateway"),
@@ -71,7 +104,13 @@ class GatewayConfig:
             api_key_name=mc.env_str(env, "DRISHYA_API_KEY_NAME", "default"),
             unary_deadline_s=mc.env_float(env, "DRISHYA_GATEWAY_DEADLINE_S", 10.0, lo=0.1, hi=600.0),
             sse_keepalive_s=mc.env_float(env, "DRISHYA_GATEWAY_SSE_KEEPALIVE_S", 15.0, lo=0.05, hi=3600.0),
-            max_text_chars=mc.env_int(env, "DRISHYA_GATEWAY_MAX_TEXT_CHARS", 20000, lo=1, hi=1_000_000),
+            sse_max_stream_s=mc.env_float(env, "DRISHYA_GATEWAY_SSE_MAX_S", 600.0, lo=1.0, hi=86400.0),
             public_base_url=public,
             cors_origins=origins,
+            redis_url=mc.env_str(env, "REDIS_URL", "") or None,
+            rate_limit_burst=mc.env_int(env, "DRISHYA_RATE_LIMIT_BURST", 10, lo=1, hi=1_000_000),
+            rate_limit_per_minute=mc.env_float(env, "DRISHYA_RATE_LIMIT_PER_MINUTE", 30.0, lo=0.001, hi=1e7),
+            media_secret=secret,
+            auth_cache_s=mc.env_float(env, "DRISHYA_GATEWAY_AUTH_CACHE_S", 5.0, lo=0.0, hi=3600.0),
+            media_url_ttl_s=mc.env_int(env, "DRISHYA_MEDIA_URL_TTL_S", DEFAULT_TTL_S, lo=10, hi=7 * 86400),
         )

@@ -8,9 +8,22 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 # --- requests ---------------------------------------------------------------------------------
+
+#: Longest scene text, in characters (the generation service's limit).
+MAX_TEXT_CHARS = 2000
+
+LanguageCode = Literal["en", "hi", "te", "ta", "bn", "gu", "mr", "kn", "ml", "or", "pa"]
+
+#: Characters that are neither control characters (Cc, except tab, LF, CR) nor whitespace as
+#: Python's ``str.strip`` sees it; the text must start and end (after optional tab/CR/LF/space)
+#: with one, and hold at least 10 characters from the first to the last. Written without ``\s``
+#: so ECMA-262 (OpenAPI) and Python's ``re`` read it alike.
+_EDGE = "[^\\u0000-\\u0020\\u007f-\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+_BODY = "[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]"
+TEXT_PATTERN = f"^[ \\t\\r\\n]*{_EDGE}{_BODY}{{8,}}{_EDGE}[ \\t\\r\\n]*$"
 
 
 class CreateJobOptions(BaseModel):
@@ -18,17 +31,25 @@ class CreateJobOptions(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
-    language_code: str | None = Field(
-        default=None,
-        max_length=16,
-        description="ISO 639-1 language of the text (en, hi, te, ...); detected when absent.",
+    language_code: LanguageCode | None = Field(
+        default=None, description="ISO 639-1 language of the text; detected when absent."
     )
     disable_narration: bool | None = Field(default=None, description="Disable spoken narration.")
     disable_subtitles: bool | None = Field(default=None, description="Disable burnt-in subtitles.")
     priority: int | None = Field(
         default=None, ge=0, le=9, description="Priority from 0 (lowest) to 9 (highest); 5 when absent."
     )
-    provider: str | None = Field(default=None, max_length=64, description='Render provider; "storyboard" when absent.')
+    provider: Literal["storyboard"] | None = Field(
+        default=None, description='Render provider; "storyboard" when absent.'
+    )
+
+    @field_validator("priority", mode="before")
+    @classmethod
+    def _integral_priority(cls, value: Any) -> Any:
+        """JSON Schema's ``integer`` includes ``9.0``; ``true`` is not a number."""
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        return value
 
 
 class CreateJobRequest(BaseModel):
@@ -38,8 +59,11 @@ class CreateJobRequest(BaseModel):
 
     text: str = Field(
         ...,
-        description="The scene, in an Indian language or English "
-        "(the generation service accepts 10 to 2000 characters).",
+        max_length=MAX_TEXT_CHARS,
+        pattern=TEXT_PATTERN,
+        description="The scene, in an Indian language or English: at most 2000 characters, at least 10 "
+        "once surrounding whitespace is removed, no control characters other than tab, CR and LF. "
+        "Whether the language is supported is decided from the text itself (400 UNSUPPORTED_LANGUAGE).",
         examples=["ek ladki baarish mein naach rahi hai, shaam ka samay, gaon ki galiyan"],
     )
     options: CreateJobOptions = Field(default_factory=lambda: CreateJobOptions(), description="Optional choices.")
@@ -77,7 +101,7 @@ class JobOptions(BaseModel):
     language_code: str = ""
     disable_narration: bool = False
     disable_subtitles: bool = False
-    priority: int = 0
+    priority: int = 5
     provider: str = ""
 
 

@@ -1,9 +1,10 @@
 """The single-file web page served at ``GET /``: paste an API key, write a scene, watch it become a video.
 
 Plain HTML with inline JavaScript and no build step. It calls ``POST /v1/jobs`` with the key as a
-Bearer token, follows ``/v1/jobs/{id}/events`` with ``EventSource`` (which cannot set headers, so
-the key travels as ``?access_token=``) and shows the MP4 with its poster when the job succeeds.
-The key is kept in the browser's ``localStorage`` only.
+Bearer token, follows ``/v1/jobs/{id}/events`` with ``fetch`` and a stream reader (so the key goes
+in the ``Authorization`` header, never in a URL; the reader parses the SSE framing and resumes with
+``Last-Event-ID`` when the connection drops) and shows the MP4 with its poster, through the signed
+URLs the API returns, when the job succeeds. The key is kept in ``sessionStorage`` (this tab only).
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ const TERMINAL = new Set(["JOB_STATE_SUCCEEDED", "JOB_STATE_BLOCKED", "JOB_STATE
                           "JOB_STATE_FAILED", "JOB_STATE_DEAD_LETTER"]);
 let source = null;
 
-$("key").value = localStorage.getItem("drishya.apiKey") || "";
+$("key").value = sessionStorage.getItem("drishya.apiKey") || "";
 
 function log(line, cls) {
   const div = document.createElement("div");
@@ -110,35 +111,75 @@ function showJob(job) {
 }
 
 async function finish(jobId, key) {
-  if (source) { source.close(); source = null; }
+  if (source) { source.abort(); source = null; }
   const r = await fetch("/v1/jobs/" + encodeURIComponent(jobId), { headers: { Authorization: "Bearer " + key } });
   const body = await r.json();
   if (r.ok) showJob(body); else log(problemText(body), "error");
   $("go").disabled = false;
 }
 
-function watch(jobId, key) {
-  const url = "/v1/jobs/" + encodeURIComponent(jobId) + "/events?access_token=" + encodeURIComponent(key);
-  source = new EventSource(url);
-  const onEvent = (e) => {
-    const ev = JSON.parse(e.data);
-    $("bar").value = ev.progress || 0;
-    $("status").textContent = ev.state.replace("JOB_STATE_", "") + " · " + ev.stage.replace("STAGE_", "");
-    log("#" + ev.sequence + " " + e.type + ": " + ev.message);
-    if (TERMINAL.has(ev.state)) finish(jobId, key);
-  };
-  for (const t of ["state_changed", "stage_started", "stage_completed", "shot_rendered", "unspecified"]) {
-    source.addEventListener(t, onEvent);
+function onEvent(jobId, key, type, data) {
+  if (type === "problem") { log(problemText(JSON.parse(data)), "error"); return false; }
+  const ev = JSON.parse(data);
+  $("bar").value = ev.progress || 0;
+  $("status").textContent = ev.state.replace("JOB_STATE_", "") + " · " + ev.stage.replace("STAGE_", "");
+  log("#" + ev.sequence + " " + type + ": " + ev.message);
+  return TERMINAL.has(ev.state);
+}
+
+async function watch(jobId, key) {
+  const ctl = new AbortController();
+  source = ctl;
+  let lastId = "", retryMs = 3000;
+  for (let attempt = 0; attempt < 20 && source === ctl; attempt++) {
+    const headers = { Authorization: "Bearer " + key, Accept: "text/event-stream" };
+    if (lastId) headers["Last-Event-ID"] = lastId;
+    let ended = false;
+    try {
+      const r = await fetch("/v1/jobs/" + encodeURIComponent(jobId) + "/events", { headers, signal: ctl.signal });
+      if (r.status === 204) { ended = true; }
+      else if (!r.ok) { log(problemText(await r.json()), "error"); ended = true; }
+      else {
+        const reader = r.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buf = "";
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buf += value.replace(/\\r\\n?/g, "\\n");
+          let cut;
+          while ((cut = buf.indexOf("\\n\\n")) >= 0) {
+            const block = buf.slice(0, cut);
+            buf = buf.slice(cut + 2);
+            let type = "message", data = [];
+            for (const line of block.split("\\n")) {
+              const i = line.indexOf(":");
+              if (i === 0) continue;
+              const field = i < 0 ? line : line.slice(0, i);
+              const val = i < 0 ? "" : line.slice(i + 1).replace(/^ /, "");
+              if (field === "event") type = val;
+              else if (field === "data") data.push(val);
+              else if (field === "id") lastId = val;
+              else if (field === "retry" && /^\\d+$/.test(val)) retryMs = Number(val);
+            }
+            if (data.length && onEvent(jobId, key, type, data.join("\\n"))) ended = true;
+          }
+        }
+      }
+    } catch (err) {
+      if (ctl.signal.aborted) return;
+      log(String(err), "error");
+    }
+    if (ended) break;
+    await new Promise((res) => setTimeout(res, retryMs));
   }
-  source.addEventListener("problem", (e) => { log(problemText(JSON.parse(e.data)), "error"); });
-  source.onerror = () => { if (source && source.readyState === EventSource.CLOSED) finish(jobId, key); };
+  if (source === ctl) finish(jobId, key);
 }
 
 $("form").addEventListener("submit", async (e) => {
   e.preventDefault();
   const key = $("key").value.trim();
-  localStorage.setItem("drishya.apiKey", key);
-  if (source) { source.close(); source = null; }
+  sessionStorage.setItem("drishya.apiKey", key);
+  if (source) { source.abort(); source = null; }
   $("log").textContent = "";
   $("status").textContent = "";
   $("status").className = "";

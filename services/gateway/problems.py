@@ -109,14 +109,50 @@ def retry_after_header(seconds: float | None) -> str:
     return str(max(1, math.ceil(seconds)))
 
 
-def problem_from_status(details: StatusDetails) -> ApiProblem:
+#: Upstream codes whose message is never shown: it may hold internal text (SQL, stack details).
+_HIDDEN_CODES = frozenset({grpc.StatusCode.INTERNAL, grpc.StatusCode.UNKNOWN, grpc.StatusCode.DATA_LOSS})
+
+#: What a client is told when a status carries no ErrorInfo (transport errors, grpcio's own).
+_GENERIC_DETAIL: dict[grpc.StatusCode, str] = {
+    grpc.StatusCode.UNAVAILABLE: "the generation service is unavailable; try again shortly",
+    grpc.StatusCode.DEADLINE_EXCEEDED: "the generation service did not answer in time",
+    grpc.StatusCode.CANCELLED: "the call was cancelled",
+    grpc.StatusCode.RESOURCE_EXHAUSTED: "the generation service is overloaded; try again shortly",
+}
+
+
+def internal_problem(request_id: str) -> ApiProblem:
+    """The 500 problem shown for any internal error: no internal text, only the request id under
+    which the log keeps the details."""
+    return ApiProblem(
+        500,
+        "INTERNAL",
+        f"internal error; the server log has the details under request id {request_id}",
+        metadata={"request_id": request_id},
+    )
+
+
+def problem_from_status(details: StatusDetails, request_id: str = "") -> ApiProblem:
     """Map the unpacked status of a failed gRPC call to an :class:`ApiProblem`.
 
-    RESOURCE_EXHAUSTED (429) and UNAVAILABLE (503) carry ``Retry-After`` from ``RetryInfo``
-    (1 s when absent); unmapped codes become 500. A status without ``ErrorInfo`` gets the code name
-    as its reason.
+    RESOURCE_EXHAUSTED answers 429 (503 for reason QUEUE_FULL, the global queue limit) and
+    UNAVAILABLE 503, both with ``Retry-After`` from ``RetryInfo`` (1 s when absent); unmapped codes
+    become 500. INTERNAL, UNKNOWN and DATA_LOSS become :func:`internal_problem` (the caller logs the
+    upstream message under ``request_id``); a status without ``ErrorInfo`` gets the code name as
+    its reason, and a generic detail when it is a transport code (UNAVAILABLE, DEADLINE_EXCEEDED,
+    CANCELLED, RESOURCE_EXHAUSTED), whose grpcio text names addresses.
     """
-    status = HTTP_STATUS.get(details.code, 500)
+    if details.code in _HIDDEN_CODES or HTTP_STATUS.get(details.code, 500) == 500:
+        return internal_problem(request_id)
+    if not details.reason and details.code in _GENERIC_DETAIL:
+        details = StatusDetails(
+            code=details.code,
+            message=_GENERIC_DETAIL[details.code],
+            retry_after_s=details.retry_after_s,
+        )
+    status = HTTP_STATUS[details.code]
+    if details.reason == "QUEUE_FULL":
+        status = 503
     headers: dict[str, str] = {}
     if details.code in (grpc.StatusCode.RESOURCE_EXHAUSTED, grpc.StatusCode.UNAVAILABLE):
         headers["Retry-After"] = retry_after_header(details.retry_after_s)

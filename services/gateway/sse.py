@@ -17,8 +17,6 @@ import json
 from typing import Any
 
 from drishya.generation.v1 import generation_pb2 as gen_pb2
-from services.gateway.problems import ApiProblem
-from services.mesh.errors import FieldViolation
 
 MEDIA_TYPE = "text/event-stream"
 KEEPALIVE = ": keep-alive\n\n"
@@ -62,24 +60,3 @@ def format_event(data: dict[str, Any], *, event: str, event_id: int | None = Non
 def format_retry(retry_ms: int) -> str:
     """The ``retry:`` field telling EventSource how long to wait before reconnecting, in ms."""
     return f"retry: {retry_ms}\n\n"
-
-
-def parse_after(last_event_id: str | None, after: str | None) -> int:
-    """The sequence to resume after: ``Last-Event-ID`` when sent (a reconnect), else ``?after=``, else 0.
-
-    Raises:
-        ApiProblem: 400 INVALID_ARGUMENT when the value is not a non-negative integer.
-    """
-    for field, raw in (("Last-Event-ID", last_event_id), ("after", after)):
-        if raw is None or not raw.strip():
-            continue
-        value = raw.strip()
-        if not value.isascii() or not value.isdigit() or len(value) > 18:
-            raise ApiProblem(
-                400,
-                "INVALID_ARGUMENT",
-                f"{field} must be a non-negative event sequence number",
-                violations=[FieldViolation(field, "must be a non-negative integer")],
-            )
-        return int(value)
-    return 0

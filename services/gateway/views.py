@@ -3,13 +3,14 @@
 Jobs and events are rendered with ``google.protobuf.json_format.MessageToDict`` using the proto
 field names (``job_id``, ``last_event_sequence``), every scalar field printed even at its default
 value, enums as their names (``JOB_STATE_RUNNING``) and 64-bit integers as JSON numbers. A result
-gains absolute media URLs beside its object keys: ``mp4_url``, ``hls_master_url``, ``poster_url``.
+gains absolute, signed media URLs beside its object keys: ``mp4_url``, ``hls_master_url``,
+``poster_url`` (see :mod:`services.gateway.signing`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
 
 from google.protobuf import json_format
 from google.protobuf.message import Message
@@ -18,6 +19,9 @@ from google.rpc import error_details_pb2  # noqa: F401  (registers ErrorInfo & c
 from drishya.generation.v1 import generation_pb2 as gen_pb2
 
 MEDIA_PREFIX = "/v1/media/"
+
+#: Maps a media key to the absolute URL a client may fetch it by.
+MediaUrl = Callable[[str], str]
 
 
 def to_dict(message: Message) -> dict[str, Any]:
@@ -31,12 +35,7 @@ def to_dict(message: Message) -> dict[str, Any]:
     return out
 
 
-def media_url(base_url: str, key: str) -> str:
-    """Absolute URL of a media object: ``<base_url>/v1/media/<key>`` with the key percent-encoded."""
-    return base_url.rstrip("/") + MEDIA_PREFIX + quote(key, safe="/")
-
-
-def _with_media_urls(result: dict[str, Any], base_url: str) -> None:
+def _with_media_urls(result: dict[str, Any], media_url: MediaUrl) -> None:
     for key_field, url_field in (
         ("mp4_key", "mp4_url"),
         ("hls_master_key", "hls_master_url"),
@@ -44,20 +43,20 @@ def _with_media_urls(result: dict[str, Any], base_url: str) -> None:
     ):
         key = result.get(key_field)
         if key:
-            result[url_field] = media_url(base_url, str(key))
+            result[url_field] = media_url(str(key))
 
 
-def job_json(job: gen_pb2.Job, base_url: str) -> dict[str, Any]:
-    """The JSON form of a job; ``result`` (when present) carries media URLs under ``base_url``."""
+def job_json(job: gen_pb2.Job, media_url: MediaUrl) -> dict[str, Any]:
+    """The JSON form of a job; ``result`` (when present) carries the URLs ``media_url`` gives."""
     out = to_dict(job)
     if job.HasField("result"):
-        _with_media_urls(out["result"], base_url)
+        _with_media_urls(out["result"], media_url)
     return out
 
 
-def event_json(event: gen_pb2.JobEvent, base_url: str) -> dict[str, Any]:
+def event_json(event: gen_pb2.JobEvent, media_url: MediaUrl) -> dict[str, Any]:
     """The JSON form of a job event, with media URLs on the result of the final event."""
     out = to_dict(event)
     if event.HasField("result"):
-        _with_media_urls(out["result"], base_url)
+        _with_media_urls(out["result"], media_url)
     return out

@@ -25,7 +25,10 @@ class GenerationConfig:
         lease_s: a claimed job's lease, renewed every third of it; a worker that dies loses the job
             after this, so another resumes it (``DRISHYA_LEASE_S``, 10: a killed worker's job is
             resumed within about 11 s, the lease plus the 1 s claim poll).
-        max_queued_per_owner: admission control: queued or running jobs one owner may have (20).
+        max_queued_per_owner: admission control: queued or running jobs one owner may have
+            (``DRISHYA_MAX_QUEUED_PER_OWNER``, 20).
+        max_queued_total: admission control: queued jobs of all owners together before CreateJob
+            answers RESOURCE_EXHAUSTED QUEUE_FULL (``DRISHYA_MAX_QUEUED_TOTAL``, 1000).
         rpc_deadline_s: deadline for unary calls to other services (``DRISHYA_RPC_DEADLINE_S``, 60).
     """
 
@@ -41,6 +44,7 @@ class GenerationConfig:
     max_attempts: int = 3
     lease_s: int = 10
     max_queued_per_owner: int = 20
+    max_queued_total: int = 1000
     rpc_deadline_s: float = 60.0
     retry_backoff_s: float = 2.0
 
@@ -61,6 +65,7 @@ class GenerationConfig:
             max_attempts=mc.env_int(env, "DRISHYA_MAX_ATTEMPTS", 3, lo=1, hi=100),
             lease_s=mc.env_int(env, "DRISHYA_LEASE_S", 10, lo=3, hi=3600),
             max_queued_per_owner=mc.env_int(env, "DRISHYA_MAX_QUEUED_PER_OWNER", 20, lo=1, hi=100000),
+            max_queued_total=mc.env_int(env, "DRISHYA_MAX_QUEUED_TOTAL", 1000, lo=1, hi=10_000_000),
             rpc_deadline_s=mc.env_float(env, "DRISHYA_RPC_DEADLINE_S", 60.0, lo=0.1, hi=3600),
             retry_backoff_s=mc.env_float(env, "DRISHYA_RETRY_BACKOFF_S", 2.0, lo=0.0, hi=3600),
         )

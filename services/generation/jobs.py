@@ -97,10 +97,12 @@ def validate_create(text: str, request_id: str, options: gen_pb2.JobOptions) -> 
     """Check a CreateJob request; returns the text stripped of surrounding whitespace.
 
     Raises:
-        InvalidArgument: reason TEXT_TOO_SHORT (under 10 characters), TEXT_TOO_LONG (over 2000),
+        InvalidArgument: reason TEXT_HAS_CONTROL_CHARACTERS (see :func:`check_text_characters`),
+            TEXT_TOO_SHORT (under 10 characters), TEXT_TOO_LONG (over 2000),
             INVALID_REQUEST_ID, INVALID_PRIORITY, UNKNOWN_PROVIDER or UNSUPPORTED_LANGUAGE,
             with a ``BadRequest`` field violation.
     """
+    check_text_characters(text)
     text = text.strip()
     n = len(text)
     if n < MIN_TEXT_CHARS:
@@ -144,6 +146,34 @@ def validate_create(text: str, request_id: str, options: gen_pb2.JobOptions) -> 
             violations=[FieldViolation("options.language_code", f"one of {', '.join(LANGUAGES)}")],
         )
     return text
+
+
+#: Control characters a scene text may contain: tab, line feed, carriage return.
+ALLOWED_CONTROLS = frozenset("\t\n\r")
+
+
+def control_characters(text: str) -> list[int]:
+    """Offsets of the characters of ``text`` in Unicode category Cc (C0 controls, DEL, C1 controls),
+    other than tab, line feed and carriage return. Format characters (Cf: ZWJ, ZWNJ) are text in
+    Indic scripts and are not counted."""
+    return [i for i, c in enumerate(text) if (c < "\x20" or "\x7f" <= c <= "\x9f") and c not in ALLOWED_CONTROLS]
+
+
+def check_text_characters(text: str, field: str = "text") -> None:
+    """Refuse text with control characters (NUL and the other C0/C1 controls; tab and newlines pass).
+
+    Raises:
+        InvalidArgument: reason TEXT_HAS_CONTROL_CHARACTERS, metadata ``offset`` (first one, in
+            code points) and ``count``.
+    """
+    found = control_characters(text)
+    if found:
+        raise InvalidArgument(
+            f"{field} contains {len(found)} control character(s), the first at offset {found[0]}",
+            reason="TEXT_HAS_CONTROL_CHARACTERS",
+            metadata={"offset": str(found[0]), "count": str(len(found))},
+            violations=[FieldViolation(field, "must not contain control characters other than tab and newlines")],
+        )
 
 
 def parse_job_id(job_id: str) -> uuid.UUID:

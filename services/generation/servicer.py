@@ -56,6 +56,7 @@ class GenerationServicer(svc_grpc.GenerationServiceServicer):
             language_code=detection.language_code,
             detection=detection.SerializeToString(),
             max_queued=self.config.max_queued_per_owner,
+            max_queued_total=self.config.max_queued_total,
         )
         self.workers.publish(events)
         self.workers.wake.set()

@@ -9,14 +9,18 @@ the mapping to every RPC of a server, so servicers never build statuses by hand.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import grpc
 from google.protobuf import duration_pb2
+from google.protobuf.message import DecodeError
 from google.rpc import error_details_pb2, status_pb2
 from grpc_status import rpc_status
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -144,8 +148,12 @@ def to_status_proto(err: DrishyaError, domain: str) -> status_pb2.Status:
 
 
 def internal_status_proto(exc: BaseException, domain: str) -> status_pb2.Status:
-    """The ``google.rpc.Status`` for an unexpected exception: INTERNAL, reason ``INTERNAL``."""
-    return to_status_proto(DrishyaError(f"internal error: {type(exc).__name__}: {exc}"), domain)
+    """The ``google.rpc.Status`` for an unexpected exception: INTERNAL, reason ``INTERNAL``.
+
+    The message names only the exception type: its text may hold SQL, parameters or user text,
+    which belong in the server log (:class:`ErrorInterceptor` logs them), not in a reply.
+    """
+    return to_status_proto(DrishyaError(f"internal error ({type(exc).__name__})"), domain)
 
 
 def unpack_status(st: status_pb2.Status) -> StatusDetails:
@@ -198,11 +206,45 @@ def _code(value: int) -> grpc.StatusCode:
     return grpc.StatusCode.UNKNOWN
 
 
+@dataclass(frozen=True)
+class _Malformed:
+    """Stands in for a request whose bytes did not parse (see :func:`_tolerant`)."""
+
+    error: str
+
+
+def _tolerant(deserialize: Callable[[bytes], Any] | None) -> Callable[[bytes], Any] | None:
+    """A request deserializer that returns :class:`_Malformed` instead of raising.
+
+    grpcio calls the deserializer before the handler and answers UNKNOWN itself when it raises;
+    returning a marker lets the handler refuse the request as INVALID_ARGUMENT instead.
+    """
+    if deserialize is None:
+        return None
+    inner = deserialize
+
+    def parse(data: bytes) -> Any:
+        try:
+            return inner(data)
+        except DecodeError as exc:
+            return _Malformed(str(exc))
+
+    return parse
+
+
+def _check_parsed(request: Any) -> None:
+    """Raise :class:`InvalidArgument` MALFORMED_REQUEST for a request that did not parse."""
+    if isinstance(request, _Malformed):
+        raise InvalidArgument("the request is not a valid protobuf message", reason="MALFORMED_REQUEST")
+
+
 class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[type-arg]
     """Server interceptor that maps :class:`DrishyaError` (and any other exception) to a rich status.
 
     Unary and server-streaming handlers are wrapped; other exceptions become INTERNAL with
-    reason ``INTERNAL`` so no RPC ever ends with a bare stack trace.
+    reason ``INTERNAL`` so no RPC ever ends with a bare stack trace. A request whose bytes do not
+    parse is refused as INVALID_ARGUMENT, reason MALFORMED_REQUEST (grpcio would answer UNKNOWN).
+    Client- and bidirectional-streaming handlers are passed through unchanged (none exist here).
     """
 
     def __init__(self, domain: str) -> None:
@@ -218,29 +260,35 @@ class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[type-arg]
             return handler
         domain = self._domain
 
+        method = handler_call_details.method
+
         async def _abort(ctx: Any, exc: BaseException) -> None:
+            if not isinstance(exc, DrishyaError):
+                log.error("%s failed", method, exc_info=exc)
             st = to_status_proto(exc, domain) if isinstance(exc, DrishyaError) else internal_status_proto(exc, domain)
             await ctx.abort_with_status(rpc_status.to_status(st))
+
+        deserialize = _tolerant(handler.request_deserializer)
 
         if handler.unary_unary is not None:
             inner_uu = handler.unary_unary
 
             async def unary_unary(request: Any, ctx: Any) -> Any:
                 try:
+                    _check_parsed(request)
                     return await inner_uu(request, ctx)
                 except grpc.aio.AbortError:
                     raise
                 except Exception as exc:
                     await _abort(ctx, exc)
 
-            return grpc.unary_unary_rpc_method_handler(
-                unary_unary, handler.request_deserializer, handler.response_serializer
-            )
+            return grpc.unary_unary_rpc_method_handler(unary_unary, deserialize, handler.response_serializer)
         if handler.unary_stream is not None:
             inner_us = handler.unary_stream
 
             async def unary_stream(request: Any, ctx: Any) -> AsyncIterator[Any]:
                 try:
+                    _check_parsed(request)
                     async for item in inner_us(request, ctx):
                         yield item
                 except grpc.aio.AbortError:
@@ -248,7 +296,5 @@ class ErrorInterceptor(grpc.aio.ServerInterceptor):  # type: ignore[type-arg]
                 except Exception as exc:
                     await _abort(ctx, exc)
 
-            return grpc.unary_stream_rpc_method_handler(
-                unary_stream, handler.request_deserializer, handler.response_serializer
-            )
+            return grpc.unary_stream_rpc_method_handler(unary_stream, deserialize, handler.response_serializer)
         return handler

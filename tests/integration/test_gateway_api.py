@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from drishya.generation.v1 import generation_pb2 as gen_pb2
 from drishya.generation.v1 import generation_service_pb2 as gs_pb2
 from drishya.generation.v1 import generation_service_pb2_grpc as gs_grpc
+from services.gateway import signing
 from services.gateway.app import GENERATION_SERVICE, create_app
 from services.gateway.config import GatewayConfig
 from services.gateway.keys import create_api_key, migrate_gateway, revoke_api_key
@@ -43,6 +45,7 @@ from services.mesh.infra import InfraUrls, free_port
 from services.mesh.server import MeshServer, build_server
 
 RATE_LIMITED_TEXT = "please rate limit this scene"
+MEDIA_SECRET = b"media-signing-secret-for-tests-0"
 
 
 def _now() -> timestamp_pb2.Timestamp:
@@ -234,6 +237,8 @@ async def env(infra: InfraUrls, tmp_path_factory: pytest.TempPathFactory) -> Asy
         media_root=media_root,
         sse_keepalive_s=0.3,
         unary_deadline_s=5.0,
+        media_secret=MEDIA_SECRET,
+        auth_cache_s=0.0,  # revocation is checked on the very next request below
     )
     server = create_server(config, database_url=infra.database_url, log_level="warning")
     task = asyncio.create_task(server.serve())
@@ -364,7 +369,7 @@ async def test_bad_bodies_are_400(env: Env) -> None:
         long_key = await c.post("/v1/jobs", json={"text": "a boat on a river"}, headers={"Idempotency-Key": "k" * 256})
         assert [v["field"] for v in _problem(long_key, 400, "INVALID_ARGUMENT")["violations"]] == ["Idempotency-Key"]
 
-        huge = await c.post("/v1/jobs", json={"text": "x" * 20001})
+        huge = await c.post("/v1/jobs", json={"text": "x" * 2001})
         assert _problem(huge, 400, "TEXT_TOO_LONG")["domain"] == "gateway.drishya"
 
         too_big = await c.post("/v1/jobs", content=b'{"text": "' + b"x" * 300_000 + b'"}', headers=ctype)
@@ -378,7 +383,7 @@ async def test_bad_bodies_are_400(env: Env) -> None:
 async def test_generation_errors_pass_through(env: Env) -> None:
     async with env.client() as c:
         short = _problem(await c.post("/v1/jobs", json={"text": "rain"}), 400, "TEXT_TOO_SHORT")
-        assert short["domain"] == "generation.drishya"
+        assert short["domain"] == "gateway.drishya", "the schema's text rules are the edge's to enforce"
         assert short["violations"] == [{"field": "text", "description": "at least 10 characters"}]
         assert short["metadata"] == {"min": "10"}
 
@@ -395,7 +400,7 @@ async def test_other_owner_and_unknown_jobs_are_404(env: Env) -> None:
             assert body["domain"] == "generation.drishya"
         _problem(await c.post(f"/v1/jobs/{theirs.job_id}:cancel"), 404, "JOB_NOT_FOUND")
         _problem(await c.get(f"/v1/jobs/{theirs.job_id}/events"), 404, "JOB_NOT_FOUND")
-        _problem(await c.get("/v1/jobs/not-a-uuid"), 400, "INVALID_JOB_ID")
+        _problem(await c.get("/v1/jobs/not-a-uuid"), 404, "NOT_FOUND")  # job ids are UUIDs by route
         _problem(await c.get("/v1/nothing-here"), 404, "NOT_FOUND")
         _problem(await c.delete("/v1/jobs"), 405, "METHOD_NOT_ALLOWED")
 
@@ -452,7 +457,7 @@ async def test_event_stream_replays_in_order(env: Env) -> None:
     assert [d["sequence"] for d in data] == ids
     assert data[3]["shot_index"] == 1 and data[1]["stage"] == "STAGE_MODERATE_TEXT"
     assert data[-1]["state"] == "JOB_STATE_SUCCEEDED"
-    assert data[-1]["result"]["mp4_url"] == f"{env.base}/v1/media/jobs/{job.job_id}/video.mp4"
+    assert data[-1]["result"]["mp4_url"].startswith(f"{env.base}/v1/media/jobs/{job.job_id}/video.mp4?exp=")
     assert env.fake.watch_requests[-1].owner_id == env.key_id
     assert env.fake.watch_time_remaining[-1] is None, "WatchJob must not carry a deadline"
 
@@ -462,7 +467,7 @@ async def test_event_stream_resumes_after_last_event_id(env: Env) -> None:
     path = f"/v1/jobs/{job.job_id}/events"
     resumed = await _collect(env, path, headers={"Last-Event-ID": "2"})
     assert [int(e["id"]) for e in resumed] == [3, 4, 5]
-    assert env.fake.watch_requests[-1].after_sequence == 2
+    assert env.fake.watch_requests[-1].after_sequence == 0, "the shared feed reads the whole job once"
     assert [int(e["id"]) for e in await _collect(env, path + "?after=3")] == [4, 5]
     both = await _collect(env, path + "?after=1", headers={"Last-Event-ID": "4"})
     assert [int(e["id"]) for e in both] == [5]
@@ -471,17 +476,17 @@ async def test_event_stream_resumes_after_last_event_id(env: Env) -> None:
         assert _problem(bad, 400, "INVALID_ARGUMENT")["violations"][0]["field"] == "Last-Event-ID"
 
 
-async def test_event_stream_access_token_and_auth(env: Env) -> None:
+async def test_event_stream_needs_the_header_key(env: Env) -> None:
     job = env.fake.add_job(env.key_id)
     path = f"/v1/jobs/{job.job_id}/events"
     async with env.client(secret=None) as c:
         _problem(await c.get(path), 401, "UNAUTHENTICATED")
-        _problem(await c.get(path, params={"access_token": "dk_nope"}), 401, "INVALID_API_KEY")
-        async with c.stream("GET", path, params={"access_token": env.secret, "after": "4"}) as resp:
-            assert resp.status_code == 200
-            assert [int(f["id"]) async for f in _sse(resp) if "id" in f] == [5]
-        # the query token is accepted on the events route only
+        # keys never travel in URLs: a query token is not a credential
+        _problem(await c.get(path, params={"access_token": env.secret}), 401, "UNAUTHENTICATED")
         _problem(await c.get(f"/v1/jobs/{job.job_id}", params={"access_token": env.secret}), 401, "UNAUTHENTICATED")
+    async with env.client() as c, c.stream("GET", path, params={"after": "4"}) as resp:
+        assert resp.status_code == 200
+        assert [int(f["id"]) async for f in _sse(resp) if "id" in f] == [5]
 
 
 async def test_event_stream_sends_keepalive_during_silence(env: Env) -> None:
@@ -534,8 +539,10 @@ async def test_media_urls_and_serving(env: Env) -> None:
     (job_dir / "hls").mkdir(parents=True)
     video = bytes(range(256)) * 8
     (job_dir / "video.mp4").write_bytes(video)
-    (job_dir / "hls" / "master.m3u8").write_text("#EXTM3U\n")
-    (job_dir / "hls" / "seg_000.ts").write_bytes(b"\x47" * 188)
+    (job_dir / "hls" / "720p").mkdir()
+    (job_dir / "hls" / "master.m3u8").write_text("#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=1000\n720p/index.m3u8\n")
+    (job_dir / "hls" / "720p" / "index.m3u8").write_text("#EXTM3U\n#EXTINF:2.0,\nseg_000.ts\n#EXT-X-ENDLIST\n")
+    (job_dir / "hls" / "720p" / "seg_000.ts").write_bytes(b"\x47" * 188)
     (job_dir / "poster.jpg").write_bytes(b"\xff\xd8\xff\xd9")
     (env.media_root / "secret.txt").write_text("not media")
     (env.media_root.parent / "outside.txt").write_text("not media either")
@@ -550,14 +557,42 @@ async def test_media_urls_and_serving(env: Env) -> None:
     )
     async with env.client() as c:
         result = (await c.get(f"/v1/jobs/{job.job_id}")).json()["result"]
-        assert result["mp4_url"] == f"{env.base}/v1/media/jobs/{job.job_id}/video.mp4"
-        assert result["hls_master_url"] == f"{env.base}/v1/media/jobs/{job.job_id}/hls/master.m3u8"
-        assert result["poster_url"] == f"{env.base}/v1/media/jobs/{job.job_id}/poster.jpg"
+        assert result["mp4_url"].startswith(f"{env.base}/v1/media/jobs/{job.job_id}/video.mp4?exp=")
+        assert result["hls_master_url"].startswith(f"{env.base}/v1/media/jobs/{job.job_id}/hls/master.m3u8?exp=")
+        assert result["poster_url"].startswith(f"{env.base}/v1/media/jobs/{job.job_id}/poster.jpg?exp=")
         assert result["duration_ms"] == 4000
 
-    async with env.client(secret=None) as c:  # media needs no key
+    async with env.client(secret=None) as c:  # a signed URL is the grant; no key needed
         full = await c.get(result["mp4_url"])
         assert full.status_code == 200 and full.content == video
+        assert full.headers["cache-control"].startswith("private")
+        unsigned = result["mp4_url"].split("?")[0]
+        _problem(await c.get(unsigned), 403, "MEDIA_SIGNATURE_REQUIRED")
+        _problem(await c.get(result["mp4_url"][:-2] + "AA"), 403, "MEDIA_SIGNATURE_INVALID")
+        _problem(await c.get(result["mp4_url"].replace("video.mp4", "poster.jpg")), 403, "MEDIA_SIGNATURE_INVALID")
+        query = result["mp4_url"].split("?")[1]
+        _problem(await c.get(f"/v1/media/secret.txt?{query}"), 403, "MEDIA_SIGNATURE_INVALID")
+        # HLS: the playlists come back with every URI signed, so the whole ladder plays
+        master = await c.get(result["hls_master_url"])
+        assert master.status_code == 200 and master.headers["content-type"].startswith("application/vnd.apple.mpegurl")
+        rendition_uri = master.text.splitlines()[2]
+        assert rendition_uri.startswith("720p/index.m3u8?exp=")
+        rendition = await c.get(httpx.URL(result["hls_master_url"]).join(rendition_uri))
+        assert rendition.status_code == 200
+        seg_uri = rendition.text.splitlines()[2]
+        seg = await c.get(httpx.URL(str(rendition.url)).join(seg_uri))
+        assert seg.status_code == 200 and seg.content == b"\x47" * 188
+        _problem(
+            await c.get(httpx.URL(str(rendition.url)).join(seg_uri.split("?")[0])), 403, "MEDIA_SIGNATURE_REQUIRED"
+        )
+        # Range errors are problems too
+        bad_range = await c.get(result["mp4_url"], headers={"Range": "bytes=9-2"})
+        assert _problem(bad_range, 400, "INVALID_RANGE")
+        far = await c.get(result["mp4_url"], headers={"Range": "bytes=99999-"})
+        _problem(far, 416, "RANGE_NOT_SATISFIABLE")
+        assert far.headers["content-range"] == f"bytes */{len(video)}"
+        part = await c.get(result["mp4_url"], headers={"Range": "bytes=0-9"})
+        assert part.status_code == 206 and part.content == video[:10]
         assert full.headers["content-type"] == "video/mp4" and full.headers["accept-ranges"] == "bytes"
         part = await c.get(result["mp4_url"], headers={"Range": "bytes=10-19"})
         assert part.status_code == 206 and part.content == video[10:20]
@@ -565,21 +600,24 @@ async def test_media_urls_and_serving(env: Env) -> None:
         head = await c.head(result["mp4_url"])
         assert head.status_code == 200 and head.headers["content-length"] == str(len(video))
 
-        playlist = await c.get(result["hls_master_url"])
-        assert playlist.headers["content-type"].startswith("application/vnd.apple.mpegurl")
-        segment = await c.get(f"/v1/media/jobs/{job.job_id}/hls/seg_000.ts")
-        assert segment.headers["content-type"] == "video/mp2t"
+        assert seg.headers["content-type"] == "video/mp2t"
         assert (await c.get(result["poster_url"])).headers["content-type"] == "image/jpeg"
 
+        exp = int(time.time()) + 60
         for bad in (
-            "/v1/media/jobs/%2e%2e/secret.txt",
-            f"/v1/media/jobs/{job.job_id}/%2e%2e/%2e%2e/secret.txt",
-            "/v1/media/jobs/%2e%2e/%2e%2e/outside.txt",
-            "/v1/media/secret.txt",
-            "/v1/media//etc/passwd",
-            f"/v1/media/jobs/{job.job_id}/missing.mp4",
+            "jobs/../secret.txt",
+            f"jobs/{job.job_id}/../../secret.txt",
+            "jobs/../../outside.txt",
+            "secret.txt",
+            "/etc/passwd",
+            f"jobs/{job.job_id}/missing.mp4",
         ):
-            _problem(await c.get(bad), 404, "MEDIA_NOT_FOUND")
+            # even a correctly signed key cannot leave the published media
+            raw = "/v1/media/" + bad.replace("..", "%2e%2e") + f"?exp={exp}&sig={signing.sign(MEDIA_SECRET, bad, exp)}"
+            _problem(await c.get(raw), 404, "MEDIA_NOT_FOUND")
+            _problem(await c.get(raw.split("?")[0]), 403, "MEDIA_SIGNATURE_REQUIRED")
+        expired = signing.signed_path(MEDIA_SECRET, f"jobs/{job.job_id}/video.mp4", int(time.time()) - 1)
+        _problem(await c.get(expired), 403, "MEDIA_URL_EXPIRED")
 
 
 async def test_healthz_follows_generation_health(env: Env) -> None:
@@ -631,11 +669,15 @@ async def test_openapi_and_web_page(env: Env) -> None:
             assert paths[path][method]["summary"]
         assert "422" not in paths["/v1/jobs"]["post"]["responses"]
         assert "CreateJobRequest" in spec["components"]["schemas"]
-        assert "access_token" in json.dumps(spec["components"]["securitySchemes"])
+        assert "access_token" not in json.dumps(spec)
+        events_params = {p["name"]: p["schema"] for p in paths["/v1/jobs/{job_id}/events"]["get"]["parameters"]}
+        assert events_params["Last-Event-ID"]["type"] == "integer" and events_params["job_id"]["format"] == "uuid"
 
         page = await c.get("/")
         assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
-        assert "EventSource" in page.text and "/v1/jobs" in page.text and "<video" in page.text
+        assert "/v1/jobs" in page.text and "<video" in page.text and "getReader()" in page.text
+        assert "sessionStorage" in page.text and "localStorage" not in page.text
+        assert "access_token" not in page.text and "new EventSource" not in page.text
 
 
 async def test_generation_down_is_503(infra: InfraUrls, tmp_path: Path) -> None:
@@ -660,3 +702,36 @@ async def test_generation_down_is_503(infra: InfraUrls, tmp_path: Path) -> None:
             assert health.status_code == 503 and health.json()["checks"]["generation"] == "UNAVAILABLE"
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gw") as c:
         _problem(await c.get("/v1/jobs"), 503, "NOT_READY")
+
+
+async def test_priority_as_schema_integer_and_the_default(env: Env) -> None:
+    async with env.client() as c:
+        nine = await c.post("/v1/jobs", json={"text": "a boat on a quiet river", "options": {"priority": 9.0}})
+        assert nine.status_code == 201 and env.fake.created[-1].options.priority == 9
+        plain = await c.post("/v1/jobs", json={"text": "a boat on a quiet river again"})
+        assert plain.status_code == 201 and env.fake.created[-1].options.priority == 5
+        _problem(
+            await c.post("/v1/jobs", json={"text": "a boat on a river", "options": {"priority": 9.5}}),
+            400,
+            "INVALID_ARGUMENT",
+        )
+
+
+async def test_an_internal_error_shows_only_the_request_id(
+    infra: InfraUrls, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    app = create_app(
+        GatewayConfig(port=0, generation_addr="127.0.0.1:9", media_root=tmp_path), database_url=infra.database_url
+    )
+
+    @app.get("/boom")
+    async def boom() -> None:
+        raise RuntimeError("SELECT owner_id, text FROM generation.jobs WHERE owner_id = 'k1'")
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gw") as c:
+        resp = await c.get("/boom", headers={"X-Request-Id": "req-42"})
+    body = _problem(resp, 500, "INTERNAL")
+    assert resp.headers["x-request-id"] == "req-42" and body["metadata"] == {"request_id": "req-42"}
+    assert "SELECT" not in resp.text and "k1" not in resp.text and "RuntimeError" not in resp.text
+    logged = [r for r in caplog.records if "req-42" in r.getMessage()]
+    assert logged and logged[0].exc_info is not None and "SELECT owner_id" in str(logged[0].exc_info[1])

@@ -91,6 +91,13 @@ _JOB_COLUMNS = (
 )
 
 
+#: Advisory-lock namespaces (first key of the two-key form) of admission control.
+_ADMIT_LOCK = 0x44520001
+_QUEUE_LOCK = 0x44520002
+#: Retry-After of a QUEUE_FULL refusal, in seconds: about one storyboard job's wall time.
+QUEUE_FULL_RETRY_AFTER_S = 30.0
+
+
 class LeaseLost(Exception):
     """The worker no longer holds the job: it was cancelled, or its lease expired and another took it."""
 
@@ -111,6 +118,25 @@ def _ts(value: dt.datetime) -> timestamp_pb2.Timestamp:
     ts = timestamp_pb2.Timestamp()
     ts.FromDatetime(value)
     return ts
+
+
+def _parse_page_token(token: str) -> tuple[dt.datetime, uuid.UUID]:
+    """The ``(created_at, job_id)`` cursor in a page token (URL-safe base64 of ``{"t": iso, "j": uuid}``).
+
+    Raises:
+        ValueError: the token is not base64 JSON of an object with a string timestamp (with a time
+            zone) under ``t`` and a string UUID under ``j``, whatever the types inside.
+    """
+    try:
+        cursor = json.loads(base64.urlsafe_b64decode(token.encode("ascii")))
+    except (ValueError, RecursionError, UnicodeError) as exc:
+        raise ValueError("not base64 JSON") from exc
+    if not isinstance(cursor, dict) or not isinstance(cursor.get("t"), str) or not isinstance(cursor.get("j"), str):
+        raise ValueError("not a cursor object")
+    created = dt.datetime.fromisoformat(cursor["t"])
+    if created.tzinfo is None:
+        raise ValueError("the cursor time has no time zone")
+    return created, uuid.UUID(cursor["j"])
 
 
 def _job(row: Any) -> gen_pb2.Job:
@@ -160,13 +186,20 @@ class JobStore:
         language_code: str,
         detection: bytes,
         max_queued: int,
+        max_queued_total: int | None = None,
     ) -> tuple[gen_pb2.Job, bool, list[gen_pb2.JobEvent]]:
         """Insert a QUEUED job with its first event, or return the job a request id already made.
+
+        Admission is atomic: the transaction takes a per-owner advisory lock before counting the
+        owner's active jobs, so concurrent creates of one owner are serialised and the limit holds
+        under any concurrency; the global count is taken under a shared lock of its own (see
+        :meth:`_admit`).
 
         Returns ``(job, deduplicated, events_to_publish)``.
         Raises:
             FailedPrecondition: IDEMPOTENCY_KEY_REUSED, the request id was used for another text.
-            ResourceExhausted: TOO_MANY_ACTIVE_JOBS, the owner has ``max_queued`` unfinished jobs.
+            ResourceExhausted: TOO_MANY_ACTIVE_JOBS, the owner has ``max_queued`` unfinished jobs;
+                QUEUE_FULL, ``max_queued_total`` jobs of all owners are queued (None: no global limit).
         """
         async with self.engine.begin() as conn:
             if request_id:
@@ -188,20 +221,7 @@ class JobStore:
                             violations=[FieldViolation("request_id", "reused with a different body")],
                         )
                     return _job(row), True, []
-            active = (
-                await conn.execute(
-                    sa.text("SELECT count(*) FROM generation.jobs WHERE owner_id = :o AND state IN (1, 2)"),
-                    {"o": owner_id},
-                )
-            ).scalar_one()
-            if active >= max_queued:
-                raise ResourceExhausted(
-                    f"{active} jobs are already queued or running for this key; wait for some to finish",
-                    reason="TOO_MANY_ACTIVE_JOBS",
-                    metadata={"active": str(active), "limit": str(max_queued)},
-                    retry_after_s=10.0,
-                    quota_subject=f"owner:{owner_id}",
-                )
+            await self._admit(conn, owner_id, max_queued, max_queued_total)
             job_id = uuid.uuid4()
             await conn.execute(
                 sa.text(
@@ -232,6 +252,45 @@ class JobStore:
             job = await self._get(conn, job_id)
             return job, False, [event]
 
+    async def _admit(self, conn: AsyncConnection, owner_id: str, max_queued: int, max_queued_total: int | None) -> None:
+        """Admission control inside the create transaction; the locks are held until it commits.
+
+        ``pg_advisory_xact_lock(ns, hashtext(owner))`` serialises one owner's creates (different
+        owners rarely share a hash, and a shared hash only serialises them). The global queue limit
+        takes one exclusive advisory lock for every create while the total is counted; the count is
+        a single index-only scan of ``jobs_claimable``, so the lock is held for well under a
+        millisecond per create.
+        """
+        await conn.execute(
+            sa.text("SELECT pg_advisory_xact_lock(:ns, hashtext(:o))"), {"ns": _ADMIT_LOCK, "o": owner_id}
+        )
+        active = (
+            await conn.execute(
+                sa.text("SELECT count(*) FROM generation.jobs WHERE owner_id = :o AND state IN (1, 2)"),
+                {"o": owner_id},
+            )
+        ).scalar_one()
+        if active >= max_queued:
+            raise ResourceExhausted(
+                f"{active} jobs are already queued or running for this key; wait for some to finish",
+                reason="TOO_MANY_ACTIVE_JOBS",
+                metadata={"active": str(active), "limit": str(max_queued)},
+                retry_after_s=10.0,
+                quota_subject=f"owner:{owner_id}",
+            )
+        if max_queued_total is None:
+            return
+        await conn.execute(sa.text("SELECT pg_advisory_xact_lock(:ns, 0)"), {"ns": _QUEUE_LOCK})
+        queued = (await conn.execute(sa.text("SELECT count(*) FROM generation.jobs WHERE state = 1"))).scalar_one()
+        if queued >= max_queued_total:
+            raise ResourceExhausted(
+                f"the queue is full ({queued} jobs waiting); try again later",
+                reason="QUEUE_FULL",
+                metadata={"queued": str(queued), "limit": str(max_queued_total)},
+                retry_after_s=QUEUE_FULL_RETRY_AFTER_S,
+                quota_subject="queue:global",
+            )
+
     async def get(self, job_id: str, owner_id: str) -> gen_pb2.Job:
         """The job, if ``owner_id`` owns it. Raises NotFound JOB_NOT_FOUND / InvalidArgument INVALID_JOB_ID."""
         jid = jobs.parse_job_id(job_id)
@@ -258,10 +317,8 @@ class JobStore:
         where, params = "owner_id = :o", {"o": owner_id, "n": size + 1}
         if page_token:
             try:
-                cursor = json.loads(base64.urlsafe_b64decode(page_token.encode()))
-                params["c"] = dt.datetime.fromisoformat(cursor["t"])
-                params["j"] = uuid.UUID(cursor["j"])
-            except (ValueError, KeyError, TypeError):
+                params["c"], params["j"] = _parse_page_token(page_token)
+            except ValueError:
                 raise InvalidArgument(
                     "page_token is not valid",
                     reason="INVALID_PAGE_TOKEN",

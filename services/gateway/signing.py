@@ -1,0 +1,119 @@
+"""Signed media URLs: HMAC-SHA256 over the media key and an expiry, with a server secret.
+
+A signed URL is ``/v1/media/<key>?exp=<unix seconds>&sig=<base64url HMAC-SHA256>`` where the HMAC
+(RFC 2104, FIPS 198-1) covers ``"drishya-media-v1\\n" + key + "\\n" + exp``. The gateway hands such
+URLs only to the owner of a job; anyone holding one may fetch that one file until ``exp``.
+
+HLS: a playlist fetched with a valid signature is rewritten on the fly so that every URI in it
+(segments, rendition playlists, ``URI="..."`` attributes such as ``EXT-X-MAP``) carries its own
+signature with the same expiry, so a player given the signed master playlist can fetch the whole
+ladder and nothing else (:func:`sign_playlist`).
+
+The secret comes from ``DRISHYA_MEDIA_SIGNING_SECRET`` or, when unset, from
+``<data dir>/media-signing.key``, created with mode 0600 on first use (:func:`load_or_create_secret`).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import re
+import secrets
+import time
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote, unquote, urlsplit
+
+_CONTEXT = b"drishya-media-v1\n"
+#: Default lifetime of a signed URL, in seconds (one hour).
+DEFAULT_TTL_S = 3600
+_URI_ATTR = re.compile(r'URI="([^"]*)"')
+
+
+def sign(secret: bytes, key: str, exp: int) -> str:
+    """The signature of ``key`` valid until ``exp`` (Unix seconds): unpadded base64url of 32 bytes."""
+    mac = hmac.new(secret, _CONTEXT + key.encode("utf-8") + b"\n" + str(exp).encode("ascii"), hashlib.sha256)
+    return base64.urlsafe_b64encode(mac.digest()).rstrip(b"=").decode("ascii")
+
+
+def verify(secret: bytes, key: str, exp: str | None, sig: str | None, now: float | None = None) -> str | None:
+    """Why a signature is refused (``MEDIA_SIGNATURE_REQUIRED``, ``MEDIA_URL_EXPIRED``,
+    ``MEDIA_SIGNATURE_INVALID``), or None when ``sig`` signs ``key`` until ``exp`` and ``exp`` is
+    in the future. Comparison is constant-time."""
+    if not exp or not sig:
+        return "MEDIA_SIGNATURE_REQUIRED"
+    if not exp.isascii() or not exp.isdigit() or len(exp) > 12:
+        return "MEDIA_SIGNATURE_INVALID"
+    if not hmac.compare_digest(sign(secret, key, int(exp)), sig):
+        return "MEDIA_SIGNATURE_INVALID"
+    if int(exp) <= (time.time() if now is None else now):
+        return "MEDIA_URL_EXPIRED"
+    return None
+
+
+def signed_path(secret: bytes, key: str, exp: int, prefix: str = "/v1/media/") -> str:
+    """``<prefix><percent-encoded key>?exp=<exp>&sig=<signature>``."""
+    return f"{prefix}{quote(key, safe='/')}?exp={exp}&sig={sign(secret, key, exp)}"
+
+
+def _sign_uri(secret: bytes, playlist_key: str, uri: str, exp: int) -> str:
+    """``uri`` with ``exp``/``sig`` for the media key it names, when it is relative to the playlist
+    and stays inside the playlist's job directory (``jobs/<job_id>/``)."""
+    parts = urlsplit(uri)
+    if parts.scheme or parts.netloc or uri.startswith("/") or not parts.path:
+        return uri  # absolute URIs are not ours to sign
+    base = PurePosixPath(playlist_key).parent
+    segments: list[str] = []
+    for p in (base / unquote(parts.path)).parts:
+        if p == "..":
+            if not segments:
+                return uri
+            segments.pop()
+        elif p != ".":
+            segments.append(p)
+    key = "/".join(segments)
+    job_dir = "/".join(PurePosixPath(playlist_key).parts[:2]) + "/"
+    if not key.startswith(job_dir):
+        return uri  # only the playlist's own job directory is granted
+    return f"{parts.path}?exp={exp}&sig={sign(secret, key, exp)}"
+
+
+def sign_playlist(secret: bytes, playlist_key: str, text: str, exp: int) -> str:
+    """An HLS playlist (RFC 8216) with every relative URI signed until ``exp``.
+
+    URI lines (lines not starting with ``#``) and ``URI="..."`` attributes of tags are rewritten;
+    absolute URIs and comments are left as they are.
+    """
+    out: list[str] = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            out.append(line)
+        elif stripped.startswith("#"):
+            out.append(_URI_ATTR.sub(lambda m: f'URI="{_sign_uri(secret, playlist_key, m.group(1), exp)}"', line))
+        else:
+            out.append(_sign_uri(secret, playlist_key, stripped, exp))
+    return "\n".join(out) + "\n"
+
+
+def load_or_create_secret(path: Path) -> bytes:
+    """The secret stored at ``path`` (hex), creating it (32 random bytes, mode 0600) when absent.
+
+    Raises:
+        OSError: the file cannot be read or created.
+        ValueError: the file does not hold at least 32 hex-encoded bytes.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raw = path.read_text(encoding="ascii").strip()
+        secret = bytes.fromhex(raw)
+        if len(secret) < 32:
+            raise ValueError(f"{path} holds {len(secret)} bytes; at least 32 are needed") from None
+        return secret
+    secret = secrets.token_bytes(32)
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(secret.hex() + "\n")
+    return secret
