@@ -34,6 +34,10 @@ async def mesh(infra: InfraUrls, tmp_path_factory: pytest.TempPathFactory) -> As
         "REDIS_URL": infra.redis_url,
         "NATS_URL": infra.nats_url,
         "DRISHYA_API_KEY": "",
+        # The suite submits many jobs with one key; the rate limit has its own tests
+        # (tests/integration/test_edge_stack.py).
+        "DRISHYA_RATE_LIMIT_BURST": "1000",
+        "DRISHYA_RATE_LIMIT_PER_MINUTE": "100000",
     }
     m = LocalMesh(tmp_path_factory.mktemp("mesh"), ephemeral=True, env=env)
     await m.start()
