@@ -26,10 +26,11 @@ from drishya.moderation.v1 import moderation_pb2
 from drishya.moderation.v1 import moderation_service_pb2 as moderation_pb2_svc
 from drishya.prompt.v1 import prompt_pb2
 from drishya.prompt.v1 import prompt_service_pb2 as prompt_pb2_svc
-from services.generation import jobs, storyboard
+from services.generation import jobs
 from services.generation.adapters.clients import Clients
 from services.generation.adapters.store import Claim, JobStore
-from services.generation.providers import ProviderChain, RenderProvider
+from services.render import storyboard
+from services.render.providers import ProviderChain, RenderProvider
 
 log = logging.getLogger(__name__)
 

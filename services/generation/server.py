@@ -11,11 +11,11 @@ from services.generation.adapters.events import EventBus
 from services.generation.adapters.store import JobStore
 from services.generation.config import GenerationConfig
 from services.generation.pipeline import Pipeline
-from services.generation.providers import ProviderChain, StoryboardProvider
 from services.generation.servicer import GenerationServicer
 from services.generation.worker import OutboxRelay, Workers
 from services.mesh.db import create_engine, ping
 from services.mesh.server import MeshServer, ReadinessCheck, build_server
+from services.render.providers import ProviderChain, StoryboardProvider
 
 SERVICE_NAME = svc_pb2.DESCRIPTOR.services_by_name["GenerationService"].full_name
 

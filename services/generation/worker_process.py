@@ -18,11 +18,11 @@ from services.generation.adapters.events import EventBus
 from services.generation.adapters.store import JobStore
 from services.generation.config import GenerationConfig
 from services.generation.pipeline import Pipeline
-from services.generation.providers import ProviderChain, StoryboardProvider
 from services.generation.worker import OutboxRelay, Workers
 from services.mesh.backoff import Backoff
 from services.mesh.config import ConfigError, env_str
 from services.mesh.db import create_engine
+from services.render.providers import ProviderChain, StoryboardProvider
 
 log = logging.getLogger("drishya.worker")
 

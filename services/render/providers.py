@@ -23,9 +23,9 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from drishya.prompt.v1 import prompt_pb2
-from services.generation import storyboard
 from services.mesh.errors import Unavailable
 from services.mesh.pdeathsig import die_with_parent
+from services.render import storyboard
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -87,7 +87,7 @@ class RenderProvider(Protocol):
 
 
 class StoryboardProvider:
-    """The local storyboard renderer (``services.generation.storyboard``), run in worker processes."""
+    """The local storyboard renderer (``services.render.storyboard``), run in worker processes."""
 
     name = "storyboard"
 
