@@ -39,8 +39,10 @@ class CreateJobOptions(BaseModel):
     priority: int | None = Field(
         default=None, ge=0, le=9, description="Priority from 0 (lowest) to 9 (highest); 5 when absent."
     )
-    provider: Literal["storyboard"] | None = Field(
-        default=None, description='Render provider; "storyboard" when absent.'
+    provider: Literal["storyboard", "comfyui", "gemini"] | None = Field(
+        default=None,
+        description='Render provider; "storyboard" when absent. Shots fall back along the deployment\'s'
+        " chain, the storyboard last.",
     )
 
     @field_validator("priority", mode="before")

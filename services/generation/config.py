@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from services.mesh import config as mc
+from services.render.config import RenderConfig
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class GenerationConfig:
         max_queued_total: admission control: queued jobs of all owners together before CreateJob
             answers RESOURCE_EXHAUSTED QUEUE_FULL (``DRISHYA_MAX_QUEUED_TOTAL``, 1000).
         rpc_deadline_s: deadline for unary calls to other services (``DRISHYA_RPC_DEADLINE_S``, 60).
+        render: the render provider chain (:class:`services.render.config.RenderConfig`).
     """
 
     port: int
@@ -47,6 +49,7 @@ class GenerationConfig:
     max_queued_total: int = 1000
     rpc_deadline_s: float = 60.0
     retry_backoff_s: float = 2.0
+    render: RenderConfig = field(default_factory=RenderConfig)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> GenerationConfig:
@@ -68,4 +71,5 @@ class GenerationConfig:
             max_queued_total=mc.env_int(env, "DRISHYA_MAX_QUEUED_TOTAL", 1000, lo=1, hi=10_000_000),
             rpc_deadline_s=mc.env_float(env, "DRISHYA_RPC_DEADLINE_S", 60.0, lo=0.1, hi=3600),
             retry_backoff_s=mc.env_float(env, "DRISHYA_RETRY_BACKOFF_S", 2.0, lo=0.0, hi=3600),
+            render=RenderConfig.from_env(env),
         )
