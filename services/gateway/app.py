@@ -719,9 +719,9 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
         responses={
             200: {
                 "description": "A `text/event-stream`: per event `id: <sequence>`, `event: <type>` (state_changed, "
-                "stage_started, stage_completed, shot_rendered) and `data: <JobEvent JSON>`; `: keep-alive` "
-                "comments during silence; `event: problem` with a problem body if the stream fails. It ends "
-                "when the job ends, or after DRISHYA_GATEWAY_SSE_MAX_S (reconnect with Last-Event-ID).",
+                "stage_started, stage_completed, shot_progress, shot_rendered) and `data: <JobEvent JSON>`; "
+                "`: keep-alive` comments during silence; `event: problem` with a problem body if the stream "
+                "fails. It ends when the job ends, or after DRISHYA_GATEWAY_SSE_MAX_S (reconnect with Last-Event-ID).",
                 "content": {"text/event-stream": {"schema": _SSE_EVENT_SCHEMA}},
             },
             204: {
@@ -891,7 +891,15 @@ _SSE_EVENT_SCHEMA: dict[str, Any] = {
         "id": {"type": "string", "pattern": "^[0-9]+$", "description": "The event's sequence number."},
         "event": {
             "type": "string",
-            "enum": ["state_changed", "stage_started", "stage_completed", "shot_rendered", "unspecified", "problem"],
+            "enum": [
+                "state_changed",
+                "stage_started",
+                "stage_completed",
+                "shot_progress",
+                "shot_rendered",
+                "unspecified",
+                "problem",
+            ],
         },
         "data": {
             "type": "string",

@@ -127,6 +127,14 @@ class RpcStatus(BaseModel):
     details: list[dict[str, Any]] = []
 
 
+class ShotOutcome(BaseModel):
+    """Which render provider made one shot, and why the providers before it were passed over."""
+
+    index: int
+    provider: str = Field(description='"storyboard", "comfyui" or "gemini".')
+    fallback_reason: str = Field(description='"<provider>: <reason>: <detail>" joined by "; "; empty without fallback.')
+
+
 class Job(BaseModel):
     """A job, as returned by every ``/v1/jobs`` route."""
 
@@ -142,6 +150,7 @@ class Job(BaseModel):
     error: RpcStatus | None = Field(default=None, description="The last error, when an attempt failed.")
     block_reasons: list[dict[str, Any]] = Field(description="Moderation findings, when state is JOB_STATE_BLOCKED.")
     attempts: int
+    shots: list[ShotOutcome] = Field(default=[], description="Which provider made each rendered shot.")
     last_event_sequence: int = Field(description="Sequence number of the last event published.")
     create_time: str = Field(description="RFC 3339 timestamp.")
     update_time: str = Field(description="RFC 3339 timestamp.")
@@ -167,6 +176,9 @@ class JobEvent(BaseModel):
     message: str
     shot_index: int
     shot_count: int
+    provider: str = Field(default="", description="For shot_rendered and shot_progress: the shot's provider.")
+    fallback_reason: str = Field(default="", description="For shot_rendered: why earlier providers were passed over.")
+    shot_progress: float = Field(default=0.0, description="For shot_progress: progress inside the shot in [0, 1].")
     result: JobResult | None = None
     error: RpcStatus | None = None
 

@@ -22,7 +22,8 @@ MIN_TEXT_CHARS = 10
 MAX_TEXT_CHARS = 2000
 MAX_REQUEST_ID_CHARS = 255
 DEFAULT_PRIORITY = 5
-PROVIDERS = ("storyboard",)
+PROVIDERS = ("storyboard", "comfyui", "gemini")
+"""Render providers a job may ask for; one this deployment has not configured falls back to the storyboard."""
 LANGUAGES = ("en", "hi", "te", "ta", "bn", "gu", "mr", "kn", "ml", "or", "pa")
 
 #: Stages in the order a worker runs them.

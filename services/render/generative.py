@@ -3,10 +3,10 @@ with the narration and subtitle laid over exactly as the storyboard lays them.
 
 Keyframes come from ``image`` (an :class:`ImageProvider`, possibly another provider than the clip's)
 or, when no image provider is configured, from the storyboard renderer's first frame of the shot
-(drawn without its subtitle). Continuity inside a job: the first keyframe made for a character is
-kept (``ref_<entity>.png`` in the job's shot folder) and given as the reference image of that
-character's later shots. The keyframe of each shot is kept too (``key_NN.png``), so a retried or
-resumed shot does not pay for its image again.
+(drawn without its subtitle). Continuity inside a job: the first keyframe made with a character in
+it is kept (``ref_<entity>.png`` in the job's shot folder) and given as the reference image of that
+character's later shots (of the first character in a shot that has one). The keyframe of each
+shot is kept too (``key_NN.png``), so a retried or resumed shot does not pay for its image again.
 """
 
 from __future__ import annotations
@@ -53,13 +53,13 @@ def _png(rgb: Frame) -> bytes:
     return buf.getvalue()
 
 
-def lead_character(shot_list: prompt_pb2.ShotList, index: int) -> str:
-    """The entity id of shot ``index``'s first character ('' when none is in the shot)."""
+def characters_of(shot_list: prompt_pb2.ShotList, index: int) -> list[str]:
+    """Entity ids of the characters in shot ``index``, in the shot's order."""
     shot = shot_list.shots[index]
     if shot.characters:
-        return str(shot.characters[0].entity_id)
-    characters = {e.id for e in shot_list.entities if e.kind == analysis_pb2.ENTITY_KIND_CHARACTER}
-    return next((e for e in shot.entity_ids if e in characters), "")
+        return [str(c.entity_id) for c in shot.characters if c.entity_id]
+    known = {e.id for e in shot_list.entities if e.kind == analysis_pb2.ENTITY_KIND_CHARACTER}
+    return [e for e in shot.entity_ids if e in known]
 
 
 class GenerativeProvider:
@@ -94,10 +94,10 @@ class GenerativeProvider:
             RenderError: ``FONT_MISSING``, ``TTS_FAILED``, ``ENCODE_FAILED``.
         """
         out_dir.mkdir(parents=True, exist_ok=True)
-        character = lead_character(shot_list, index)
-        ref_path = out_dir / f"ref_{re.sub(r'[^A-Za-z0-9_-]', '_', character)}.png" if character else None
-        reference = ref_path.read_bytes() if ref_path is not None and ref_path.exists() else None
-        req = shot_request(shot_list, index, reference, character)
+        refs = {c: out_dir / f"ref_{re.sub(r'[^A-Za-z0-9_-]', '_', c)}.png" for c in characters_of(shot_list, index)}
+        known = next((c for c, path in refs.items() if path.exists()), "")
+        reference = refs[known].read_bytes() if known else None
+        req = shot_request(shot_list, index, reference, known)
         key_path = out_dir / f"key_{index:02d}.png"
 
         async def part(lo: float, hi: float) -> Progress:
@@ -111,8 +111,9 @@ class GenerativeProvider:
         else:
             keyframe = await self._keyframe(shot_list, req, await part(0.0, 0.3))
             _write(key_path, keyframe)
-        if ref_path is not None and not ref_path.exists():
-            _write(ref_path, keyframe)
+        for path in refs.values():
+            if not path.exists():  # this is the character's first keyframe: the reference from now on
+                _write(path, keyframe)
         media = await self.clip.clip(req, keyframe, await part(0.3, 0.95))
         count = spans(shot_list)[index].rendered_frames
         render = await asyncio.to_thread(

@@ -221,11 +221,11 @@ class ProviderChain:
 
     def select(self, preferred: str) -> list[RenderProvider]:
         """Providers to try: ``preferred`` (or the storyboard when blank) and the links after it;
-        every link when ``preferred`` is not one of them."""
+        only the last link (the storyboard) when ``preferred`` is not configured here."""
         name = preferred.strip().lower() or "storyboard"
         names = self.names
         if name not in names:
-            return list(self.providers)
+            return list(self.providers[-1:])
         return list(self.providers[names.index(name) :])
 
     def states(self) -> dict[str, str]:
@@ -259,6 +259,9 @@ class ProviderChain:
         """
         last: BaseException | None = None
         fallbacks: list[str] = []
+        name = preferred.strip().lower()
+        if name and name not in self.names:
+            fallbacks.append(f"{name}: PROVIDER_NOT_CONFIGURED: not configured in this deployment")
         for provider in self.select(preferred):
             breaker = self.breakers[provider.name]
             if not breaker.allow():

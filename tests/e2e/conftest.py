@@ -42,13 +42,18 @@ async def mesh(infra: InfraUrls, tmp_path_factory: pytest.TempPathFactory) -> As
     await m.stop()
 
 
-@pytest_asyncio.fixture(scope="session")
-async def http(mesh: LocalMesh) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(
+def client_of(mesh: LocalMesh) -> httpx.AsyncClient:
+    """An HTTP client of ``mesh``'s gateway with its API key (long reads: SSE streams)."""
+    return httpx.AsyncClient(
         base_url=mesh.gateway_url,
         timeout=httpx.Timeout(30.0, read=300.0),
         headers={"Authorization": f"Bearer {mesh.api_key}"},
-    ) as client:
+    )
+
+
+@pytest_asyncio.fixture(scope="session")
+async def http(mesh: LocalMesh) -> AsyncIterator[httpx.AsyncClient]:
+    async with client_of(mesh) as client:
         yield client
 
 

@@ -126,6 +126,16 @@ async def test_selection_starts_at_the_chosen_link_and_keeps_the_storyboard_last
     assert [p.name for p in c.select("gemini")] == ["gemini", "storyboard"]
     assert [p.name for p in c.select("")] == ["storyboard"]
     assert [p.name for p in c.select("COMFYUI")] == ["comfyui", "gemini", "storyboard"]
+    assert [p.name for p in c.select("runway")] == ["storyboard"]
+
+
+async def test_a_provider_not_configured_falls_back_to_the_storyboard_and_says_so() -> None:
+    b = Link("storyboard")
+    c, _ = chain(b)
+    out = await c.run_traced("gemini", op(links(b)))
+    assert out.provider == "storyboard" and out.fallbacks == (
+        "gemini: PROVIDER_NOT_CONFIGURED: not configured in this deployment",
+    )
 
 
 async def test_all_failing_is_providers_unavailable_with_the_reasons() -> None:
