@@ -44,6 +44,11 @@ class CreateJobOptions(BaseModel):
         description='Render provider; "storyboard" when absent. Shots fall back along the deployment\'s'
         " chain, the storyboard last.",
     )
+    budget_policy: Literal["refuse", "fallback"] | None = Field(
+        default=None,
+        description="When the job's estimated cost would pass the key's monthly budget: refuse it (402,"
+        ' reason BUDGET_EXCEEDED) or render it with the storyboard; "refuse" when absent.',
+    )
 
     @field_validator("priority", mode="before")
     @classmethod
@@ -105,6 +110,8 @@ class JobOptions(BaseModel):
     disable_subtitles: bool = False
     priority: int = 5
     provider: str = ""
+    budget_policy: str = "BUDGET_POLICY_UNSPECIFIED"
+    over_budget: bool = False
 
 
 class JobResult(BaseModel):
@@ -132,6 +139,7 @@ class ShotOutcome(BaseModel):
 
     index: int
     provider: str = Field(description='"storyboard", "comfyui" or "gemini".')
+    cost_usd: float = Field(default=0.0, description="What the shot cost, in US dollars.")
     fallback_reason: str = Field(description='"<provider>: <reason>: <detail>" joined by "; "; empty without fallback.')
 
 
@@ -151,6 +159,7 @@ class Job(BaseModel):
     block_reasons: list[dict[str, Any]] = Field(description="Moderation findings, when state is JOB_STATE_BLOCKED.")
     attempts: int
     shots: list[ShotOutcome] = Field(default=[], description="Which provider made each rendered shot.")
+    cost_usd: float = Field(default=0.0, description="What the rendered shots cost together, in US dollars.")
     last_event_sequence: int = Field(description="Sequence number of the last event published.")
     create_time: str = Field(description="RFC 3339 timestamp.")
     update_time: str = Field(description="RFC 3339 timestamp.")

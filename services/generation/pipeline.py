@@ -198,14 +198,21 @@ class Pipeline:
                     progress=self._shot_progress(emit, i, n, p.name),
                 )
 
+            chosen = claim.options.provider
+            why: tuple[str, ...] = ()
+            if claim.options.over_budget and chosen.strip().lower() not in ("", "storyboard"):
+                chosen, why = "storyboard", (f"{chosen}: BUDGET_EXCEEDED: the key's monthly budget is spent",)
             try:
-                outcome = await self.providers.run_traced(claim.options.provider, render)
+                outcome = await self.providers.run_traced(chosen, render)
             except SafetyRefusal as exc:
                 await self._refused(exc, i, emit)
             shot = outcome.value
-            fallback = "; ".join(outcome.fallbacks)
+            fallback = "; ".join((*why, *outcome.fallbacks))
+            cost = self.providers.shot_cost(outcome.provider, shot.frame_count / storyboard.FPS)
             await self.store.save_shot(
-                claim.job_id, i, {**_shot_dict(shot), "provider": outcome.provider, "fallback_reason": fallback}
+                claim.job_id,
+                i,
+                {**_shot_dict(shot), "provider": outcome.provider, "fallback_reason": fallback, "cost_usd": cost},
             )
             done = sum(1 for j in range(n) if j <= i or j in rendered)
             via = f" by {outcome.provider}" + (f" (fallback: {fallback})" if fallback else "")

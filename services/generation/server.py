@@ -43,7 +43,7 @@ async def create_server(
     chain = build_chain(config.render, storyboard)
     pipeline = Pipeline(store, clients, chain, config.media_root)
     workers = Workers(store, OutboxRelay(store, bus), pipeline, config)
-    servicer = GenerationServicer(store, bus, clients, workers, config)
+    servicer = GenerationServicer(store, bus, clients, workers, config, chain.prices)
 
     async def db_ready() -> None:
         await ping(engine)

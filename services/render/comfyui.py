@@ -193,7 +193,11 @@ class ComfyUI:
             raise ProviderError(
                 f"comfyui render exceeded {self.timeout_s:.0f} s", provider=self.name, reason="PROVIDER_TIMEOUT"
             ) from exc
-        except asyncio.CancelledError:
+        except (ProviderError, ProviderRejected):
+            raise  # the server ended the prompt (or never ran it)
+        except BaseException:
+            # Cancelled, or the caller's progress report failed (the job was cancelled meanwhile):
+            # the prompt must not keep the GPU busy.
             await self._cancel(prompt_id)
             raise
 

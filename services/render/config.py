@@ -7,8 +7,9 @@ with ``JobOptions.provider``; its shots fall back along the links after it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from services.mesh import config as mc
@@ -18,9 +19,40 @@ from . import comfyui as comfy
 from .gemini import DEFAULT_BASE_URL, DEFAULT_IMAGE_MODEL, DEFAULT_VIDEO_MODEL, Gemini
 from .generative import GenerativeProvider
 from .providers import CircuitBreaker, ProviderChain, RenderProvider, StoryboardProvider
-from .types import ImageProvider
+from .types import ImageProvider, Price
 
 KEYFRAME_SOURCES = ("comfyui", "gemini", "storyboard")
+DEFAULT_PRICES = {
+    "gemini": Price(image_usd=0.039, video_second_usd=0.40),
+    "comfyui": Price(),
+    "storyboard": Price(),
+}
+"""US dollars. Gemini: Google's Gemini API price list (ai.google.dev/gemini-api/docs/pricing) as read in
+2025 for gemini-2.5-flash-image (0.039 per 1024-px image) and Veo 3 (0.40 per second of video);
+prices change, so deployments set their own with ``DRISHYA_PROVIDER_PRICES``. ComfyUI runs on the
+deployment's own GPU: free unless priced."""
+
+
+def parse_prices(raw: str) -> dict[str, Price]:
+    """``DRISHYA_PROVIDER_PRICES``: JSON ``{"<provider>": {"image_usd": x, "video_second_usd": y}}``
+    over :data:`DEFAULT_PRICES`.
+
+    Raises:
+        ConfigError: not such an object, or a negative price.
+    """
+    prices = dict(DEFAULT_PRICES)
+    if not raw.strip():
+        return prices
+    try:
+        table = json.loads(raw)
+        for name, entry in table.items():
+            price = Price(float(entry.get("image_usd", 0.0)), float(entry.get("video_second_usd", 0.0)))
+            if price.image_usd < 0 or price.video_second_usd < 0:
+                raise ValueError("prices cannot be negative")
+            prices[str(name).lower()] = price
+    except (AttributeError, TypeError, ValueError) as exc:
+        raise ConfigError(f"DRISHYA_PROVIDER_PRICES: {exc}") from exc
+    return prices
 
 
 @dataclass(frozen=True)
@@ -44,6 +76,7 @@ class RenderConfig:
         breaker_failures, breaker_reset_s: a provider's breaker opens after this many consecutive
             failures and lets a trial call through after this many seconds
             (``DRISHYA_BREAKER_FAILURES``, 3; ``DRISHYA_BREAKER_RESET_S``, 30).
+        prices: each provider's price table (``DRISHYA_PROVIDER_PRICES``, see :func:`parse_prices`).
     """
 
     comfyui_url: str = ""
@@ -61,6 +94,7 @@ class RenderConfig:
     provider_backoff_s: float = 1.0
     breaker_failures: int = 3
     breaker_reset_s: float = 30.0
+    prices: dict[str, Price] = field(default_factory=lambda: dict(DEFAULT_PRICES))
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> RenderConfig:
@@ -84,6 +118,7 @@ class RenderConfig:
             provider_backoff_s=mc.env_float(env, "DRISHYA_PROVIDER_BACKOFF_S", 1.0, lo=0.0, hi=600),
             breaker_failures=mc.env_int(env, "DRISHYA_BREAKER_FAILURES", 3, lo=1, hi=1000),
             breaker_reset_s=mc.env_float(env, "DRISHYA_BREAKER_RESET_S", 30.0, lo=0.0, hi=86400),
+            prices=parse_prices(mc.env_str(env, "DRISHYA_PROVIDER_PRICES", "")),
         )
         for name, value in (
             ("DRISHYA_COMFYUI_KEYFRAMES", config.comfyui_keyframes),
@@ -128,6 +163,7 @@ def build_chain(config: RenderConfig, storyboard: StoryboardProvider) -> Provide
             timeout_s=config.provider_timeout_s,
         )
     links: list[RenderProvider] = []
+    prices: dict[str, Price] = {}
     for name, clip in clips.items():
         source = config.comfyui_keyframes if name == "comfyui" else config.gemini_keyframes
         image: ImageProvider | None = None
@@ -136,6 +172,8 @@ def build_chain(config: RenderConfig, storyboard: StoryboardProvider) -> Provide
                 raise ConfigError(f"{name} keyframes from {source}, which is not configured")
             image = clips[source]
         links.append(GenerativeProvider(name, clip, image, storyboard))
+        own, keys = config.prices.get(name, Price()), config.prices.get(source, Price())
+        prices[name] = Price(keys.image_usd if image is not None else 0.0, own.video_second_usd)
     links.append(storyboard)
     breakers = {
         p.name: CircuitBreaker(failure_threshold=config.breaker_failures, reset_timeout_s=config.breaker_reset_s)
@@ -147,4 +185,5 @@ def build_chain(config: RenderConfig, storyboard: StoryboardProvider) -> Provide
         backoff_s=config.provider_backoff_s,
         call_timeout_s=config.provider_timeout_s + 60.0,
         breakers=breakers,
+        prices=prices,
     )

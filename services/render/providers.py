@@ -36,7 +36,7 @@ from services.mesh.backoff import Backoff
 from services.mesh.errors import DrishyaError, Unavailable
 from services.mesh.pdeathsig import die_with_parent
 from services.render import storyboard
-from services.render.types import Progress, ProviderError, ProviderRejected, SafetyRefusal, no_progress
+from services.render.types import Price, Progress, ProviderError, ProviderRejected, SafetyRefusal, no_progress
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -209,6 +209,8 @@ class ProviderChain:
     rng: random.Random = field(default_factory=random.Random)
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     """How the chain waits between tries (replaced in tests to record the delays)."""
+    prices: dict[str, Price] = field(default_factory=dict)
+    """Each link's price (its keyframe source's per image, its clip provider's per second); free when absent."""
 
     def __post_init__(self) -> None:
         for p in self.providers:
@@ -227,6 +229,10 @@ class ProviderChain:
         if name not in names:
             return list(self.providers[-1:])
         return list(self.providers[names.index(name) :])
+
+    def shot_cost(self, provider: str, seconds: float) -> float:
+        """What a shot of ``seconds`` made by link ``provider`` costs, in US dollars."""
+        return self.prices.get(provider, Price()).shot(seconds)
 
     def states(self) -> dict[str, str]:
         """Each provider's breaker state (``closed``, ``open``, ``half_open``)."""

@@ -61,6 +61,18 @@ class Media:
     frames: tuple[bytes, ...] = field(default_factory=tuple)
 
 
+@dataclass(frozen=True)
+class Price:
+    """A provider's prices in US dollars: ``image_usd`` per keyframe, ``video_second_usd`` per second of clip."""
+
+    image_usd: float = 0.0
+    video_second_usd: float = 0.0
+
+    def shot(self, seconds: float) -> float:
+        """The cost of one shot of ``seconds``: one keyframe and that much clip."""
+        return self.image_usd + self.video_second_usd * seconds
+
+
 class ImageProvider(Protocol):
     """Text (and optionally a reference image) to one keyframe image."""
 

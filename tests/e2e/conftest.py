@@ -74,6 +74,11 @@ async def submit_and_follow(http: httpx.AsyncClient, text: str, key: str = "", *
     headers = {"Idempotency-Key": key} if key else {}
     created = await http.post("/v1/jobs", json={"text": text, "options": options}, headers=headers)
     assert created.status_code in (200, 201), created.text
+    return await follow(http, created)
+
+
+async def follow(http: httpx.AsyncClient, created: httpx.Response) -> Run:
+    """Read the event stream of the job ``created`` answered until a terminal state, then GET the job."""
     run = Run(job_id=created.json()["job_id"], created=created)
     async with aconnect_sse(http, "GET", f"/v1/jobs/{run.job_id}/events") as sse:
         assert sse.response.status_code == 200

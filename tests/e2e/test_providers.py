@@ -21,7 +21,7 @@ import pytest_asyncio
 from services.cli.local import LocalMesh
 from services.mesh.infra import InfraUrls
 from services.render.storyboard import FPS, SUBTITLE_BAND
-from tests.e2e.conftest import TERMINAL, Run, client_of, submit_and_follow
+from tests.e2e.conftest import TERMINAL, Run, client_of, follow, submit_and_follow
 from tests.fakes import comfyui as fc
 from tests.fakes import gemini as fg
 from tests.fakes import media
@@ -64,6 +64,10 @@ async def client(
         "DRISHYA_PROVIDER_BACKOFF_S": "0.05",
         "DRISHYA_BREAKER_FAILURES": "1000",  # the tests here fail one provider on purpose, job after job
         "DRISHYA_LEASE_S": "3",  # a cancel reaches the running provider call within a heartbeat (1 s)
+        # A two-sentence Gemini job is estimated at 3 x 0.01 + 6 s x 0.05 = 0.33 USD and spends about
+        # 0.35: the budget takes two of them, the third is refused (test_budget_refusal_and_budget_fallback).
+        "DRISHYA_PROVIDER_PRICES": '{"gemini": {"image_usd": 0.01, "video_second_usd": 0.05}}',
+        "DRISHYA_MONTHLY_BUDGET_USD": "1.0",
     }
     mesh = LocalMesh(tmp_path_factory.mktemp("providers-mesh"), ephemeral=True, env=env)
     await mesh.start()
@@ -153,6 +157,8 @@ async def test_gemini_and_veo(client: httpx.AsyncClient, fakes: tuple[fc.FakeCom
     for k in shot_middles(run):
         assert media.close_to(frames[k][100, 640], fg.CLIP_COLOUR, 30), (k, frames[k][100, 640])
     # Continuity: the girl's first keyframe is sent as a reference image with her later shots.
+    assert run.job["cost_usd"] > 0
+    assert run.job["cost_usd"] == pytest.approx(sum(s["cost_usd"] for s in run.job["shots"]))
     requests = gem.image_requests[before:]
     with_reference = [r for r in requests if len(r["contents"][0]["parts"]) > 1]
     assert len(requests) == run.job["shot_count"] and with_reference, [r["contents"][0]["parts"][0] for r in requests]
@@ -201,3 +207,31 @@ async def test_cancel_mid_render_reaches_comfyui(
     job = (await client.get(f"/v1/jobs/{job_id}")).json()
     assert job["state"] == "JOB_STATE_CANCELLED" and job["state"] in TERMINAL
     print(f"cancel reached ComfyUI {reached_s:.2f} s after the cancel request")
+
+
+async def test_budget_refusal_and_budget_fallback(
+    client: httpx.AsyncClient, fakes: tuple[fc.FakeComfyUI, fg.FakeGemini]
+) -> None:
+    _, gem = fakes
+    gem.mode = "ok"
+    body = {"text": GIRL_TWICE, "options": {"provider": "gemini", "budget_policy": "refuse"}}
+    refused = None
+    for _ in range(3):  # spend until the next job's estimate passes the budget
+        resp = await client.post("/v1/jobs", json=body)
+        if resp.status_code != 201:
+            refused = resp
+            break
+        assert (await follow(client, resp)).job["state"] == "JOB_STATE_SUCCEEDED"
+    assert refused is not None and refused.status_code == 402, refused and refused.text
+    problem = refused.json()
+    assert problem["reason"] == "BUDGET_EXCEEDED" and problem["metadata"]["budget_usd"] == "1.00"
+    assert float(problem["metadata"]["spent_usd"]) + float(problem["metadata"]["estimate_usd"]) > 1.0
+    assert "Retry-After" in refused.headers
+    before = len(gem.video_requests)
+    run = await submit_and_follow(client, GIRL_TWICE, provider="gemini", budget_policy="fallback")
+    assert run.job["state"] == "JOB_STATE_SUCCEEDED", run.job
+    assert run.job["options"]["over_budget"] is True and run.job["cost_usd"] == 0
+    shots = shot_events(run)
+    assert shots and all(e["provider"] == "storyboard" for e in shots)
+    assert all(e["fallback_reason"].startswith("gemini: BUDGET_EXCEEDED") for e in shots)
+    assert len(gem.video_requests) == before  # the provider was never called

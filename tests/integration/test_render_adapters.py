@@ -277,3 +277,16 @@ async def test_undecodable_clip_fails_the_shot_for_the_chain(
     chain = ProviderChain([link, storyboard])
     out = await chain.run_traced("comfyui", lambda p: p.render_shot(sl, 0, tmp_path, narration=False, subtitles=False))
     assert out.provider == "storyboard" and "OUTPUT_UNDECODABLE" in out.fallbacks[0]
+
+
+async def test_comfyui_prompt_is_stopped_when_the_progress_report_fails(comfy: fc.FakeComfyUI) -> None:
+    # The job was cancelled while the adapter reported progress: the report raises, the prompt stops.
+    comfy.mode = "hang"
+
+    async def cancelled_job(fraction: float, note: str) -> None:
+        raise RuntimeError("lease lost")
+
+    with pytest.raises(RuntimeError):
+        await client(comfy).keyframe(REQ, cancelled_job)
+    pid = comfy.prompts[0]["prompt_id"]
+    assert comfy.interrupts == [{"prompt_id": pid}] and comfy.deletes == [pid]

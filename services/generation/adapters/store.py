@@ -318,8 +318,25 @@ class JobStore:
                 index=shot.shot_index,
                 provider=str(payload.get("provider") or "storyboard"),
                 fallback_reason=str(payload.get("fallback_reason") or ""),
+                cost_usd=float(payload.get("cost_usd") or 0.0),
             )
+        job.cost_usd = sum(s.cost_usd for s in job.shots)
         return job
+
+    async def month_spend(self, owner_id: str) -> float:
+        """US dollars the owner's rendered shots cost since the start of this calendar month (UTC)."""
+        async with self.engine.connect() as conn:
+            spent = (
+                await conn.execute(
+                    sa.text(
+                        "SELECT coalesce(sum((s.payload->>'cost_usd')::float8), 0) FROM generation.shot_renders s "
+                        "JOIN generation.jobs j ON j.job_id = s.job_id WHERE j.owner_id = :o "
+                        "AND s.created_at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'"
+                    ),
+                    {"o": owner_id},
+                )
+            ).scalar_one()
+        return float(spent)
 
     async def list_jobs(self, owner_id: str, page_size: int, page_token: str) -> tuple[list[gen_pb2.Job], str]:
         """A page of the owner's jobs, newest first, and the next page token ('' on the last page)."""
