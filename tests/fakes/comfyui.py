@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 import uuid
 from typing import Any
 
@@ -45,9 +46,18 @@ class FakeComfyUI(AppServer):
         self._interrupted = asyncio.Event()
         self._tasks: set[asyncio.Task[None]] = set()
         self.busy_s = 0.0
-        """Seconds the fake spent rendering (its own time, for the adapter's overhead)."""
+        """Seconds the fake spent rendering prompts and answering HTTP (its own time, for the adapter's overhead)."""
         app = FastAPI()
         fake = self
+
+        @app.middleware("http")
+        async def timed(request: Request, call_next: Any) -> Response:
+            started = time.perf_counter()
+            try:
+                response: Response = await call_next(request)
+                return response
+            finally:
+                fake.busy_s += time.perf_counter() - started
 
         @app.websocket("/ws")
         async def ws(socket: WebSocket) -> None:

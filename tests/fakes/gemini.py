@@ -13,6 +13,7 @@ operation never finishes).
 from __future__ import annotations
 
 import base64
+import time
 import uuid
 from typing import Any
 
@@ -36,8 +37,19 @@ class FakeGemini(AppServer):
         self.video_requests: list[dict[str, Any]] = []
         self.polls: dict[str, int] = {}
         self.videos: dict[str, bytes] = {}
+        self.busy_s = 0.0
+        """Seconds the fake spent answering requests (its own time, for the adapter's overhead)."""
         app = FastAPI()
         fake = self
+
+        @app.middleware("http")
+        async def timed(request: Request, call_next: Any) -> Response:
+            started = time.perf_counter()
+            try:
+                response: Response = await call_next(request)
+                return response
+            finally:
+                fake.busy_s += time.perf_counter() - started
 
         def refuse(request: Request) -> Response | None:
             if request.headers.get("x-goog-api-key") != API_KEY:
