@@ -13,10 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import av
+import grpc
 import httpx
 import numpy as np
 import pytest
 import pytest_asyncio
+from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from services.cli.local import LocalMesh
 from services.mesh.infra import InfraUrls
@@ -44,12 +46,12 @@ async def fakes() -> AsyncIterator[tuple[fc.FakeComfyUI, fg.FakeGemini]]:
 
 
 @pytest_asyncio.fixture(scope="module")
-async def client(
+async def providers_mesh(
     infra: InfraUrls,
     make_database: Callable[[str], str],
     tmp_path_factory: pytest.TempPathFactory,
     fakes: tuple[fc.FakeComfyUI, fg.FakeGemini],
-) -> AsyncIterator[httpx.AsyncClient]:
+) -> AsyncIterator[LocalMesh]:
     comfy, gem = fakes
     env = {
         **os.environ,
@@ -73,10 +75,15 @@ async def client(
     await mesh.start()
     try:
         await mesh.wait_serving()
-        async with client_of(mesh) as http:
-            yield http
+        yield mesh
     finally:
         await mesh.stop()
+
+
+@pytest_asyncio.fixture(scope="module")
+async def client(providers_mesh: LocalMesh) -> AsyncIterator[httpx.AsyncClient]:
+    async with client_of(providers_mesh) as http:
+        yield http
 
 
 def shot_events(run: Run) -> list[dict[str, Any]]:
@@ -235,3 +242,18 @@ async def test_budget_refusal_and_budget_fallback(
     assert shots and all(e["provider"] == "storyboard" for e in shots)
     assert all(e["fallback_reason"].startswith("gemini: BUDGET_EXCEEDED") for e in shots)
     assert len(gem.video_requests) == before  # the provider was never called
+
+
+async def test_each_provider_has_a_health_service(providers_mesh: LocalMesh) -> None:
+    port = next(s.port for s in providers_mesh.servers if s.name == "generation")
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+        stub = health_pb2_grpc.HealthStub(channel)
+        for name in ("render.comfyui", "render.gemini", "render.storyboard"):
+            for _ in range(100):  # the readiness loop publishes dependencies shortly after start
+                try:
+                    resp = await stub.Check(health_pb2.HealthCheckRequest(service=name), timeout=5)
+                    break
+                except grpc.aio.AioRpcError as err:
+                    assert err.code() == grpc.StatusCode.NOT_FOUND
+                    await asyncio.sleep(0.1)
+            assert resp.status == health_pb2.HealthCheckResponse.SERVING, name

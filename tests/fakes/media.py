@@ -21,9 +21,12 @@ def png(colour: RGB, size: tuple[int, int] = (768, 512)) -> bytes:
     return buf.getvalue()
 
 
-def animated(colour: RGB, frames: int, fps: int, fmt: str = "WEBP", size: tuple[int, int] = (512, 288)) -> bytes:
-    """An animated WebP or GIF of ``frames`` frames of ``colour`` at ``fps``."""
-    images = [Image.new("RGB", size, colour) for _ in range(frames)]
+def animated(
+    colour: RGB | list[RGB], frames: int, fps: int, fmt: str = "WEBP", size: tuple[int, int] = (512, 288)
+) -> bytes:
+    """An animated WebP or GIF of ``frames`` frames at ``fps``, of ``colour`` (or ``colour[k]`` for
+    frame ``k``; libwebp merges identical consecutive frames into one longer frame)."""
+    images = [Image.new("RGB", size, colour[k] if isinstance(colour, list) else colour) for k in range(frames)]
     buf = io.BytesIO()
     extra = {"lossless": True} if fmt == "WEBP" else {}
     images[0].save(
