@@ -34,6 +34,9 @@ async def mesh(infra: InfraUrls, tmp_path_factory: pytest.TempPathFactory) -> As
         "REDIS_URL": infra.redis_url,
         "NATS_URL": infra.nats_url,
         "DRISHYA_API_KEY": "",
+        # Every e2e module submits with this one key, well over the default burst of 10 in a few
+        # seconds; the rate limit itself is tested in tests/integration/test_edge_stack.py.
+        "DRISHYA_RATE_LIMIT_BURST": "1000",
     }
     m = LocalMesh(tmp_path_factory.mktemp("mesh"), ephemeral=True, env=env)
     await m.start()

@@ -70,6 +70,7 @@ async def providers_mesh(
         # 0.35: the budget takes two of them, the third is refused (test_budget_refusal_and_budget_fallback).
         "DRISHYA_PROVIDER_PRICES": '{"gemini": {"image_usd": 0.01, "video_second_usd": 0.05}}',
         "DRISHYA_MONTHLY_BUDGET_USD": "1.0",
+        "DRISHYA_RATE_LIMIT_BURST": "1000",  # a dozen jobs in a minute from one key
     }
     mesh = LocalMesh(tmp_path_factory.mktemp("providers-mesh"), ephemeral=True, env=env)
     await mesh.start()
