@@ -63,3 +63,33 @@ def test_shot_cost_by_link() -> None:
     chain = ProviderChain([], prices={"gemini": VEO})
     assert chain.shot_cost("gemini", 2.0) == pytest.approx(0.04 + 1.0)
     assert chain.shot_cost("storyboard", 2.0) == 0.0
+
+
+def test_chain_links_keyframes_and_prices_from_configuration() -> None:
+    from services.render.config import build_chain
+    from services.render.generative import GenerativeProvider
+    from services.render.providers import StoryboardProvider
+
+    config = RenderConfig.from_env(
+        {
+            "DRISHYA_COMFYUI_URL": "http://gpu-box:8188/",
+            "DRISHYA_COMFYUI_KEYFRAMES": "gemini",
+            "DRISHYA_GEMINI_API_KEY": "k",
+            "DRISHYA_GEMINI_KEYFRAMES": "storyboard",
+            "DRISHYA_PROVIDER_PRICES": '{"comfyui": {"video_second_usd": 0.01}}',
+        }
+    )
+    storyboard = StoryboardProvider.__new__(StoryboardProvider)  # no render processes: only the wiring is checked
+    chain = build_chain(config, storyboard)
+    assert chain.names == ["comfyui", "gemini", "storyboard"]
+    comfy, gemini = chain.providers[0], chain.providers[1]
+    assert isinstance(comfy, GenerativeProvider) and isinstance(gemini, GenerativeProvider)
+    assert comfy.image is not None and comfy.image.name == "gemini" and comfy.clip.name == "comfyui"
+    assert gemini.image is None  # Veo animates the storyboard's keyframes
+    assert chain.prices["comfyui"] == Price(image_usd=0.039, video_second_usd=0.01)  # Gemini's images
+    assert chain.prices["gemini"] == Price(image_usd=0.0, video_second_usd=0.40)
+    with pytest.raises(ConfigError):
+        build_chain(
+            RenderConfig.from_env({"DRISHYA_COMFYUI_URL": "http://x", "DRISHYA_COMFYUI_KEYFRAMES": "gemini"}),
+            storyboard,
+        )
