@@ -24,9 +24,9 @@ import numpy as np
 
 from drishya.analysis.v1 import analysis_pb2 as a
 from drishya.prompt.v1 import prompt_pb2
-from services.generation.storyboard import FPS, assemble, render_shot
-from services.generation.storyboard import encode as enc
-from services.generation.storyboard.draw import ShotPainter
+from services.render.storyboard import FPS, assemble, render_shot
+from services.render.storyboard import encode as enc
+from services.render.storyboard.draw import ShotPainter
 
 LINES = [
     "సాయంత్రం వేళ గుడి దగ్గర వర్షం పడుతోంది",

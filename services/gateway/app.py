@@ -63,6 +63,8 @@ GENERATION_SERVICE = "drishya.generation.v1.GenerationService"
 #: Dependencies whose loss degrades the mesh without stopping jobs, as the generation service's
 #: health service names them.
 OPTIONAL_DEPENDENCIES = ("nats", "redis")
+#: JobOptions.budget_policy by its JSON name.
+BUDGET_POLICIES = {"refuse": gen_pb2.BUDGET_POLICY_REFUSE, "fallback": gen_pb2.BUDGET_POLICY_FALLBACK}
 #: Priority sent when the client gives none (JobOptions.priority's documented default).
 DEFAULT_PRIORITY = 5
 API_VERSION = "1.0.0"
@@ -574,6 +576,11 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
                 "description": "A repeat of an earlier request with the same Idempotency-Key; "
                 "the first job is returned and `Idempotent-Replayed: true` is set.",
             },
+            402: {
+                "model": Problem,
+                "description": "The job's estimated cost would pass the key's monthly provider budget"
+                " (BUDGET_EXCEEDED, with budget_usd, spent_usd and estimate_usd); see budget_policy.",
+            },
             409: {"model": Problem, "description": "Idempotency-Key reused with a different body."},
             413: {"model": Problem, "description": "The body is too large."},
             415: {"model": Problem, "description": "The body is not JSON."},
@@ -641,6 +648,7 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
                 disable_subtitles=bool(o.disable_subtitles),
                 priority=DEFAULT_PRIORITY if o.priority is None else o.priority,
                 provider=o.provider or "",
+                budget_policy=BUDGET_POLICIES[o.budget_policy or "refuse"],
             ),
         )
         resp = await rt.jobs.CreateJob(req, timeout=deadline)
@@ -719,9 +727,9 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
         responses={
             200: {
                 "description": "A `text/event-stream`: per event `id: <sequence>`, `event: <type>` (state_changed, "
-                "stage_started, stage_completed, shot_rendered) and `data: <JobEvent JSON>`; `: keep-alive` "
-                "comments during silence; `event: problem` with a problem body if the stream fails. It ends "
-                "when the job ends, or after DRISHYA_GATEWAY_SSE_MAX_S (reconnect with Last-Event-ID).",
+                "stage_started, stage_completed, shot_progress, shot_rendered) and `data: <JobEvent JSON>`; "
+                "`: keep-alive` comments during silence; `event: problem` with a problem body if the stream "
+                "fails. It ends when the job ends, or after DRISHYA_GATEWAY_SSE_MAX_S (reconnect with Last-Event-ID).",
                 "content": {"text/event-stream": {"schema": _SSE_EVENT_SCHEMA}},
             },
             204: {
@@ -891,7 +899,15 @@ _SSE_EVENT_SCHEMA: dict[str, Any] = {
         "id": {"type": "string", "pattern": "^[0-9]+$", "description": "The event's sequence number."},
         "event": {
             "type": "string",
-            "enum": ["state_changed", "stage_started", "stage_completed", "shot_rendered", "unspecified", "problem"],
+            "enum": [
+                "state_changed",
+                "stage_started",
+                "stage_completed",
+                "shot_progress",
+                "shot_rendered",
+                "unspecified",
+                "problem",
+            ],
         },
         "data": {
             "type": "string",

@@ -39,8 +39,15 @@ class CreateJobOptions(BaseModel):
     priority: int | None = Field(
         default=None, ge=0, le=9, description="Priority from 0 (lowest) to 9 (highest); 5 when absent."
     )
-    provider: Literal["storyboard"] | None = Field(
-        default=None, description='Render provider; "storyboard" when absent.'
+    provider: Literal["storyboard", "comfyui", "gemini"] | None = Field(
+        default=None,
+        description='Render provider; "storyboard" when absent. Shots fall back along the deployment\'s'
+        " chain, the storyboard last.",
+    )
+    budget_policy: Literal["refuse", "fallback"] | None = Field(
+        default=None,
+        description="When the job's estimated cost would pass the key's monthly budget: refuse it (402,"
+        ' reason BUDGET_EXCEEDED) or render it with the storyboard; "refuse" when absent.',
     )
 
     @field_validator("priority", mode="before")
@@ -103,6 +110,8 @@ class JobOptions(BaseModel):
     disable_subtitles: bool = False
     priority: int = 5
     provider: str = ""
+    budget_policy: str = "BUDGET_POLICY_UNSPECIFIED"
+    over_budget: bool = False
 
 
 class JobResult(BaseModel):
@@ -125,6 +134,15 @@ class RpcStatus(BaseModel):
     details: list[dict[str, Any]] = []
 
 
+class ShotOutcome(BaseModel):
+    """Which render provider made one shot, and why the providers before it were passed over."""
+
+    index: int
+    provider: str = Field(description='"storyboard", "comfyui" or "gemini".')
+    cost_usd: float = Field(default=0.0, description="What the shot cost, in US dollars.")
+    fallback_reason: str = Field(description='"<provider>: <reason>: <detail>" joined by "; "; empty without fallback.')
+
+
 class Job(BaseModel):
     """A job, as returned by every ``/v1/jobs`` route."""
 
@@ -140,6 +158,8 @@ class Job(BaseModel):
     error: RpcStatus | None = Field(default=None, description="The last error, when an attempt failed.")
     block_reasons: list[dict[str, Any]] = Field(description="Moderation findings, when state is JOB_STATE_BLOCKED.")
     attempts: int
+    shots: list[ShotOutcome] = Field(default=[], description="Which provider made each rendered shot.")
+    cost_usd: float = Field(default=0.0, description="What the rendered shots cost together, in US dollars.")
     last_event_sequence: int = Field(description="Sequence number of the last event published.")
     create_time: str = Field(description="RFC 3339 timestamp.")
     update_time: str = Field(description="RFC 3339 timestamp.")
@@ -165,6 +185,9 @@ class JobEvent(BaseModel):
     message: str
     shot_index: int
     shot_count: int
+    provider: str = Field(default="", description="For shot_rendered and shot_progress: the shot's provider.")
+    fallback_reason: str = Field(default="", description="For shot_rendered: why earlier providers were passed over.")
+    shot_progress: float = Field(default=0.0, description="For shot_progress: progress inside the shot in [0, 1].")
     result: JobResult | None = None
     error: RpcStatus | None = None
 

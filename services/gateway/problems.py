@@ -135,7 +135,8 @@ def internal_problem(request_id: str) -> ApiProblem:
 def problem_from_status(details: StatusDetails, request_id: str = "") -> ApiProblem:
     """Map the unpacked status of a failed gRPC call to an :class:`ApiProblem`.
 
-    RESOURCE_EXHAUSTED answers 429 (503 for reason QUEUE_FULL, the global queue limit) and
+    RESOURCE_EXHAUSTED answers 429 (503 for reason QUEUE_FULL, the global queue limit; 402 for
+    BUDGET_EXCEEDED, the key's monthly provider budget) and
     UNAVAILABLE 503, both with ``Retry-After`` from ``RetryInfo`` (1 s when absent); unmapped codes
     become 500. INTERNAL, UNKNOWN and DATA_LOSS become :func:`internal_problem` (the caller logs the
     upstream message under ``request_id``); a status without ``ErrorInfo`` gets the code name as
@@ -153,6 +154,8 @@ def problem_from_status(details: StatusDetails, request_id: str = "") -> ApiProb
     status = HTTP_STATUS[details.code]
     if details.reason == "QUEUE_FULL":
         status = 503
+    elif details.reason == "BUDGET_EXCEEDED":
+        status = 402  # Payment Required: the key's monthly provider budget is spent
     headers: dict[str, str] = {}
     if details.code in (grpc.StatusCode.RESOURCE_EXHAUSTED, grpc.StatusCode.UNAVAILABLE):
         headers["Retry-After"] = retry_after_header(details.retry_after_s)

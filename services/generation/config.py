@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from services.mesh import config as mc
+from services.render.config import RenderConfig
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,11 @@ class GenerationConfig:
         max_queued_total: admission control: queued jobs of all owners together before CreateJob
             answers RESOURCE_EXHAUSTED QUEUE_FULL (``DRISHYA_MAX_QUEUED_TOTAL``, 1000).
         rpc_deadline_s: deadline for unary calls to other services (``DRISHYA_RPC_DEADLINE_S``, 60).
+        render: the render provider chain (:class:`services.render.config.RenderConfig`).
+        monthly_budget_usd: what one key's generative jobs may cost per calendar month, in US dollars
+            (``DRISHYA_MONTHLY_BUDGET_USD``, default 50; 0: no budget).
+        key_budgets_usd: budgets of particular keys (``DRISHYA_KEY_BUDGETS_USD``, JSON
+            ``{"<key id>": <usd>}``), over the default.
     """
 
     port: int
@@ -47,6 +54,13 @@ class GenerationConfig:
     max_queued_total: int = 1000
     rpc_deadline_s: float = 60.0
     retry_backoff_s: float = 2.0
+    render: RenderConfig = field(default_factory=RenderConfig)
+    monthly_budget_usd: float = 50.0
+    key_budgets_usd: dict[str, float] = field(default_factory=dict)
+
+    def budget_of(self, owner_id: str) -> float:
+        """The monthly budget of key ``owner_id`` in US dollars (0: none)."""
+        return self.key_budgets_usd.get(owner_id, self.monthly_budget_usd)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> GenerationConfig:
@@ -68,4 +82,20 @@ class GenerationConfig:
             max_queued_total=mc.env_int(env, "DRISHYA_MAX_QUEUED_TOTAL", 1000, lo=1, hi=10_000_000),
             rpc_deadline_s=mc.env_float(env, "DRISHYA_RPC_DEADLINE_S", 60.0, lo=0.1, hi=3600),
             retry_backoff_s=mc.env_float(env, "DRISHYA_RETRY_BACKOFF_S", 2.0, lo=0.0, hi=3600),
+            render=RenderConfig.from_env(env),
+            monthly_budget_usd=mc.env_float(env, "DRISHYA_MONTHLY_BUDGET_USD", 50.0, lo=0.0, hi=1e9),
+            key_budgets_usd=_budgets(mc.env_str(env, "DRISHYA_KEY_BUDGETS_USD", "")),
         )
+
+
+def _budgets(raw: str) -> dict[str, float]:
+    if not raw.strip():
+        return {}
+    try:
+        table = json.loads(raw)
+        budgets = {str(k): float(v) for k, v in table.items()}
+    except (AttributeError, TypeError, ValueError) as exc:
+        raise mc.ConfigError(f"DRISHYA_KEY_BUDGETS_USD must be a JSON object of numbers: {exc}") from exc
+    if any(v < 0 for v in budgets.values()):
+        raise mc.ConfigError("DRISHYA_KEY_BUDGETS_USD: budgets cannot be negative")
+    return budgets

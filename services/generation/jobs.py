@@ -8,12 +8,15 @@ retried by id; they resume at their first unfinished stage.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 import grpc
 
 from drishya.generation.v1 import generation_pb2 as gen_pb2
-from services.mesh.errors import FailedPrecondition, FieldViolation, InvalidArgument
+from services.mesh.errors import FailedPrecondition, FieldViolation, InvalidArgument, ResourceExhausted
+from services.render.types import Price
+from services.scene.text import split_sentences
 
 JobState = gen_pb2.JobState
 Stage = gen_pb2.Stage
@@ -22,7 +25,8 @@ MIN_TEXT_CHARS = 10
 MAX_TEXT_CHARS = 2000
 MAX_REQUEST_ID_CHARS = 255
 DEFAULT_PRIORITY = 5
-PROVIDERS = ("storyboard",)
+PROVIDERS = ("storyboard", "comfyui", "gemini")
+"""Render providers a job may ask for; one this deployment has not configured falls back to the storyboard."""
 LANGUAGES = ("en", "hi", "te", "ta", "bn", "gu", "mr", "kn", "ml", "or", "pa")
 
 #: Stages in the order a worker runs them.
@@ -218,3 +222,51 @@ def next_state_after_failure(code: grpc.StatusCode, attempts: int, max_attempts:
 def retry_delay_s(attempts: int, base_s: float) -> float:
     """Exponential backoff before attempt ``attempts + 1``: ``base_s * 2**(attempts - 1)``, capped at 5 min."""
     return float(min(300.0, base_s * 2 ** max(0, attempts - 1)))
+
+
+ESTIMATE_SENTENCE_S = 3.0
+"""Seconds of video a sentence is estimated to become, before the shot list exists (the planner's
+minimum scene is 6 s and 3 to 6 shots: ``services.prompt.planner``)."""
+
+
+def estimate_cost_usd(text: str, price: Price) -> float:
+    """The estimated cost of ``text`` rendered at ``price``: 3 to 6 shots (one keyframe each) over
+    ``max(6, 3 x sentences)`` seconds of clip. An estimate for the budget check, not a quote."""
+    sentences = max(1, len([s for s in split_sentences(text) if s.strip()]))
+    shots = min(6, max(3, sentences))
+    seconds = max(6.0, ESTIMATE_SENTENCE_S * sentences)
+    return shots * price.image_usd + seconds * price.video_second_usd
+
+
+def check_budget(owner_id: str, budget_usd: float, spent_usd: float, estimate_usd: float, policy: int) -> bool:
+    """Whether the job may render with its provider (True) or must fall back to the storyboard (False).
+
+    A budget of 0 means none. Spending counts the owner's rendered shots this calendar month.
+
+    Raises:
+        ResourceExhausted: ``BUDGET_EXCEEDED`` with a ``QuotaFailure`` on ``budget:<owner>``, when
+            ``spent + estimate`` passes the budget and ``policy`` is not BUDGET_POLICY_FALLBACK.
+    """
+    if budget_usd <= 0 or estimate_usd <= 0 or spent_usd + estimate_usd <= budget_usd:
+        return True
+    if policy == gen_pb2.BUDGET_POLICY_FALLBACK:
+        return False
+    raise ResourceExhausted(
+        f"this job's estimated cost of {estimate_usd:.2f} USD would pass the key's monthly budget of"
+        f" {budget_usd:.2f} USD ({spent_usd:.2f} USD spent); ask for budget_policy FALLBACK to render it"
+        " with the storyboard",
+        reason="BUDGET_EXCEEDED",
+        metadata={
+            "budget_usd": f"{budget_usd:.2f}",
+            "spent_usd": f"{spent_usd:.2f}",
+            "estimate_usd": f"{estimate_usd:.2f}",
+        },
+        quota_subject=f"budget:{owner_id}",
+        retry_after_s=_seconds_to_next_month(),
+    )
+
+
+def _seconds_to_next_month() -> float:
+    now = dt.datetime.now(dt.UTC)
+    first = (now.replace(day=1, hour=0, minute=0, second=0, microsecond=0) + dt.timedelta(days=32)).replace(day=1)
+    return (first - now).total_seconds()

@@ -12,7 +12,7 @@ import shutil
 import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from google.protobuf import struct_pb2
 
@@ -26,14 +26,18 @@ from drishya.moderation.v1 import moderation_pb2
 from drishya.moderation.v1 import moderation_service_pb2 as moderation_pb2_svc
 from drishya.prompt.v1 import prompt_pb2
 from drishya.prompt.v1 import prompt_service_pb2 as prompt_pb2_svc
-from services.generation import jobs, storyboard
+from services.generation import jobs
 from services.generation.adapters.clients import Clients
 from services.generation.adapters.store import Claim, JobStore
-from services.generation.providers import ProviderChain, RenderProvider
+from services.render import storyboard
+from services.render.providers import ProviderChain, RenderProvider
+from services.render.types import Progress, SafetyRefusal
 
 log = logging.getLogger(__name__)
 
 S = gen_pb2
+SHOT_PROGRESS_STEP = 0.1
+"""A provider's progress inside a shot becomes an event at most every tenth of the shot."""
 
 
 class JobEnded(Exception):
@@ -191,24 +195,46 @@ class Pipeline:
                     out_dir,
                     narration=not claim.options.disable_narration,
                     subtitles=not claim.options.disable_subtitles,
+                    progress=self._shot_progress(emit, i, n, p.name),
                 )
 
-            shot = await self.providers.run(claim.options.provider, render)
-            await self.store.save_shot(claim.job_id, i, _shot_dict(shot))
+            chosen = claim.options.provider
+            why: tuple[str, ...] = ()
+            if claim.options.over_budget and chosen.strip().lower() not in ("", "storyboard"):
+                chosen, why = "storyboard", (f"{chosen}: BUDGET_EXCEEDED: the key's monthly budget is spent",)
+            try:
+                outcome = await self.providers.run_traced(chosen, render)
+            except SafetyRefusal as exc:
+                await self._refused(exc, i, emit)
+            shot = outcome.value
+            fallback = "; ".join((*why, *outcome.fallbacks))
+            cost = self.providers.shot_cost(outcome.provider, shot.frame_count / storyboard.FPS)
+            await self.store.save_shot(
+                claim.job_id,
+                i,
+                {**_shot_dict(shot), "provider": outcome.provider, "fallback_reason": fallback, "cost_usd": cost},
+            )
             done = sum(1 for j in range(n) if j <= i or j in rendered)
+            via = f" by {outcome.provider}" + (f" (fallback: {fallback})" if fallback else "")
             await emit(
                 S.JOB_EVENT_TYPE_SHOT_RENDERED,
-                f"shot {i + 1} of {n} rendered",
+                f"shot {i + 1} of {n} rendered{via}",
                 stage=S.STAGE_RENDER,
                 shot_index=i,
                 progress=jobs.progress_at(S.STAGE_RENDER, done / n),
+                provider=outcome.provider,
+                fallback_reason=fallback,
             )
         return _struct({"shots": n}), {}
 
     async def _assemble(self, claim: Claim, state: dict[int, bytes], emit: Emit) -> StageOutput:
         shot_list = prompt_pb2.ShotList.FromString(state[S.STAGE_BUILD_PROMPT])
         checkpoints = await self.store.shots(claim.job_id)
-        renders = [storyboard.ShotRender(**checkpoints[i]) for i in range(len(shot_list.shots))]
+        fields = set(storyboard.ShotRender.__dataclass_fields__)
+        renders = [
+            storyboard.ShotRender(**{k: v for k, v in checkpoints[i].items() if k in fields})
+            for i in range(len(shot_list.shots))
+        ]
         out = self.work_dir(claim.job_id) / "video.mp4"
 
         async def assemble(p: RenderProvider) -> storyboard.AssemblyReport:
@@ -244,6 +270,45 @@ class Pipeline:
             timeout=self.clients.deadline_s * 5,
         )
         return bytes(resp.SerializeToString()), {}
+
+    def _shot_progress(self, emit: Emit, index: int, count: int, provider: str) -> Progress:
+        """A provider's progress inside shot ``index`` as SHOT_PROGRESS events, at most one per tenth."""
+        last = [-1.0]
+
+        async def report(fraction: float, note: str) -> None:
+            fraction = min(1.0, max(0.0, fraction))
+            if fraction - last[0] < SHOT_PROGRESS_STEP and fraction < 1.0:
+                return
+            last[0] = fraction
+            await emit(
+                S.JOB_EVENT_TYPE_SHOT_PROGRESS,
+                f"shot {index + 1} of {count}: {provider} {fraction:.0%} ({note})",
+                stage=S.STAGE_RENDER,
+                shot_index=index,
+                progress=jobs.progress_at(S.STAGE_RENDER, (index + fraction) / count),
+                provider=provider,
+                shot_progress=fraction,
+            )
+
+        return report
+
+    async def _refused(self, exc: SafetyRefusal, index: int, emit: Emit) -> NoReturn:
+        """A provider refused shot ``index`` on safety grounds: the job ends BLOCKED with its reason."""
+        reason = moderation_pb2.ModerationReason(
+            category=moderation_pb2.REASON_CATEGORY_PROVIDER_SAFETY,
+            decision=moderation_pb2.DECISION_BLOCK if exc.blocked else moderation_pb2.DECISION_REVIEW,
+            message=f"{exc.provider} refused shot {index + 1}: {exc.provider_reason}",
+        )
+        reasons = moderation_pb2_svc.CheckTextResponse(decision=moderation_pb2.DECISION_BLOCK, reasons=[reason])
+        await emit(
+            S.JOB_EVENT_TYPE_STATE_CHANGED,
+            f"shot {index + 1} blocked by {exc.provider}: {exc.provider_reason}",
+            state=S.JOB_STATE_BLOCKED,
+            shot_index=index,
+            provider=exc.provider,
+            block_reasons=reasons.SerializeToString(),
+        )
+        raise JobEnded(exc.provider_reason)
 
     async def _stop_if_blocked(
         self,

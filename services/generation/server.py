@@ -11,11 +11,12 @@ from services.generation.adapters.events import EventBus
 from services.generation.adapters.store import JobStore
 from services.generation.config import GenerationConfig
 from services.generation.pipeline import Pipeline
-from services.generation.providers import ProviderChain, StoryboardProvider
 from services.generation.servicer import GenerationServicer
 from services.generation.worker import OutboxRelay, Workers
 from services.mesh.db import create_engine, ping
 from services.mesh.server import MeshServer, ReadinessCheck, build_server
+from services.render.config import build_chain
+from services.render.providers import StoryboardProvider
 
 SERVICE_NAME = svc_pb2.DESCRIPTOR.services_by_name["GenerationService"].full_name
 
@@ -27,7 +28,9 @@ async def create_server(
 
     Health: SERVING while PostgreSQL answers (jobs run without NATS: events wait in the outbox);
     the health services ``nats`` and (when ``redis_url`` is given) ``redis`` report those alone,
-    so the gateway can say "degraded" rather than "down".
+    so the gateway can say "degraded" rather than "down". Each render provider has its own health
+    service, ``render.<provider>``: NOT_SERVING while its circuit breaker is open (this process's
+    workers' breakers).
 
     Raises whatever the database or NATS raise when they cannot be reached at start-up.
     """
@@ -37,14 +40,15 @@ async def create_server(
     bus = await EventBus.connect(nats_url)
     clients = Clients.connect(config)
     storyboard = StoryboardProvider(config.render_processes)
-    pipeline = Pipeline(store, clients, ProviderChain([storyboard]), config.media_root)
+    chain = build_chain(config.render, storyboard)
+    pipeline = Pipeline(store, clients, chain, config.media_root)
     workers = Workers(store, OutboxRelay(store, bus), pipeline, config)
-    servicer = GenerationServicer(store, bus, clients, workers, config)
+    servicer = GenerationServicer(store, bus, clients, workers, config, chain.prices)
 
     async def db_ready() -> None:
         await ping(engine)
 
-    dependencies: dict[str, ReadinessCheck] = {"nats": bus.ping}
+    dependencies: dict[str, ReadinessCheck] = {"nats": bus.ping, **chain.health_checks()}
     cache: redis.Redis | None = None
     if redis_url:
         cache = redis.Redis.from_url(redis_url, socket_timeout=2.0, socket_connect_timeout=2.0)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 
 import grpc
 
+from drishya.generation.v1 import generation_pb2 as gen_pb2
 from drishya.generation.v1 import generation_service_pb2 as svc_pb2
 from drishya.generation.v1 import generation_service_pb2_grpc as svc_grpc
 from drishya.language.v1 import language_pb2 as language_resources_pb2
@@ -21,6 +22,7 @@ from services.generation.config import GenerationConfig
 from services.generation.worker import Workers, is_infrastructure_error
 from services.mesh.backoff import Backoff
 from services.mesh.errors import FieldViolation, InvalidArgument, Unauthenticated, error_from_status
+from services.render.types import Price
 
 log = logging.getLogger(__name__)
 Ctx = grpc.aio.ServicerContext[object, object]
@@ -40,19 +42,28 @@ class GenerationServicer(svc_grpc.GenerationServiceServicer):
     """Jobs: create (idempotent), get, list, cancel, retry, watch."""
 
     def __init__(
-        self, store: JobStore, bus: EventBus, clients: Clients, workers: Workers, config: GenerationConfig
+        self,
+        store: JobStore,
+        bus: EventBus,
+        clients: Clients,
+        workers: Workers,
+        config: GenerationConfig,
+        prices: Mapping[str, Price] | None = None,
     ) -> None:
         self.store, self.bus, self.clients, self.workers, self.config = store, bus, clients, workers, config
+        self.prices = dict(prices or {})
+        """Each configured chain link's price, for the budget check of CreateJob."""
 
     async def CreateJob(self, request: svc_pb2.CreateJobRequest, context: Ctx) -> svc_pb2.CreateJobResponse:
         owner = _owner(request.owner_id)
         text = jobs.validate_create(request.text, request.request_id, request.options)
         detection = await self._detect(text, request.options.language_code)
+        options = await self._within_budget(owner, text, request.options)
         job, dedup, events = await self.store.create(
             owner_id=owner,
             request_id=request.request_id,
             text=text,
-            options=request.options,
+            options=options,
             language_code=detection.language_code,
             detection=detection.SerializeToString(),
             max_queued=self.config.max_queued_per_owner,
@@ -61,6 +72,25 @@ class GenerationServicer(svc_grpc.GenerationServiceServicer):
         self.workers.publish(events)
         self.workers.wake.set()
         return svc_pb2.CreateJobResponse(job=job, deduplicated=dedup)
+
+    async def _within_budget(self, owner: str, text: str, options: gen_pb2.JobOptions) -> gen_pb2.JobOptions:
+        """``options``, marked ``over_budget`` when the budget policy makes the job fall back.
+
+        Raises ResourceExhausted BUDGET_EXCEEDED (see :func:`jobs.check_budget`).
+        """
+        out = gen_pb2.JobOptions()
+        out.CopyFrom(options)
+        out.over_budget = False
+        price = self.prices.get(options.provider.strip().lower())
+        budget = self.config.budget_of(owner)
+        if price is None or budget <= 0:
+            return out
+        estimate = jobs.estimate_cost_usd(text, price)
+        if estimate <= 0:
+            return out
+        spent = await self.store.month_spend(owner)
+        out.over_budget = not jobs.check_budget(owner, budget, spent, estimate, options.budget_policy)
+        return out
 
     async def _detect(self, text: str, hint: str) -> language_resources_pb2.LanguageDetection:
         """Detect the language now, so an unsupported one is refused before any job row exists."""

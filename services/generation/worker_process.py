@@ -18,11 +18,12 @@ from services.generation.adapters.events import EventBus
 from services.generation.adapters.store import JobStore
 from services.generation.config import GenerationConfig
 from services.generation.pipeline import Pipeline
-from services.generation.providers import ProviderChain, StoryboardProvider
 from services.generation.worker import OutboxRelay, Workers
 from services.mesh.backoff import Backoff
 from services.mesh.config import ConfigError, env_str
 from services.mesh.db import create_engine
+from services.render.config import build_chain
+from services.render.providers import StoryboardProvider
 
 log = logging.getLogger("drishya.worker")
 
@@ -57,7 +58,8 @@ async def main() -> None:
     store = JobStore(engine)
     clients = Clients.connect(config)
     storyboard = StoryboardProvider(config.render_processes)
-    pipeline = Pipeline(store, clients, ProviderChain([storyboard]), config.media_root)
+    chain = build_chain(config.render, storyboard)
+    pipeline = Pipeline(store, clients, chain, config.media_root)
     workers = Workers(store, OutboxRelay(store, bus), pipeline, config)
     workers.start()
     log.info("%d worker(s) running (pid %d)", config.workers, os.getpid())

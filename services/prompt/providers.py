@@ -1,6 +1,8 @@
 """Provider-specific prompt formatting.
 
 * ``storyboard`` (the local renderer, default): plain English, comma-separated phrases.
+* ``gemini`` (Gemini's image model, then Veo): plain English sentences, like the storyboard's.
+* ``comfyui`` (the shipped SDXL workflow): the ``sdxl`` format.
 * ``sdxl`` (Stable Diffusion XL style back ends): comma-separated tokens with attention weights in
   the ``(token:1.2)`` syntax read by the AUTOMATIC1111 web UI and ComfyUI; subject and action are
   weighted up, so they survive CLIP's 77-token window.
@@ -60,6 +62,8 @@ def _sdxl_negative(terms: Sequence[str]) -> str:
 FORMATTERS: dict[str, tuple[Callable[[PromptParts], str], Callable[[Sequence[str]], str]]] = {
     "storyboard": (_storyboard, _storyboard_negative),
     "sdxl": (_sdxl, _sdxl_negative),
+    "comfyui": (_sdxl, _sdxl_negative),
+    "gemini": (_storyboard, _storyboard_negative),
 }
 
 

@@ -19,8 +19,9 @@ from google.protobuf import json_format
 from drishya.generation.v1 import generation_pb2 as gen_pb2
 from drishya.prompt.v1 import prompt_pb2
 from services.cli.local import LocalMesh
-from services.generation import jobs, storyboard
+from services.generation import jobs
 from services.mesh.db import create_engine
+from services.render import storyboard
 from tests.e2e.conftest import Run, submit_and_follow
 
 pytestmark = pytest.mark.e2e

@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from drishya.generation.v1 import generation_pb2 as gen_pb2
 from drishya.prompt.v1 import prompt_pb2
 from services.cli.local import LocalMesh
-from services.generation import storyboard
 from services.mesh.db import create_engine
+from services.render import storyboard
 from services.scene.text import squash
 from tests.e2e.conftest import submit_and_follow
 

@@ -16,7 +16,7 @@ import pytest
 from drishya.analysis.v1 import analysis_pb2 as a
 from drishya.prompt.v1 import prompt_pb2
 from services.delivery.packaging import copy_blocker
-from services.generation.storyboard import (
+from services.render.storyboard import (
     FPS,
     HEIGHT,
     MASTER_AUDIO_RATE,
@@ -29,8 +29,8 @@ from services.generation.storyboard import (
     draw_frame,
     render_shot,
 )
-from services.generation.storyboard.encode import FINAL_GOP_S, quality_check
-from services.generation.storyboard.timeline import TAIL_FRAMES, spans
+from services.render.storyboard.encode import FINAL_GOP_S, quality_check
+from services.render.storyboard.timeline import TAIL_FRAMES, spans
 from tests.unit.test_storyboard_draw import make_shot_list
 
 

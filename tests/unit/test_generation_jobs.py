@@ -7,8 +7,8 @@ import pytest
 
 from drishya.generation.v1 import generation_pb2 as gen_pb2
 from services.generation import jobs
-from services.generation.providers import CircuitBreaker
 from services.mesh.errors import FailedPrecondition, InvalidArgument
+from services.render.providers import CircuitBreaker
 
 
 def test_text_length_bounds() -> None:

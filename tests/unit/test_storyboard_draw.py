@@ -10,10 +10,10 @@ import pytest
 from drishya.analysis.v1 import analysis_pb2 as a
 from drishya.language.v1.language_pb2 import CONCEPT_CATEGORY_VEHICLE
 from drishya.prompt.v1 import prompt_pb2
-from services.generation.storyboard import FADE_MS, FPS, HEIGHT, SUBTITLE_BAND, WIDTH, InvalidShotList, draw_frame
-from services.generation.storyboard.draw import FLASH_MIN_GAP_S, FLASH_PEAK, ShotPainter
-from services.generation.storyboard.scene import COLOUR_WORDS, cast_of, members_of, pose_of, scene_of
-from services.generation.storyboard.timeline import TAIL_FRAMES, spans, validate
+from services.render.storyboard import FADE_MS, FPS, HEIGHT, SUBTITLE_BAND, WIDTH, InvalidShotList, draw_frame
+from services.render.storyboard.draw import FLASH_MIN_GAP_S, FLASH_PEAK, ShotPainter
+from services.render.storyboard.scene import COLOUR_WORDS, cast_of, members_of, pose_of, scene_of
+from services.render.storyboard.timeline import TAIL_FRAMES, spans, validate
 
 TELUGU = ["సాయంత్రం గుడి దగ్గర వర్షం పడుతోంది", "ఒక అమ్మాయి నాట్యం చేస్తోంది", "ఆమె చాలా సంతోషంగా ఉంది"]
 

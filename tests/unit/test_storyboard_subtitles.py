@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from PIL import ImageFont, features
 
-from services.generation.storyboard import SUBTITLE_BAND, WIDTH, RenderError
-from services.generation.storyboard import subtitles as subs
+from services.render.storyboard import SUBTITLE_BAND, WIDTH, RenderError
+from services.render.storyboard import subtitles as subs
 
 SAMPLES = {
     "te": "నాట్యం చేస్తోంది",

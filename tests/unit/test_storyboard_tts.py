@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pytest
 
-from services.generation.storyboard import AUDIO_RATE, RenderError, tts
+from services.render.storyboard import AUDIO_RATE, RenderError, tts
 
 
 def rms(samples: np.ndarray) -> float:
@@ -73,7 +73,7 @@ def test_render_errors_survive_pickling_across_processes() -> None:
 
 
 def test_emoji_are_not_spoken() -> None:
-    from services.generation.storyboard.tts import spoken_text, synthesize
+    from services.render.storyboard.tts import spoken_text, synthesize
 
     assert spoken_text("నాట్యం 😀👍🏽 ❤️ 3.5").split() == ["నాట్యం", "3.5"]
     audio, _ = synthesize("😀😀😀", "te", 6000)

@@ -13,8 +13,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from services.generation.storyboard import subtitles as subs
 from services.language.translate import sentences_of
+from services.render.storyboard import subtitles as subs
 from services.scene.model import Concept, Name
 from services.scene.text import squash
 from tests.robust_pieces import (

@@ -301,9 +301,42 @@ class JobStore:
                     {"id": jid, "o": owner_id},
                 )
             ).first()
-        if row is None:
-            raise NotFound(f"job {job_id} not found", reason="JOB_NOT_FOUND", metadata={"job_id": job_id})
-        return _job(row)
+            if row is None:
+                raise NotFound(f"job {job_id} not found", reason="JOB_NOT_FOUND", metadata={"job_id": job_id})
+            shots = (
+                await conn.execute(
+                    sa.text(
+                        "SELECT shot_index, payload FROM generation.shot_renders WHERE job_id = :id ORDER BY shot_index"
+                    ),
+                    {"id": jid},
+                )
+            ).all()
+        job = _job(row)
+        for shot in shots:
+            payload = dict(shot.payload)
+            job.shots.add(
+                index=shot.shot_index,
+                provider=str(payload.get("provider") or "storyboard"),
+                fallback_reason=str(payload.get("fallback_reason") or ""),
+                cost_usd=float(payload.get("cost_usd") or 0.0),
+            )
+        job.cost_usd = sum(s.cost_usd for s in job.shots)
+        return job
+
+    async def month_spend(self, owner_id: str) -> float:
+        """US dollars the owner's rendered shots cost since the start of this calendar month (UTC)."""
+        async with self.engine.connect() as conn:
+            spent = (
+                await conn.execute(
+                    sa.text(
+                        "SELECT coalesce(sum((s.payload->>'cost_usd')::float8), 0) FROM generation.shot_renders s "
+                        "JOIN generation.jobs j ON j.job_id = s.job_id WHERE j.owner_id = :o "
+                        "AND s.created_at >= date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'"
+                    ),
+                    {"o": owner_id},
+                )
+            ).scalar_one()
+        return float(spent)
 
     async def list_jobs(self, owner_id: str, page_size: int, page_token: str) -> tuple[list[gen_pb2.Job], str]:
         """A page of the owner's jobs, newest first, and the next page token ('' on the last page)."""
@@ -585,6 +618,9 @@ class JobStore:
         progress: float | None = None,
         shot_index: int = 0,
         shot_count: int | None = None,
+        provider: str = "",
+        fallback_reason: str = "",
+        shot_progress: float = 0.0,
         language_code: str | None = None,
         planned_duration_ms: int | None = None,
         result: gen_pb2.JobResult | None = None,
@@ -638,6 +674,9 @@ class JobStore:
             message=message,
             shot_index=shot_index,
             shot_count=row.shot_count,
+            provider=provider,
+            fallback_reason=fallback_reason,
+            shot_progress=shot_progress,
         )
         if result is not None:  # events go on the bus: no media keys there, GetJob has them
             event.result.duration_ms = result.duration_ms

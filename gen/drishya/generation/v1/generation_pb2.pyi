@@ -43,6 +43,13 @@ class JobEventType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     JOB_EVENT_TYPE_STAGE_STARTED: _ClassVar[JobEventType]
     JOB_EVENT_TYPE_STAGE_COMPLETED: _ClassVar[JobEventType]
     JOB_EVENT_TYPE_SHOT_RENDERED: _ClassVar[JobEventType]
+    JOB_EVENT_TYPE_SHOT_PROGRESS: _ClassVar[JobEventType]
+
+class BudgetPolicy(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    BUDGET_POLICY_UNSPECIFIED: _ClassVar[BudgetPolicy]
+    BUDGET_POLICY_REFUSE: _ClassVar[BudgetPolicy]
+    BUDGET_POLICY_FALLBACK: _ClassVar[BudgetPolicy]
 JOB_STATE_UNSPECIFIED: JobState
 JOB_STATE_QUEUED: JobState
 JOB_STATE_RUNNING: JobState
@@ -66,20 +73,40 @@ JOB_EVENT_TYPE_STATE_CHANGED: JobEventType
 JOB_EVENT_TYPE_STAGE_STARTED: JobEventType
 JOB_EVENT_TYPE_STAGE_COMPLETED: JobEventType
 JOB_EVENT_TYPE_SHOT_RENDERED: JobEventType
+JOB_EVENT_TYPE_SHOT_PROGRESS: JobEventType
+BUDGET_POLICY_UNSPECIFIED: BudgetPolicy
+BUDGET_POLICY_REFUSE: BudgetPolicy
+BUDGET_POLICY_FALLBACK: BudgetPolicy
 
 class JobOptions(_message.Message):
-    __slots__ = ("language_code", "disable_narration", "disable_subtitles", "priority", "provider")
+    __slots__ = ("language_code", "disable_narration", "disable_subtitles", "priority", "provider", "budget_policy", "over_budget")
     LANGUAGE_CODE_FIELD_NUMBER: _ClassVar[int]
     DISABLE_NARRATION_FIELD_NUMBER: _ClassVar[int]
     DISABLE_SUBTITLES_FIELD_NUMBER: _ClassVar[int]
     PRIORITY_FIELD_NUMBER: _ClassVar[int]
     PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    BUDGET_POLICY_FIELD_NUMBER: _ClassVar[int]
+    OVER_BUDGET_FIELD_NUMBER: _ClassVar[int]
     language_code: str
     disable_narration: bool
     disable_subtitles: bool
     priority: int
     provider: str
-    def __init__(self, language_code: _Optional[str] = ..., disable_narration: _Optional[bool] = ..., disable_subtitles: _Optional[bool] = ..., priority: _Optional[int] = ..., provider: _Optional[str] = ...) -> None: ...
+    budget_policy: BudgetPolicy
+    over_budget: bool
+    def __init__(self, language_code: _Optional[str] = ..., disable_narration: _Optional[bool] = ..., disable_subtitles: _Optional[bool] = ..., priority: _Optional[int] = ..., provider: _Optional[str] = ..., budget_policy: _Optional[_Union[BudgetPolicy, str]] = ..., over_budget: _Optional[bool] = ...) -> None: ...
+
+class ShotOutcome(_message.Message):
+    __slots__ = ("index", "provider", "fallback_reason", "cost_usd")
+    INDEX_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    FALLBACK_REASON_FIELD_NUMBER: _ClassVar[int]
+    COST_USD_FIELD_NUMBER: _ClassVar[int]
+    index: int
+    provider: str
+    fallback_reason: str
+    cost_usd: float
+    def __init__(self, index: _Optional[int] = ..., provider: _Optional[str] = ..., fallback_reason: _Optional[str] = ..., cost_usd: _Optional[float] = ...) -> None: ...
 
 class JobResult(_message.Message):
     __slots__ = ("mp4_key", "hls_master_key", "poster_key", "duration_ms")
@@ -94,7 +121,7 @@ class JobResult(_message.Message):
     def __init__(self, mp4_key: _Optional[str] = ..., hls_master_key: _Optional[str] = ..., poster_key: _Optional[str] = ..., duration_ms: _Optional[int] = ...) -> None: ...
 
 class Job(_message.Message):
-    __slots__ = ("job_id", "state", "stage", "progress", "text", "options", "language_code", "shot_count", "result", "error", "block_reasons", "attempts", "last_event_sequence", "create_time", "update_time", "planned_duration_ms")
+    __slots__ = ("job_id", "state", "stage", "progress", "text", "options", "language_code", "shot_count", "result", "error", "block_reasons", "attempts", "last_event_sequence", "create_time", "update_time", "planned_duration_ms", "shots", "cost_usd")
     JOB_ID_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
     STAGE_FIELD_NUMBER: _ClassVar[int]
@@ -111,6 +138,8 @@ class Job(_message.Message):
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
     PLANNED_DURATION_MS_FIELD_NUMBER: _ClassVar[int]
+    SHOTS_FIELD_NUMBER: _ClassVar[int]
+    COST_USD_FIELD_NUMBER: _ClassVar[int]
     job_id: str
     state: JobState
     stage: Stage
@@ -127,10 +156,12 @@ class Job(_message.Message):
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
     planned_duration_ms: int
-    def __init__(self, job_id: _Optional[str] = ..., state: _Optional[_Union[JobState, str]] = ..., stage: _Optional[_Union[Stage, str]] = ..., progress: _Optional[float] = ..., text: _Optional[str] = ..., options: _Optional[_Union[JobOptions, _Mapping]] = ..., language_code: _Optional[str] = ..., shot_count: _Optional[int] = ..., result: _Optional[_Union[JobResult, _Mapping]] = ..., error: _Optional[_Union[_status_pb2.Status, _Mapping]] = ..., block_reasons: _Optional[_Iterable[_Union[_moderation_pb2.ModerationReason, _Mapping]]] = ..., attempts: _Optional[int] = ..., last_event_sequence: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., planned_duration_ms: _Optional[int] = ...) -> None: ...
+    shots: _containers.RepeatedCompositeFieldContainer[ShotOutcome]
+    cost_usd: float
+    def __init__(self, job_id: _Optional[str] = ..., state: _Optional[_Union[JobState, str]] = ..., stage: _Optional[_Union[Stage, str]] = ..., progress: _Optional[float] = ..., text: _Optional[str] = ..., options: _Optional[_Union[JobOptions, _Mapping]] = ..., language_code: _Optional[str] = ..., shot_count: _Optional[int] = ..., result: _Optional[_Union[JobResult, _Mapping]] = ..., error: _Optional[_Union[_status_pb2.Status, _Mapping]] = ..., block_reasons: _Optional[_Iterable[_Union[_moderation_pb2.ModerationReason, _Mapping]]] = ..., attempts: _Optional[int] = ..., last_event_sequence: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., planned_duration_ms: _Optional[int] = ..., shots: _Optional[_Iterable[_Union[ShotOutcome, _Mapping]]] = ..., cost_usd: _Optional[float] = ...) -> None: ...
 
 class JobEvent(_message.Message):
-    __slots__ = ("job_id", "sequence", "time", "type", "state", "stage", "progress", "message", "shot_index", "shot_count", "result", "error")
+    __slots__ = ("job_id", "sequence", "time", "type", "state", "stage", "progress", "message", "shot_index", "shot_count", "result", "error", "provider", "fallback_reason", "shot_progress")
     JOB_ID_FIELD_NUMBER: _ClassVar[int]
     SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     TIME_FIELD_NUMBER: _ClassVar[int]
@@ -143,6 +174,9 @@ class JobEvent(_message.Message):
     SHOT_COUNT_FIELD_NUMBER: _ClassVar[int]
     RESULT_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
+    PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    FALLBACK_REASON_FIELD_NUMBER: _ClassVar[int]
+    SHOT_PROGRESS_FIELD_NUMBER: _ClassVar[int]
     job_id: str
     sequence: int
     time: _timestamp_pb2.Timestamp
@@ -155,4 +189,7 @@ class JobEvent(_message.Message):
     shot_count: int
     result: JobResult
     error: _status_pb2.Status
-    def __init__(self, job_id: _Optional[str] = ..., sequence: _Optional[int] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., type: _Optional[_Union[JobEventType, str]] = ..., state: _Optional[_Union[JobState, str]] = ..., stage: _Optional[_Union[Stage, str]] = ..., progress: _Optional[float] = ..., message: _Optional[str] = ..., shot_index: _Optional[int] = ..., shot_count: _Optional[int] = ..., result: _Optional[_Union[JobResult, _Mapping]] = ..., error: _Optional[_Union[_status_pb2.Status, _Mapping]] = ...) -> None: ...
+    provider: str
+    fallback_reason: str
+    shot_progress: float
+    def __init__(self, job_id: _Optional[str] = ..., sequence: _Optional[int] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., type: _Optional[_Union[JobEventType, str]] = ..., state: _Optional[_Union[JobState, str]] = ..., stage: _Optional[_Union[Stage, str]] = ..., progress: _Optional[float] = ..., message: _Optional[str] = ..., shot_index: _Optional[int] = ..., shot_count: _Optional[int] = ..., result: _Optional[_Union[JobResult, _Mapping]] = ..., error: _Optional[_Union[_status_pb2.Status, _Mapping]] = ..., provider: _Optional[str] = ..., fallback_reason: _Optional[str] = ..., shot_progress: _Optional[float] = ...) -> None: ...

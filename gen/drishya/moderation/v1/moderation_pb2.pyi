@@ -20,6 +20,7 @@ class ReasonCategory(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     REASON_CATEGORY_PROFANITY: _ClassVar[ReasonCategory]
     REASON_CATEGORY_TECHNICAL: _ClassVar[ReasonCategory]
     REASON_CATEGORY_PHOTOSENSITIVITY: _ClassVar[ReasonCategory]
+    REASON_CATEGORY_PROVIDER_SAFETY: _ClassVar[ReasonCategory]
 DECISION_UNSPECIFIED: Decision
 DECISION_ALLOW: Decision
 DECISION_REVIEW: Decision
@@ -30,6 +31,7 @@ REASON_CATEGORY_COPYRIGHTED_CHARACTER: ReasonCategory
 REASON_CATEGORY_PROFANITY: ReasonCategory
 REASON_CATEGORY_TECHNICAL: ReasonCategory
 REASON_CATEGORY_PHOTOSENSITIVITY: ReasonCategory
+REASON_CATEGORY_PROVIDER_SAFETY: ReasonCategory
 
 class ModerationReason(_message.Message):
     __slots__ = ("category", "decision", "matched_term", "language_code", "message")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .constants import AUDIO_RATE, FADE_MS, FPS, HEIGHT, MASTER_AUDIO_RATE, SUBTITLE_BAND, WIDTH
 from .draw import draw_frame
-from .encode import AssemblyReport, ShotRender, assemble, render_shot
+from .encode import AssemblyReport, ShotRender, assemble, encode_shot, overlay_subtitle, render_shot
 from .errors import InvalidShotList, RenderError
 
 __all__ = [
@@ -25,5 +25,7 @@ __all__ = [
     "ShotRender",
     "assemble",
     "draw_frame",
+    "encode_shot",
+    "overlay_subtitle",
     "render_shot",
 ]

@@ -31,9 +31,10 @@ from drishya.analysis.v1 import analysis_pb2
 from drishya.prompt.v1 import prompt_pb2
 
 from . import tts
-from .constants import FPS, HEIGHT, MASTER_AUDIO_RATE, WIDTH
+from .constants import FPS, HEIGHT, MASTER_AUDIO_RATE, SUBTITLE_BAND, WIDTH
 from .draw import ShotPainter
 from .errors import RenderError
+from .subtitles import subtitle_overlay
 from .timeline import ShotSpan, spans, validate
 
 SHOT_CRF = 18
@@ -207,15 +208,35 @@ def render_shot(
         RenderError: ``FONT_MISSING``, ``TTS_FAILED`` or ``ENCODE_FAILED``.
     """
     painter = ShotPainter(shot_list, index, subtitles=subtitles)
+    n = painter.span.rendered_frames
+    return encode_shot(shot_list, index, out_dir, (painter.frame(k / FPS) for k in range(n)), n, narration=narration)
+
+
+def encode_shot(
+    shot_list: prompt_pb2.ShotList,
+    index: int,
+    out_dir: Path,
+    frames: Iterator[Image.Image],
+    count: int,
+    *,
+    narration: bool = True,
+) -> ShotRender:
+    """Encode ``count`` RGB ``frames`` (WIDTH x HEIGHT) as shot ``index`` and speak its narration.
+
+    The frame source is the storyboard's painter or a generative provider's normalised clip with
+    the subtitle laid over (:func:`overlay_subtitle`); the files are the same either way.
+
+    Raises:
+        RenderError: ``TTS_FAILED`` or ``ENCODE_FAILED``.
+    """
     shot = shot_list.shots[index]
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     video = out_dir / f"shot_{index:02d}.mp4"
-    n = painter.span.rendered_frames
     tmp = _tmp(video)
     try:
         with av.open(str(tmp), "w", format="mp4") as container:
-            _encode_overlapped(_VideoOut(container, SHOT_CRF, SHOT_PRESET), (painter.frame(k / FPS) for k in range(n)))
+            _encode_overlapped(_VideoOut(container, SHOT_CRF, SHOT_PRESET), frames)
     except (av.FFmpegError, OSError) as exc:
         raise RenderError(f"cannot encode shot {index}: {exc}", reason="ENCODE_FAILED") from exc
     os.replace(tmp, video)
@@ -227,7 +248,26 @@ def render_shot(
             wav = out_dir / f"shot_{index:02d}.wav"
             write_wav(wav, samples, rate)
             audio_path, narration_ms = str(wav), samples.size * 1000 // rate
-    return ShotRender(index, str(video), audio_path, n, narration_ms)
+    return ShotRender(index, str(video), audio_path, count, narration_ms)
+
+
+def overlay_subtitle(
+    shot_list: prompt_pb2.ShotList, index: int, frames: Sequence[Frame], *, subtitles: bool = True
+) -> Iterator[Image.Image]:
+    """``frames`` (RGB arrays, WIDTH x HEIGHT) with shot ``index``'s subtitle pasted into the subtitle
+    band exactly as the storyboard paints it: on the shot's own frames, not on its crossfade tail.
+
+    Raises:
+        RenderError: ``FONT_MISSING`` when subtitles are on and no shaped font is available.
+    """
+    shot = shot_list.shots[index]
+    overlay = subtitle_overlay(shot.subtitle, shot_list.language_code) if subtitles and shot.subtitle.strip() else None
+    own = spans(shot_list)[index].frames
+    for k, rgb in enumerate(frames):
+        image = Image.fromarray(rgb, "RGB")
+        if overlay is not None and k < own:
+            image.paste(overlay, (0, SUBTITLE_BAND[0]), overlay)
+        yield image
 
 
 def _black_yuv() -> Frame:

@@ -1,0 +1,1 @@
+"""Rendering: the provider interface and chain, provider adapters, the storyboard renderer, normalisation."""

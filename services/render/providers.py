@@ -1,0 +1,311 @@
+"""Render providers behind one interface, with retries, a circuit breaker each, and fallback per shot.
+
+The chain tries providers in order: the job's chosen provider first, then the links configured
+after it; the local storyboard provider (CPU, always available) is always the last link. A provider
+whose breaker is open is skipped; one that fails with a transient error (``ProviderError``: HTTP 429
+or 5xx, a timeout, a dropped connection; a dead render process) is retried with exponential backoff
+and full jitter (``services.mesh.backoff``), never sooner than the provider's Retry-After; one that
+rejects the work (``ProviderRejected``: a workflow error, undecodable output) is not retried; in
+both cases the chain then falls back to the next link, and says why. A safety refusal
+(``SafetyRefusal``) is a moderation outcome: it is passed on, never retried or fallen back from.
+Every call has a deadline (``call_timeout_s``).
+
+The storyboard renders in a separate process so the service's event loop keeps answering while a
+shot is drawn and encoded.
+
+Circuit breaker: the closed / open / half-open state machine of M. Nygard, *Release It!* (2007),
+ch. 5: ``failure_threshold`` consecutive failures open it; after ``reset_timeout_s`` one trial
+call is let through (half-open); its success closes the breaker, its failure opens it again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import random
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Generic, Protocol, TypeVar
+
+from drishya.prompt.v1 import prompt_pb2
+from services.mesh.backoff import Backoff
+from services.mesh.errors import DrishyaError, Unavailable
+from services.mesh.pdeathsig import die_with_parent
+from services.render import storyboard
+from services.render.types import Price, Progress, ProviderError, ProviderRejected, SafetyRefusal, no_progress
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+@dataclass
+class CircuitBreaker:
+    """Closed / open / half-open breaker; ``clock`` is injectable for tests (seconds)."""
+
+    failure_threshold: int = 3
+    reset_timeout_s: float = 30.0
+    clock: Callable[[], float] = time.monotonic
+    failures: int = 0
+    opened_at: float | None = None
+
+    @property
+    def state(self) -> str:
+        """``"closed"``, ``"open"`` or ``"half_open"``."""
+        if self.opened_at is None:
+            return "closed"
+        return "half_open" if self.clock() - self.opened_at >= self.reset_timeout_s else "open"
+
+    def allow(self) -> bool:
+        """True when a call may go through now."""
+        return self.state != "open"
+
+    def record_success(self) -> None:
+        """A call succeeded: close the breaker."""
+        self.failures, self.opened_at = 0, None
+
+    def record_failure(self) -> None:
+        """A call failed: count it; open (again) at the threshold or after a failed trial."""
+        self.failures += 1
+        if self.state == "half_open" or self.failures >= self.failure_threshold:
+            self.opened_at = self.clock()
+
+
+class RenderProvider(Protocol):
+    """Renders shots of a shot list and assembles them into one video."""
+
+    name: str
+
+    async def render_shot(
+        self,
+        shot_list: prompt_pb2.ShotList,
+        index: int,
+        out_dir: Path,
+        *,
+        narration: bool,
+        subtitles: bool,
+        progress: Progress = no_progress,
+    ) -> storyboard.ShotRender: ...
+
+    async def assemble(
+        self,
+        shot_list: prompt_pb2.ShotList,
+        renders: Sequence[storyboard.ShotRender],
+        out_path: Path,
+    ) -> storyboard.AssemblyReport: ...
+
+
+class StoryboardProvider:
+    """The local storyboard renderer (``services.render.storyboard``), run in worker processes."""
+
+    name = "storyboard"
+
+    def __init__(self, processes: int = 1) -> None:
+        self._pool: Executor = ProcessPoolExecutor(
+            processes, mp_context=multiprocessing.get_context("spawn"), initializer=die_with_parent
+        )
+
+    async def render_shot(
+        self,
+        shot_list: prompt_pb2.ShotList,
+        index: int,
+        out_dir: Path,
+        *,
+        narration: bool,
+        subtitles: bool,
+        progress: Progress = no_progress,
+    ) -> storyboard.ShotRender:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._pool,
+            _render_shot,
+            shot_list.SerializeToString(),
+            index,
+            str(out_dir),
+            narration,
+            subtitles,
+        )
+
+    async def assemble(
+        self,
+        shot_list: prompt_pb2.ShotList,
+        renders: Sequence[storyboard.ShotRender],
+        out_path: Path,
+    ) -> storyboard.AssemblyReport:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._pool,
+            _assemble,
+            shot_list.SerializeToString(),
+            list(renders),
+            str(out_path),
+        )
+
+    async def keyframe(self, shot_list: prompt_pb2.ShotList, index: int) -> bytes:
+        """The first frame of shot ``index`` without its subtitle, as PNG bytes (a keyframe for an
+        image-to-video provider when no image provider is configured)."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, _keyframe, shot_list.SerializeToString(), index)
+
+    def close(self) -> None:
+        """Stop the worker processes."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _render_shot(shot_list: bytes, index: int, out_dir: str, narration: bool, subtitles: bool) -> storyboard.ShotRender:
+    sl = prompt_pb2.ShotList.FromString(shot_list)
+    return storyboard.render_shot(sl, index, Path(out_dir), narration=narration, subtitles=subtitles)
+
+
+def _keyframe(shot_list: bytes, index: int) -> bytes:
+    import io
+
+    image = storyboard.draw_frame(prompt_pb2.ShotList.FromString(shot_list), index, 0.0, subtitles=False)
+    buf = io.BytesIO()
+    image.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def _assemble(shot_list: bytes, renders: list[storyboard.ShotRender], out_path: str) -> storyboard.AssemblyReport:
+    return storyboard.assemble(prompt_pb2.ShotList.FromString(shot_list), renders, Path(out_path))
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether another try of the same provider may succeed (I/O trouble, a timeout, a dead worker
+    process, a provider's 429 or 5xx)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    return isinstance(exc, OSError | BrokenProcessPool | Unavailable | TimeoutError)
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[T]):
+    """What the chain returned: the ``value``, the ``provider`` that made it, and why each provider
+    before it was passed over (``fallbacks``: ``"<provider>: <reason>"``, empty without fallback)."""
+
+    value: T
+    provider: str
+    fallbacks: tuple[str, ...] = ()
+
+
+@dataclass
+class ProviderChain:
+    """Providers in order of preference, each with its breaker, retried then fallen back from.
+
+    ``retries``: extra tries of one provider after a transient failure; ``backoff_s``: the ceiling
+    of the first retry's delay (doubling after that, capped at ``backoff_cap_s``);
+    ``call_timeout_s``: the deadline of one call.
+    """
+
+    providers: Sequence[RenderProvider]
+    retries: int = 2
+    backoff_s: float = 0.5
+    backoff_cap_s: float = 30.0
+    call_timeout_s: float = 900.0
+    breakers: dict[str, CircuitBreaker] = field(default_factory=dict)
+    rng: random.Random = field(default_factory=random.Random)
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    """How the chain waits between tries (replaced in tests to record the delays)."""
+    prices: dict[str, Price] = field(default_factory=dict)
+    """Each link's price (its keyframe source's per image, its clip provider's per second); free when absent."""
+
+    def __post_init__(self) -> None:
+        for p in self.providers:
+            self.breakers.setdefault(p.name, CircuitBreaker())
+
+    @property
+    def names(self) -> list[str]:
+        """The links' names, in chain order."""
+        return [p.name for p in self.providers]
+
+    def select(self, preferred: str) -> list[RenderProvider]:
+        """Providers to try: ``preferred`` (or the storyboard when blank) and the links after it;
+        only the last link (the storyboard) when ``preferred`` is not configured here."""
+        name = preferred.strip().lower() or "storyboard"
+        names = self.names
+        if name not in names:
+            return list(self.providers[-1:])
+        return list(self.providers[names.index(name) :])
+
+    def shot_cost(self, provider: str, seconds: float) -> float:
+        """What a shot of ``seconds`` made by link ``provider`` costs, in US dollars."""
+        return self.prices.get(provider, Price()).shot(seconds)
+
+    def states(self) -> dict[str, str]:
+        """Each provider's breaker state (``closed``, ``open``, ``half_open``)."""
+        return {name: b.state for name, b in self.breakers.items()}
+
+    def health_checks(self) -> dict[str, Callable[[], Awaitable[None]]]:
+        """A readiness check per provider, named ``render.<provider>``, that fails while its breaker is open."""
+
+        def check_of(name: str) -> Callable[[], Awaitable[None]]:
+            async def check() -> None:
+                if self.breakers[name].state == "open":
+                    raise Unavailable(f"{name} circuit open", reason="CIRCUIT_OPEN", metadata={"provider": name})
+
+            return check
+
+        return {f"render.{name}": check_of(name) for name in self.breakers}
+
+    async def run(self, preferred: str, op: Callable[[RenderProvider], Awaitable[T]]) -> T:
+        """Run ``op`` on the first provider that succeeds; see :meth:`run_traced`."""
+        return (await self.run_traced(preferred, op)).value
+
+    async def run_traced(self, preferred: str, op: Callable[[RenderProvider], Awaitable[T]]) -> Outcome[T]:
+        """Run ``op`` on the first provider that succeeds, and say which one and why others were passed.
+
+        Raises:
+            SafetyRefusal: a provider refused the content (no retry, no fallback).
+            DrishyaError: a provider's other non-transient error that is not a ``ProviderRejected``,
+                passed on as is (no retry, no fallback).
+            Unavailable: PROVIDERS_UNAVAILABLE, every provider failed or has an open breaker.
+        """
+        last: BaseException | None = None
+        fallbacks: list[str] = []
+        name = preferred.strip().lower()
+        if name and name not in self.names:
+            fallbacks.append(f"{name}: PROVIDER_NOT_CONFIGURED: not configured in this deployment")
+        for provider in self.select(preferred):
+            breaker = self.breakers[provider.name]
+            if not breaker.allow():
+                fallbacks.append(f"{provider.name}: circuit open")
+                continue
+            backoff = Backoff(base_s=self.backoff_s, cap_s=self.backoff_cap_s, floor_s=0.0, rng=self.rng)
+            for attempt in range(self.retries + 1):
+                try:
+                    async with asyncio.timeout(self.call_timeout_s):
+                        out = await op(provider)
+                except SafetyRefusal:
+                    raise
+                except ProviderRejected as exc:
+                    breaker.record_failure()
+                    last = exc
+                    fallbacks.append(f"{provider.name}: {exc.reason}: {exc.message}")
+                    break
+                except Exception as exc:
+                    if not is_transient(exc):
+                        raise
+                    breaker.record_failure()
+                    last = exc
+                    log.warning("provider %s failed (attempt %d): %s", provider.name, attempt + 1, exc)
+                    if attempt < self.retries and breaker.allow():
+                        delay = backoff.next_delay()
+                        if isinstance(exc, ProviderError) and exc.provider_retry_after_s is not None:
+                            delay = max(delay, exc.provider_retry_after_s)
+                        await self.sleep(delay)
+                        continue
+                    reason = exc.reason if isinstance(exc, DrishyaError) else type(exc).__name__
+                    detail = exc.message if isinstance(exc, DrishyaError) else str(exc) or "timed out"
+                    fallbacks.append(f"{provider.name}: {reason}: {detail}")
+                    break
+                breaker.record_success()
+                return Outcome(out, provider.name, tuple(fallbacks))
+        raise Unavailable(
+            f"no render provider succeeded: {last}",
+            reason="PROVIDERS_UNAVAILABLE",
+            metadata={"providers": ",".join(p.name for p in self.providers), "fallbacks": "; ".join(fallbacks)[:1000]},
+            retry_after_s=30.0,
+        )

@@ -1,0 +1,1 @@
+"""Local servers that follow the documented shape of the render providers' APIs (ComfyUI, Gemini/Veo)."""
