@@ -6,6 +6,7 @@ from drishya.story.v1 import story_service_pb2 as svc_pb2
 from drishya.story.v1 import story_service_pb2_grpc as svc_grpc
 from services.mesh.db import create_engine, ping
 from services.mesh.server import MeshServer, build_server
+from services.story.adapters.clients import SceneAnalyst
 from services.story.adapters.events import OutboxRelay, StoryBus
 from services.story.adapters.store import StoryStore
 from services.story.config import StoryConfig
@@ -27,7 +28,8 @@ async def create_server(config: StoryConfig, *, database_url: str, nats_url: str
     await store.migrate()
     bus = await StoryBus.connect(nats_url)
     relay = OutboxRelay(store, bus)
-    servicer = StoryServicer(store, bus, relay, config)
+    analyst = SceneAnalyst(config)
+    servicer = StoryServicer(store, bus, relay, analyst, config)
 
     async def db_ready() -> None:
         await ping(engine)
@@ -44,6 +46,7 @@ async def create_server(config: StoryConfig, *, database_url: str, nats_url: str
 
     async def close() -> None:
         await relay.stop()
+        await analyst.close()
         await bus.close()
         await engine.dispose()
 

@@ -10,7 +10,8 @@ from drishya.story.v1 import story_pb2 as pb
 from drishya.story.v1 import story_service_pb2 as svc_pb2
 from drishya.story.v1 import story_service_pb2_grpc as svc_grpc
 from services.mesh.errors import require_owner
-from services.story import stories
+from services.story import analyze, breakdown, stories
+from services.story.adapters.clients import SceneAnalyst
 from services.story.adapters.events import OutboxRelay, StoryBus
 from services.story.adapters.store import StoryStore
 from services.story.config import StoryConfig
@@ -31,8 +32,10 @@ def _new_scene(scene: svc_pb2.NewScene, field: str) -> pb.Scene:
 class StoryServicer(svc_grpc.StoryServiceServicer):
     """Stories: create, read, list, change with version checks, fork, bible, watch."""
 
-    def __init__(self, store: StoryStore, bus: StoryBus, relay: OutboxRelay, config: StoryConfig) -> None:
-        self.store, self.bus, self.relay, self.config = store, bus, relay, config
+    def __init__(
+        self, store: StoryStore, bus: StoryBus, relay: OutboxRelay, analyst: SceneAnalyst, config: StoryConfig
+    ) -> None:
+        self.store, self.bus, self.relay, self.analyst, self.config = store, bus, relay, analyst, config
 
     async def CreateStory(self, request: svc_pb2.CreateStoryRequest, context: Ctx) -> svc_pb2.CreateStoryResponse:
         owner = _owner(request.owner_id)
@@ -113,6 +116,21 @@ class StoryServicer(svc_grpc.StoryServiceServicer):
         bible, _ = await self.store.update_bible(owner, request.bible)
         self.relay.kick()
         return svc_pb2.UpdateStoryBibleResponse(bible=bible)
+
+    async def AnalyzeStory(self, request: svc_pb2.AnalyzeStoryRequest, context: Ctx) -> svc_pb2.AnalyzeStoryResponse:
+        done = await analyze.analyze_story(self.store, self.analyst, request.story_id, _owner(request.owner_id))
+        self.relay.kick()
+        return svc_pb2.AnalyzeStoryResponse(story=done.story, bible=done.bible)
+
+    async def ExportBreakdown(
+        self, request: svc_pb2.ExportBreakdownRequest, context: Ctx
+    ) -> svc_pb2.ExportBreakdownResponse:
+        done = await analyze.analyze_story(self.store, self.analyst, request.story_id, _owner(request.owner_id))
+        self.relay.kick()
+        strips = analyze.strips(done)
+        return svc_pb2.ExportBreakdownResponse(
+            story_version=done.story.version, strips=strips, csv=breakdown.to_csv(strips)
+        )
 
     async def WatchStory(
         self, request: svc_pb2.WatchStoryRequest, context: Ctx

@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from google.protobuf import json_format, timestamp_pb2
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from drishya.analysis.v1 import analysis_pb2 as an_pb
 from drishya.story.v1 import story_pb2 as pb
 from services.mesh import paging
 from services.mesh.db import migrate
@@ -72,12 +73,26 @@ MIGRATIONS = [
     );
     CREATE INDEX events_unpublished ON story.events (created_at) WHERE NOT published
     """,
+    """
+    CREATE TABLE story.analyses (
+        content_hash text PRIMARY KEY,
+        english_text text NOT NULL,
+        analysis bytea NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+    );
+    ALTER TABLE story.scenes ADD COLUMN character_ids jsonb NOT NULL DEFAULT '[]'::jsonb;
+    ALTER TABLE story.scenes ADD COLUMN warnings jsonb NOT NULL DEFAULT '[]'::jsonb;
+    ALTER TABLE story.scenes ADD COLUMN analyzed_hash text NOT NULL DEFAULT ''
+    """,
 ]
 
 _STORY_COLUMNS = (
     "story_id, owner_id, title, language_code, version, parent_story_id, fork_scene_id, created_at, updated_at"
 )
-_SCENE_COLUMNS = "scene_id, position, text, language_code, version, origin_scene_id, content_hash, updated_at"
+_SCENE_COLUMNS = (
+    "scene_id, position, text, language_code, version, origin_scene_id, content_hash, updated_at, "
+    "character_ids, warnings, analyzed_hash"
+)
 
 
 def _ts(value: dt.datetime) -> timestamp_pb2.Timestamp:
@@ -106,6 +121,9 @@ def _scene(row: Any) -> pb.Scene:
         origin_scene_id=str(row.origin_scene_id) if row.origin_scene_id else "",
         content_hash=row.content_hash,
         update_time=_ts(row.updated_at),
+        character_ids=row.character_ids,
+        warnings=[json_format.ParseDict(w, pb.ContinuityWarning()) for w in row.warnings],
+        analyzed=row.analyzed_hash == row.content_hash,
     )
 
 
@@ -191,13 +209,13 @@ class StoryStore:
         async with self.engine.connect() as conn:
             row = (
                 await conn.execute(
-                    sa.text("SELECT bible, bible_version FROM story.stories WHERE story_id = :id AND owner_id = :o"),
+                    sa.text("SELECT 1 FROM story.stories WHERE story_id = :id AND owner_id = :o"),
                     {"id": sid, "o": owner_id},
                 )
             ).first()
-        if row is None:
-            raise _not_found(sid)
-        return _bible(sid, row.bible, row.bible_version)
+            if row is None:
+                raise _not_found(sid)
+            return await self._bible(conn, sid)
 
     async def events(self, story_id: str, owner_id: str, after: int) -> list[pb.StoryEvent]:
         """Recorded events of the owner's story with sequence above ``after``, in order.
@@ -389,19 +407,71 @@ class StoryStore:
         sid = parse_id(bible.story_id, "bible.story_id")
         async with self.engine.begin() as conn:
             await self._lock(conn, sid, owner_id, None)
-            current = (
-                await conn.execute(sa.text("SELECT bible_version FROM story.stories WHERE story_id = :id"), {"id": sid})
-            ).scalar_one()
-            stories.check_version("bible", current, bible.version)
-            stored = pb.StoryBible()
-            stored.CopyFrom(bible)
-            stored.version = current + 1
-            await conn.execute(
-                sa.text("UPDATE story.stories SET bible = CAST(:b AS jsonb), bible_version = :v WHERE story_id = :id"),
-                {"id": sid, "b": json.dumps(json_format.MessageToDict(stored)), "v": stored.version},
-            )
-            change = await self._commit(conn, sid, owner_id, pb.STORY_EVENT_TYPE_BIBLE_UPDATED)
+            current = await self._bible(conn, sid)
+            stories.check_version("bible", current.version, bible.version)
+            change, stored = await self._write_bible(conn, sid, owner_id, bible, current.version)
             return stored, change.event
+
+    # -- analysis ----------------------------------------------------------------------------------
+
+    async def analyses(self, hashes: Sequence[str]) -> dict[str, tuple[str, an_pb.SceneAnalysis]]:
+        """Stored ``(english_text, analysis)`` by scene content hash, for those of ``hashes`` known."""
+        async with self.engine.connect() as conn:
+            rows = await conn.execute(
+                sa.text("SELECT content_hash, english_text, analysis FROM story.analyses WHERE content_hash = ANY(:h)"),
+                {"h": list(hashes)},
+            )
+            return {r.content_hash: (r.english_text, an_pb.SceneAnalysis.FromString(bytes(r.analysis))) for r in rows}
+
+    async def save_analysis(self, content_hash: str, english_text: str, analysis: an_pb.SceneAnalysis) -> None:
+        """Keep the analysis of a scene text under its content hash (scenes with equal text share it)."""
+        async with self.engine.begin() as conn:
+            await conn.execute(
+                sa.text(
+                    "INSERT INTO story.analyses (content_hash, english_text, analysis) VALUES (:h, :e, :a) "
+                    "ON CONFLICT (content_hash) DO NOTHING"
+                ),
+                {"h": content_hash, "e": english_text, "a": analysis.SerializeToString()},
+            )
+
+    async def save_resolution(
+        self,
+        story_id: str,
+        owner_id: str,
+        version: int,
+        bible: pb.StoryBible,
+        scenes: Sequence[tuple[pb.Scene, Sequence[str], Sequence[pb.ContinuityWarning]]],
+    ) -> tuple[pb.Story, pb.StoryBible]:
+        """Store each scene's character ids and warnings and, when it changed, the bible.
+
+        ``version`` is the story version the resolution was computed from; a story changed since
+        raises :class:`~services.story.stories.VersionMismatch` and stores nothing. A changed bible
+        adds one to the bible's and the story's versions and records BIBLE_UPDATED.
+        """
+        sid = parse_id(story_id, "story_id")
+        async with self.engine.begin() as conn:
+            await self._lock(conn, sid, owner_id, version)
+            await conn.execute(
+                sa.text(
+                    "UPDATE story.scenes SET character_ids = CAST(:c AS jsonb), warnings = CAST(:w AS jsonb), "
+                    "analyzed_hash = :h WHERE scene_id = :id AND story_id = :s"
+                ),
+                [
+                    {
+                        "id": uuid.UUID(scene.scene_id),
+                        "s": sid,
+                        "h": scene.content_hash,
+                        "c": json.dumps(list(ids)),
+                        "w": json.dumps([json_format.MessageToDict(w) for w in warnings]),
+                    }
+                    for scene, ids, warnings in scenes
+                ],
+            )
+            current = await self._bible(conn, sid)
+            if current == bible:
+                return await self._load(conn, sid, owner_id), current
+            change, stored = await self._write_bible(conn, sid, owner_id, bible, current.version)
+            return change.story, stored
 
     # -- outbox ----------------------------------------------------------------------------------
 
@@ -456,6 +526,27 @@ class StoryStore:
         if version is not None:
             stories.check_version("story", int(current), version)
         return int(current)
+
+    async def _bible(self, conn: AsyncConnection, sid: uuid.UUID) -> pb.StoryBible:
+        row = (
+            await conn.execute(
+                sa.text("SELECT bible, bible_version FROM story.stories WHERE story_id = :id"), {"id": sid}
+            )
+        ).one()
+        return _bible(sid, row.bible, row.bible_version)
+
+    async def _write_bible(
+        self, conn: AsyncConnection, sid: uuid.UUID, owner_id: str, bible: pb.StoryBible, current: int
+    ) -> tuple[Change, pb.StoryBible]:
+        """Store ``bible`` as version ``current + 1`` and commit the story change BIBLE_UPDATED."""
+        stored = pb.StoryBible()
+        stored.CopyFrom(bible)
+        stored.story_id, stored.version = str(sid), current + 1
+        await conn.execute(
+            sa.text("UPDATE story.stories SET bible = CAST(:b AS jsonb), bible_version = :v WHERE story_id = :id"),
+            {"id": sid, "b": json.dumps(json_format.MessageToDict(stored)), "v": stored.version},
+        )
+        return await self._commit(conn, sid, owner_id, pb.STORY_EVENT_TYPE_BIBLE_UPDATED), stored
 
     async def _order(self, conn: AsyncConnection, sid: uuid.UUID) -> list[str]:
         rows = await conn.execute(

@@ -58,7 +58,7 @@ AGE_BAND_ADULT: AgeBand
 AGE_BAND_ELDER: AgeBand
 
 class Scene(_message.Message):
-    __slots__ = ("scene_id", "position", "text", "language_code", "version", "origin_scene_id", "content_hash", "update_time")
+    __slots__ = ("scene_id", "position", "text", "language_code", "version", "origin_scene_id", "content_hash", "update_time", "character_ids", "warnings", "analyzed")
     SCENE_ID_FIELD_NUMBER: _ClassVar[int]
     POSITION_FIELD_NUMBER: _ClassVar[int]
     TEXT_FIELD_NUMBER: _ClassVar[int]
@@ -67,6 +67,9 @@ class Scene(_message.Message):
     ORIGIN_SCENE_ID_FIELD_NUMBER: _ClassVar[int]
     CONTENT_HASH_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    CHARACTER_IDS_FIELD_NUMBER: _ClassVar[int]
+    WARNINGS_FIELD_NUMBER: _ClassVar[int]
+    ANALYZED_FIELD_NUMBER: _ClassVar[int]
     scene_id: str
     position: int
     text: str
@@ -75,7 +78,58 @@ class Scene(_message.Message):
     origin_scene_id: str
     content_hash: str
     update_time: _timestamp_pb2.Timestamp
-    def __init__(self, scene_id: _Optional[str] = ..., position: _Optional[int] = ..., text: _Optional[str] = ..., language_code: _Optional[str] = ..., version: _Optional[int] = ..., origin_scene_id: _Optional[str] = ..., content_hash: _Optional[str] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    character_ids: _containers.RepeatedScalarFieldContainer[str]
+    warnings: _containers.RepeatedCompositeFieldContainer[ContinuityWarning]
+    analyzed: bool
+    def __init__(self, scene_id: _Optional[str] = ..., position: _Optional[int] = ..., text: _Optional[str] = ..., language_code: _Optional[str] = ..., version: _Optional[int] = ..., origin_scene_id: _Optional[str] = ..., content_hash: _Optional[str] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., character_ids: _Optional[_Iterable[str]] = ..., warnings: _Optional[_Iterable[_Union[ContinuityWarning, _Mapping]]] = ..., analyzed: _Optional[bool] = ...) -> None: ...
+
+class ContinuityWarning(_message.Message):
+    __slots__ = ("entity_id", "attribute", "bible_value", "scene_value", "message")
+    ENTITY_ID_FIELD_NUMBER: _ClassVar[int]
+    ATTRIBUTE_FIELD_NUMBER: _ClassVar[int]
+    BIBLE_VALUE_FIELD_NUMBER: _ClassVar[int]
+    SCENE_VALUE_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    entity_id: str
+    attribute: str
+    bible_value: str
+    scene_value: str
+    message: str
+    def __init__(self, entity_id: _Optional[str] = ..., attribute: _Optional[str] = ..., bible_value: _Optional[str] = ..., scene_value: _Optional[str] = ..., message: _Optional[str] = ...) -> None: ...
+
+class CastMember(_message.Message):
+    __slots__ = ("entity_id", "name")
+    ENTITY_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    entity_id: str
+    name: str
+    def __init__(self, entity_id: _Optional[str] = ..., name: _Optional[str] = ...) -> None: ...
+
+class Strip(_message.Message):
+    __slots__ = ("scene_number", "scene_id", "int_ext", "set", "time_of_day", "synopsis", "synopsis_english", "cast", "props", "screen_time_s", "page_eighths")
+    SCENE_NUMBER_FIELD_NUMBER: _ClassVar[int]
+    SCENE_ID_FIELD_NUMBER: _ClassVar[int]
+    INT_EXT_FIELD_NUMBER: _ClassVar[int]
+    SET_FIELD_NUMBER: _ClassVar[int]
+    TIME_OF_DAY_FIELD_NUMBER: _ClassVar[int]
+    SYNOPSIS_FIELD_NUMBER: _ClassVar[int]
+    SYNOPSIS_ENGLISH_FIELD_NUMBER: _ClassVar[int]
+    CAST_FIELD_NUMBER: _ClassVar[int]
+    PROPS_FIELD_NUMBER: _ClassVar[int]
+    SCREEN_TIME_S_FIELD_NUMBER: _ClassVar[int]
+    PAGE_EIGHTHS_FIELD_NUMBER: _ClassVar[int]
+    scene_number: int
+    scene_id: str
+    int_ext: str
+    set: str
+    time_of_day: str
+    synopsis: str
+    synopsis_english: str
+    cast: _containers.RepeatedCompositeFieldContainer[CastMember]
+    props: _containers.RepeatedScalarFieldContainer[str]
+    screen_time_s: float
+    page_eighths: int
+    def __init__(self, scene_number: _Optional[int] = ..., scene_id: _Optional[str] = ..., int_ext: _Optional[str] = ..., set: _Optional[str] = ..., time_of_day: _Optional[str] = ..., synopsis: _Optional[str] = ..., synopsis_english: _Optional[str] = ..., cast: _Optional[_Iterable[_Union[CastMember, _Mapping]]] = ..., props: _Optional[_Iterable[str]] = ..., screen_time_s: _Optional[float] = ..., page_eighths: _Optional[int] = ...) -> None: ...
 
 class Story(_message.Message):
     __slots__ = ("story_id", "owner_id", "title", "language_code", "version", "scenes", "parent_story_id", "fork_scene_id", "create_time", "update_time")

@@ -244,3 +244,37 @@ class WatchStoryResponse(_message.Message):
     EVENT_FIELD_NUMBER: _ClassVar[int]
     event: _story_pb2.StoryEvent
     def __init__(self, event: _Optional[_Union[_story_pb2.StoryEvent, _Mapping]] = ...) -> None: ...
+
+class AnalyzeStoryRequest(_message.Message):
+    __slots__ = ("owner_id", "story_id")
+    OWNER_ID_FIELD_NUMBER: _ClassVar[int]
+    STORY_ID_FIELD_NUMBER: _ClassVar[int]
+    owner_id: str
+    story_id: str
+    def __init__(self, owner_id: _Optional[str] = ..., story_id: _Optional[str] = ...) -> None: ...
+
+class AnalyzeStoryResponse(_message.Message):
+    __slots__ = ("story", "bible")
+    STORY_FIELD_NUMBER: _ClassVar[int]
+    BIBLE_FIELD_NUMBER: _ClassVar[int]
+    story: _story_pb2.Story
+    bible: _story_pb2.StoryBible
+    def __init__(self, story: _Optional[_Union[_story_pb2.Story, _Mapping]] = ..., bible: _Optional[_Union[_story_pb2.StoryBible, _Mapping]] = ...) -> None: ...
+
+class ExportBreakdownRequest(_message.Message):
+    __slots__ = ("owner_id", "story_id")
+    OWNER_ID_FIELD_NUMBER: _ClassVar[int]
+    STORY_ID_FIELD_NUMBER: _ClassVar[int]
+    owner_id: str
+    story_id: str
+    def __init__(self, owner_id: _Optional[str] = ..., story_id: _Optional[str] = ...) -> None: ...
+
+class ExportBreakdownResponse(_message.Message):
+    __slots__ = ("story_version", "strips", "csv")
+    STORY_VERSION_FIELD_NUMBER: _ClassVar[int]
+    STRIPS_FIELD_NUMBER: _ClassVar[int]
+    CSV_FIELD_NUMBER: _ClassVar[int]
+    story_version: int
+    strips: _containers.RepeatedCompositeFieldContainer[_story_pb2.Strip]
+    csv: bytes
+    def __init__(self, story_version: _Optional[int] = ..., strips: _Optional[_Iterable[_Union[_story_pb2.Strip, _Mapping]]] = ..., csv: _Optional[bytes] = ...) -> None: ...

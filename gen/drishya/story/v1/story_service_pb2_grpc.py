@@ -99,6 +99,16 @@ class StoryServiceStub:
                 request_serializer=drishya_dot_story_dot_v1_dot_story__service__pb2.UpdateStoryBibleRequest.SerializeToString,
                 response_deserializer=drishya_dot_story_dot_v1_dot_story__service__pb2.UpdateStoryBibleResponse.FromString,
                 _registered_method=True)
+        self.AnalyzeStory = channel.unary_unary(
+                '/drishya.story.v1.StoryService/AnalyzeStory',
+                request_serializer=drishya_dot_story_dot_v1_dot_story__service__pb2.AnalyzeStoryRequest.SerializeToString,
+                response_deserializer=drishya_dot_story_dot_v1_dot_story__service__pb2.AnalyzeStoryResponse.FromString,
+                _registered_method=True)
+        self.ExportBreakdown = channel.unary_unary(
+                '/drishya.story.v1.StoryService/ExportBreakdown',
+                request_serializer=drishya_dot_story_dot_v1_dot_story__service__pb2.ExportBreakdownRequest.SerializeToString,
+                response_deserializer=drishya_dot_story_dot_v1_dot_story__service__pb2.ExportBreakdownResponse.FromString,
+                _registered_method=True)
         self.WatchStory = channel.unary_stream(
                 '/drishya.story.v1.StoryService/WatchStory',
                 request_serializer=drishya_dot_story_dot_v1_dot_story__service__pb2.WatchStoryRequest.SerializeToString,
@@ -198,6 +208,21 @@ class StoryServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def AnalyzeStory(self, request, context):
+        """AnalyzeStory analyses the scenes not analysed yet (language and analysis services), fills the
+        bible from them, resolves each scene's characters to bible entity ids and checks continuity.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExportBreakdown(self, request, context):
+        """ExportBreakdown returns the production breakdown (stripboard): one strip per scene, in order.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def WatchStory(self, request, context):
         """WatchStory streams a story's events after a sequence number, then follows live ones.
         """
@@ -267,6 +292,16 @@ def add_StoryServiceServicer_to_server(servicer, server):
                     servicer.UpdateStoryBible,
                     request_deserializer=drishya_dot_story_dot_v1_dot_story__service__pb2.UpdateStoryBibleRequest.FromString,
                     response_serializer=drishya_dot_story_dot_v1_dot_story__service__pb2.UpdateStoryBibleResponse.SerializeToString,
+            ),
+            'AnalyzeStory': grpc.unary_unary_rpc_method_handler(
+                    servicer.AnalyzeStory,
+                    request_deserializer=drishya_dot_story_dot_v1_dot_story__service__pb2.AnalyzeStoryRequest.FromString,
+                    response_serializer=drishya_dot_story_dot_v1_dot_story__service__pb2.AnalyzeStoryResponse.SerializeToString,
+            ),
+            'ExportBreakdown': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExportBreakdown,
+                    request_deserializer=drishya_dot_story_dot_v1_dot_story__service__pb2.ExportBreakdownRequest.FromString,
+                    response_serializer=drishya_dot_story_dot_v1_dot_story__service__pb2.ExportBreakdownResponse.SerializeToString,
             ),
             'WatchStory': grpc.unary_stream_rpc_method_handler(
                     servicer.WatchStory,
@@ -603,6 +638,60 @@ class StoryService:
             '/drishya.story.v1.StoryService/UpdateStoryBible',
             drishya_dot_story_dot_v1_dot_story__service__pb2.UpdateStoryBibleRequest.SerializeToString,
             drishya_dot_story_dot_v1_dot_story__service__pb2.UpdateStoryBibleResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AnalyzeStory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/drishya.story.v1.StoryService/AnalyzeStory',
+            drishya_dot_story_dot_v1_dot_story__service__pb2.AnalyzeStoryRequest.SerializeToString,
+            drishya_dot_story_dot_v1_dot_story__service__pb2.AnalyzeStoryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportBreakdown(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/drishya.story.v1.StoryService/ExportBreakdown',
+            drishya_dot_story_dot_v1_dot_story__service__pb2.ExportBreakdownRequest.SerializeToString,
+            drishya_dot_story_dot_v1_dot_story__service__pb2.ExportBreakdownResponse.FromString,
             options,
             channel_credentials,
             insecure,

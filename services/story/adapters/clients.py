@@ -1,0 +1,59 @@
+"""Scene analysis through the language and analysis services' contracts, each call with a deadline."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+from drishya.analysis.v1 import analysis_pb2 as an_pb
+from drishya.analysis.v1 import analysis_service_pb2 as an_svc
+from drishya.analysis.v1 import analysis_service_pb2_grpc as an_grpc
+from drishya.language.v1 import language_service_pb2 as lang_svc
+from drishya.language.v1 import language_service_pb2_grpc as lang_grpc
+from drishya.story.v1 import story_pb2 as pb
+from services.mesh.channels import channel
+from services.story.config import StoryConfig
+
+
+class SceneAnalyst:
+    """Translates a scene to English (LanguageService.Translate) and analyses it (AnalysisService.AnalyzeScene)."""
+
+    def __init__(self, config: StoryConfig) -> None:
+        self._channels = [channel(config.language_addr), channel(config.analysis_addr)]
+        self._language = lang_grpc.LanguageServiceStub(self._channels[0])  # type: ignore[no-untyped-call]
+        self._analysis = an_grpc.AnalysisServiceStub(self._channels[1])  # type: ignore[no-untyped-call]
+        self._deadline_s = config.rpc_deadline_s
+        self._limit = asyncio.Semaphore(config.analysis_concurrency)
+
+    async def analyze(self, scene: pb.Scene) -> tuple[str, an_pb.SceneAnalysis]:
+        """``(english_text, analysis)`` of one scene; raises ``grpc.aio.AioRpcError`` when a service fails.
+
+        The scene's language is detected by the language service when the scene does not state one.
+        """
+        async with self._limit:
+            tr = await self._language.Translate(
+                lang_svc.TranslateRequest(
+                    text=scene.text, source_language_code=scene.language_code, target_language_code="en"
+                ),
+                timeout=self._deadline_s,
+            )
+            resp = await self._analysis.AnalyzeScene(
+                an_svc.AnalyzeSceneRequest(
+                    english_text=tr.text,
+                    source_text=scene.text,
+                    language_code=tr.source_language_code,
+                    english_segments=[s.text for s in tr.segments],
+                    segments=tr.segments,
+                ),
+                timeout=self._deadline_s,
+            )
+        return tr.text, resp.analysis
+
+    async def analyze_all(self, scenes: Sequence[pb.Scene]) -> list[tuple[str, an_pb.SceneAnalysis]]:
+        """:meth:`analyze` for each scene, at most ``analysis_concurrency`` at once, in order."""
+        return list(await asyncio.gather(*(self.analyze(s) for s in scenes)))
+
+    async def close(self) -> None:
+        """Close the channels."""
+        for c in self._channels:
+            await c.close(None)

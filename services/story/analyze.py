@@ -1,0 +1,83 @@
+"""AnalyzeStory and ExportBreakdown: analyse the scenes, fill the bible, resolve characters, make strips.
+
+Scene analyses are kept by content hash, so a scene is analysed once per distinct text and
+language, however often the story is reordered, forked or exported. The resolution of characters
+depends on story order, so it is recomputed from the stored analyses on every call (no service call
+when every scene's text is known) and written only when it changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from drishya.analysis.v1 import analysis_pb2 as an_pb
+from drishya.story.v1 import story_pb2 as pb
+from services.story import breakdown, continuity
+from services.story.adapters.clients import SceneAnalyst
+from services.story.adapters.store import StoryStore
+from services.story.stories import VersionMismatch
+
+#: Attempts when the story changes while it is being analysed.
+ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class AnalyzedStory:
+    """A story after analysis: the story, its bible and each scene's ``(english_text, analysis)`` by content hash."""
+
+    story: pb.Story
+    bible: pb.StoryBible
+    analyses: dict[str, tuple[str, an_pb.SceneAnalysis]]
+
+
+async def analyze_story(store: StoryStore, analyst: SceneAnalyst, story_id: str, owner_id: str) -> AnalyzedStory:
+    """Analyse the owner's story (see the module docstring).
+
+    Raises:
+        NotFound: the story is not the owner's.
+        VersionMismatch: the story kept changing during three attempts.
+        grpc.aio.AioRpcError: the language or analysis service failed.
+    """
+    for attempt in range(ATTEMPTS):
+        story = await store.get(story_id, owner_id)
+        known = await store.analyses([s.content_hash for s in story.scenes])
+        missing = list({s.content_hash: s for s in story.scenes if s.content_hash not in known}.values())
+        for scene, (english, analysis) in zip(missing, await analyst.analyze_all(missing), strict=True):
+            await store.save_analysis(scene.content_hash, english, analysis)
+            known[scene.content_hash] = (english, analysis)
+        bible = await store.bible(story_id, owner_id)
+        inputs = [
+            continuity.SceneInput(
+                scene_id=s.scene_id,
+                language_code=known[s.content_hash][1].language_code or s.language_code,
+                source_text=s.text,
+                english_text=known[s.content_hash][0],
+                analysis=known[s.content_hash][1],
+            )
+            for s in story.scenes
+        ]
+        new_bible, resolutions = continuity.resolve_story(bible, inputs)
+        unchanged = new_bible == bible and all(
+            s.analyzed and list(s.character_ids) == r.character_ids and list(s.warnings) == r.warnings
+            for s, r in zip(story.scenes, resolutions, strict=True)
+        )
+        if unchanged:
+            return AnalyzedStory(story, bible, known)
+        try:
+            rows = [(s, r.character_ids, r.warnings) for s, r in zip(story.scenes, resolutions, strict=True)]
+            story, bible = await store.save_resolution(story_id, owner_id, story.version, new_bible, rows)
+            return AnalyzedStory(story, bible, known)
+        except VersionMismatch:
+            if attempt == ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def strips(analyzed: AnalyzedStory) -> list[pb.Strip]:
+    """The breakdown of an analysed story: one strip per scene, in story order."""
+    return [
+        breakdown.strip_for(
+            i, s, analyzed.analyses[s.content_hash][1], analyzed.analyses[s.content_hash][0], analyzed.bible
+        )
+        for i, s in enumerate(analyzed.story.scenes, start=1)
+    ]
