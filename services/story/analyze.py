@@ -8,12 +8,16 @@ when every scene's text is known) and written only when it changed.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from drishya.analysis.v1 import analysis_pb2 as an_pb
+from drishya.generation.v1 import generation_pb2 as gen_pb2
 from drishya.story.v1 import story_pb2 as pb
+from drishya.story.v1 import story_service_pb2 as svc_pb2
 from services.story import breakdown, continuity
-from services.story.adapters.clients import SceneAnalyst
+from services.story.adapters.clients import SceneAnalyst, SceneRenderer
 from services.story.adapters.store import StoryStore
 from services.story.stories import VersionMismatch
 
@@ -23,11 +27,13 @@ ATTEMPTS = 3
 
 @dataclass(frozen=True)
 class AnalyzedStory:
-    """A story after analysis: the story, its bible and each scene's ``(english_text, analysis)`` by content hash."""
+    """A story after analysis: the story, its bible, each scene's ``(english_text, analysis)`` by
+    content hash, and each scene's resolution in story order."""
 
     story: pb.Story
     bible: pb.StoryBible
     analyses: dict[str, tuple[str, an_pb.SceneAnalysis]]
+    resolutions: list[continuity.SceneResolution]
 
 
 async def analyze_story(store: StoryStore, analyst: SceneAnalyst, story_id: str, owner_id: str) -> AnalyzedStory:
@@ -62,11 +68,11 @@ async def analyze_story(store: StoryStore, analyst: SceneAnalyst, story_id: str,
             for s, r in zip(story.scenes, resolutions, strict=True)
         )
         if unchanged:
-            return AnalyzedStory(story, bible, known)
+            return AnalyzedStory(story, bible, known, resolutions)
         try:
             rows = [(s, r.character_ids, r.warnings) for s, r in zip(story.scenes, resolutions, strict=True)]
             story, bible = await store.save_resolution(story_id, owner_id, story.version, new_bible, rows)
-            return AnalyzedStory(story, bible, known)
+            return AnalyzedStory(story, bible, known, resolutions)
         except VersionMismatch:
             if attempt == ATTEMPTS - 1:
                 raise
@@ -81,3 +87,38 @@ def strips(analyzed: AnalyzedStory) -> list[pb.Strip]:
         )
         for i, s in enumerate(analyzed.story.scenes, start=1)
     ]
+
+
+def render_key(scene: pb.Scene, cast: Sequence[gen_pb2.CastEntry]) -> str:
+    """SHA-256 hex of the scene's content hash and its cast: equal keys render equal videos."""
+    h = hashlib.sha256(scene.content_hash.encode())
+    for c in cast:
+        h.update(c.SerializeToString(deterministic=True))
+    return h.hexdigest()
+
+
+async def render_story(
+    store: StoryStore, analyst: SceneAnalyst, renderer: SceneRenderer, story_id: str, owner_id: str
+) -> tuple[pb.Story, list[svc_pb2.SceneRender]]:
+    """One generation job per scene whose render key changed; the others keep their job.
+
+    The job's request id is derived from the render key, so the generation service itself returns
+    the existing job for a scene whose text and cast equal one rendered before (in this story, an
+    earlier order of it, or a fork), and no video is made twice.
+
+    Raises what :func:`analyze_story` and the generation service raise.
+    """
+    done = await analyze_story(store, analyst, story_id, owner_id)
+    renders: list[svc_pb2.SceneRender] = []
+    rows: list[tuple[str, str, str]] = []
+    for scene, res in zip(done.story.scenes, done.resolutions, strict=True):
+        cast = continuity.cast_for(done.bible, res)
+        key = render_key(scene, cast)
+        if scene.job_id and scene.render_key == key:
+            renders.append(svc_pb2.SceneRender(scene_id=scene.scene_id, job_id=scene.job_id, reused=True))
+            continue
+        job_id = await renderer.create_job(owner_id, f"story-scene-{key}", scene, cast)
+        renders.append(svc_pb2.SceneRender(scene_id=scene.scene_id, job_id=job_id, reused=False))
+        rows.append((scene.scene_id, job_id, key))
+    change = await store.save_renders(story_id, owner_id, rows)
+    return change.story, renders

@@ -14,8 +14,9 @@ class StoryConfig:
 
     Attributes:
         port: gRPC port (``DRISHYA_STORY_PORT``, default 50057; 0 picks a free one).
-        language_addr, analysis_addr: ``host:port`` of the services AnalyzeStory calls
-            (``DRISHYA_LANGUAGE_ADDR``, ``DRISHYA_ANALYSIS_ADDR``).
+        language_addr, analysis_addr, generation_addr: ``host:port`` of the services AnalyzeStory
+            and RenderStory call (``DRISHYA_LANGUAGE_ADDR``, ``DRISHYA_ANALYSIS_ADDR``,
+            ``DRISHYA_GENERATION_ADDR``).
         watch_poll_s: how often a WatchStory stream reads the record when no NATS wake-up came,
             in seconds (``DRISHYA_STORY_WATCH_POLL_S``, default 1.0).
         rpc_deadline_s: deadline of each call to another service (``DRISHYA_RPC_DEADLINE_S``, 60).
@@ -26,6 +27,7 @@ class StoryConfig:
     port: int
     language_addr: str = "127.0.0.1:50051"
     analysis_addr: str = "127.0.0.1:50052"
+    generation_addr: str = "127.0.0.1:50054"
     watch_poll_s: float = 1.0
     rpc_deadline_s: float = 60.0
     analysis_concurrency: int = 4
@@ -37,6 +39,7 @@ class StoryConfig:
             port=mc.port(env, "story"),
             language_addr=mc.address(env, "language"),
             analysis_addr=mc.address(env, "analysis"),
+            generation_addr=mc.address(env, "generation"),
             rpc_deadline_s=mc.env_float(env, "DRISHYA_RPC_DEADLINE_S", 60.0, lo=0.1, hi=3600.0),
             analysis_concurrency=mc.env_int(env, "DRISHYA_STORY_ANALYSIS_CONCURRENCY", 4, lo=1, hi=64),
             watch_poll_s=mc.env_float(env, "DRISHYA_STORY_WATCH_POLL_S", 1.0, lo=0.05, hi=60.0),

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from drishya.analysis.v1 import analysis_pb2 as an_pb
+from drishya.generation.v1 import generation_pb2 as gen_pb2
 from drishya.story.v1 import story_pb2 as pb
 from services.scene import lexicon
 
@@ -129,10 +130,12 @@ class SceneInput:
 
 @dataclass
 class SceneResolution:
-    """The bible characters a scene mentions (first mention first) and its continuity warnings."""
+    """The bible characters a scene mentions (first mention first), its continuity warnings, and
+    which bible character each of the analysis's character entities is (``entity_map``)."""
 
     character_ids: list[str] = field(default_factory=list)
     warnings: list[pb.ContinuityWarning] = field(default_factory=list)
+    entity_map: dict[str, str] = field(default_factory=dict)
 
     def mention(self, entity_id: str) -> None:
         """Record a mention of ``entity_id`` (once)."""
@@ -235,12 +238,14 @@ def resolve_scene(resolver: _Resolver, scene: SceneInput) -> SceneResolution:
         if all(a.text != e.name for a in c.aliases) and e.name != c.name:
             c.aliases.add(script="Latn", text=e.name)
         res.mention(c.entity_id)
+        res.entity_map[e.id] = c.entity_id
         _apply_attributes(res, c, e.attributes)
     for e in roles:
         gender = lexicon.CHARACTERS[e.concept_id]
         found = resolver.most_recent(res, gender, e.concept_id)
         c = found or resolver.new_character(e.concept_id)
         res.mention(c.entity_id)
+        res.entity_map[e.id] = c.entity_id
         _apply_role(res, c, e.concept_id)
         _apply_attributes(res, c, e.attributes)
     garments = [e for e in scene.analysis.entities if e.kind == an_pb.ENTITY_KIND_OBJECT and e.name in lexicon.CLOTHING]
@@ -286,3 +291,32 @@ def resolve_story(bible: pb.StoryBible, scenes: Sequence[SceneInput]) -> tuple[p
             elif e.kind == an_pb.ENTITY_KIND_OBJECT and all(x.name != e.name for x in out.props):
                 out.props.add(entity_id=f"prop-{len(out.props) + 1}", name=e.name)
     return out, results
+
+
+def look_attributes(c: pb.Character) -> list[str]:
+    """English attributes that carry a character's look to the renderer: role (or "woman"/"man"),
+    "old" for elders, then each colour and the clothing ("red saree")."""
+    role = c.role or {pb.GENDER_FEMALE: "woman", pb.GENDER_MALE: "man"}.get(c.gender, "")
+    out = [role] if role else []
+    if c.age_band == pb.AGE_BAND_ELDER:
+        out.append("old")
+    if c.colors or c.clothing:
+        out.append(" ".join([*c.colors, c.clothing]).strip())
+    if c.hair:
+        out.append(f"{c.hair} hair")
+    return out
+
+
+def cast_for(bible: pb.StoryBible, res: SceneResolution) -> list[gen_pb2.CastEntry]:
+    """The generation job's cast for a scene: each mentioned character with the bible's look, keyed
+    by the analysis entity ids that named it (an empty key for a character only referred to)."""
+    by_id = {c.entity_id: c for c in bible.characters}
+    out: list[gen_pb2.CastEntry] = []
+    for entity_id in res.character_ids:
+        c = by_id[entity_id]
+        keys = [k for k, v in res.entity_map.items() if v == entity_id] or [""]
+        out += [
+            gen_pb2.CastEntry(scene_entity_id=k, entity_id=entity_id, name=c.name, attributes=look_attributes(c))
+            for k in keys
+        ]
+    return out

@@ -6,7 +6,7 @@ from drishya.story.v1 import story_service_pb2 as svc_pb2
 from drishya.story.v1 import story_service_pb2_grpc as svc_grpc
 from services.mesh.db import create_engine, ping
 from services.mesh.server import MeshServer, build_server
-from services.story.adapters.clients import SceneAnalyst
+from services.story.adapters.clients import SceneAnalyst, SceneRenderer
 from services.story.adapters.events import OutboxRelay, StoryBus
 from services.story.adapters.store import StoryStore
 from services.story.config import StoryConfig
@@ -29,7 +29,8 @@ async def create_server(config: StoryConfig, *, database_url: str, nats_url: str
     bus = await StoryBus.connect(nats_url)
     relay = OutboxRelay(store, bus)
     analyst = SceneAnalyst(config)
-    servicer = StoryServicer(store, bus, relay, analyst, config)
+    renderer = SceneRenderer(config)
+    servicer = StoryServicer(store, bus, relay, analyst, renderer, config)
 
     async def db_ready() -> None:
         await ping(engine)
@@ -47,6 +48,7 @@ async def create_server(config: StoryConfig, *, database_url: str, nats_url: str
     async def close() -> None:
         await relay.stop()
         await analyst.close()
+        await renderer.close()
         await bus.close()
         await engine.dispose()
 

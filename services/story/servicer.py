@@ -11,7 +11,7 @@ from drishya.story.v1 import story_service_pb2 as svc_pb2
 from drishya.story.v1 import story_service_pb2_grpc as svc_grpc
 from services.mesh.errors import require_owner
 from services.story import analyze, breakdown, stories
-from services.story.adapters.clients import SceneAnalyst
+from services.story.adapters.clients import SceneAnalyst, SceneRenderer
 from services.story.adapters.events import OutboxRelay, StoryBus
 from services.story.adapters.store import StoryStore
 from services.story.config import StoryConfig
@@ -33,9 +33,16 @@ class StoryServicer(svc_grpc.StoryServiceServicer):
     """Stories: create, read, list, change with version checks, fork, bible, watch."""
 
     def __init__(
-        self, store: StoryStore, bus: StoryBus, relay: OutboxRelay, analyst: SceneAnalyst, config: StoryConfig
+        self,
+        store: StoryStore,
+        bus: StoryBus,
+        relay: OutboxRelay,
+        analyst: SceneAnalyst,
+        renderer: SceneRenderer,
+        config: StoryConfig,
     ) -> None:
-        self.store, self.bus, self.relay, self.analyst, self.config = store, bus, relay, analyst, config
+        self.store, self.bus, self.relay, self.config = store, bus, relay, config
+        self.analyst, self.renderer = analyst, renderer
 
     async def CreateStory(self, request: svc_pb2.CreateStoryRequest, context: Ctx) -> svc_pb2.CreateStoryResponse:
         owner = _owner(request.owner_id)
@@ -131,6 +138,12 @@ class StoryServicer(svc_grpc.StoryServiceServicer):
         return svc_pb2.ExportBreakdownResponse(
             story_version=done.story.version, strips=strips, csv=breakdown.to_csv(strips)
         )
+
+    async def RenderStory(self, request: svc_pb2.RenderStoryRequest, context: Ctx) -> svc_pb2.RenderStoryResponse:
+        owner = _owner(request.owner_id)
+        story, renders = await analyze.render_story(self.store, self.analyst, self.renderer, request.story_id, owner)
+        self.relay.kick()
+        return svc_pb2.RenderStoryResponse(story=story, renders=renders)
 
     async def WatchStory(
         self, request: svc_pb2.WatchStoryRequest, context: Ctx

@@ -18,7 +18,8 @@ from services.mesh.errors import DrishyaError, FieldViolation, InvalidArgument
 
 #: Longest title, in characters.
 MAX_TITLE = 200
-#: Longest scene text, in characters (the generation service's limit on one scene).
+#: Shortest and longest scene text, in characters (the generation service's limits on one scene).
+MIN_SCENE_TEXT = 10
 MAX_SCENE_TEXT = 2000
 #: Most scenes a story may have.
 MAX_SCENES = 500
@@ -74,13 +75,13 @@ def validate_language(code: str, field: str = "language_code") -> str:
 
 
 def validate_scene_text(text: str, field: str = "text") -> str:
-    """The stripped scene text; raises :class:`InvalidArgument` when empty or over 2000 characters."""
+    """The stripped scene text; raises :class:`InvalidArgument` when under 10 or over 2000 characters."""
     t = text.strip()
-    if not t or len(t) > MAX_SCENE_TEXT:
+    if not MIN_SCENE_TEXT <= len(t) <= MAX_SCENE_TEXT:
         raise InvalidArgument(
-            "scene text must be 1 to 2000 characters",
+            f"scene text must be {MIN_SCENE_TEXT} to {MAX_SCENE_TEXT} characters",
             reason="INVALID_SCENE_TEXT",
-            violations=[FieldViolation(field, f"1 to {MAX_SCENE_TEXT} characters")],
+            violations=[FieldViolation(field, f"{MIN_SCENE_TEXT} to {MAX_SCENE_TEXT} characters")],
         )
     return t
 

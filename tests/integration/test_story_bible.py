@@ -1,8 +1,11 @@
-"""A three-scene story (Telugu, Hindi, Telugu) analysed through the real language and analysis services.
+"""A three-scene story (Telugu, Hindi, Telugu) through the real language, analysis, prompt and generation services.
 
 One character, named in the first scene, referred to by a Hindi pronoun in the second and by her
 Telugu name in the third, must carry one entity id across the three; a later scene that contradicts
-the bible carries a warning; the breakdown has one strip per scene with the expected values.
+the bible carries a warning; the breakdown has one strip per scene with the expected values;
+RenderStory makes one job per scene, each carrying the bible's cast, so the storyboard draws the
+character in the same colours in all three; a re-render after one scene changed makes one job.
+The generation service runs without workers here: the jobs are created, not rendered.
 """
 
 from __future__ import annotations
@@ -18,16 +21,30 @@ import pytest
 import pytest_asyncio
 from google.protobuf import json_format
 
+from drishya.analysis.v1 import analysis_service_pb2 as an_svc
+from drishya.analysis.v1 import analysis_service_pb2_grpc as an_grpc
+from drishya.generation.v1 import generation_service_pb2 as gen_svc
+from drishya.generation.v1 import generation_service_pb2_grpc as gen_grpc
+from drishya.language.v1 import language_service_pb2 as lang_svc
+from drishya.language.v1 import language_service_pb2_grpc as lang_grpc
+from drishya.prompt.v1 import prompt_service_pb2 as prompt_svc
+from drishya.prompt.v1 import prompt_service_pb2_grpc as prompt_grpc
 from drishya.story.v1 import story_pb2 as pb
 from drishya.story.v1 import story_service_pb2 as svc_pb2
 from drishya.story.v1 import story_service_pb2_grpc as svc_grpc
 from services.analysis.config import AnalysisConfig
 from services.analysis.server import create_server as analysis_server
+from services.generation.cast import apply_cast
+from services.generation.config import GenerationConfig
+from services.generation.server import create_server as generation_server
+from services.generation.storyboard.scene import cast_of
 from services.language.config import LanguageConfig
 from services.language.server import create_server as language_server
 from services.mesh.channels import channel
 from services.mesh.infra import InfraUrls
 from services.mesh.server import MeshServer
+from services.prompt.config import PromptConfig
+from services.prompt.server import create_server as prompt_server
 from services.story import breakdown
 from services.story.config import StoryConfig
 from services.story.server import create_server
@@ -41,19 +58,44 @@ SCENES = [
 
 
 @pytest_asyncio.fixture(scope="module")
-async def servers(make_database: Callable[[str], str], infra: InfraUrls) -> AsyncIterator[MeshServer]:
-    lang = await language_server(LanguageConfig.from_env({"DRISHYA_LANGUAGE_PORT": "0"}), redis_url=infra.redis_url)
-    ana = await analysis_server(AnalysisConfig(port=0))
-    config = StoryConfig(port=0, language_addr=f"127.0.0.1:{lang.port}", analysis_addr=f"127.0.0.1:{ana.port}")
-    story = await create_server(config, database_url=make_database("storybible"), nats_url=infra.nats_url)
-    yield story
-    for s in (story, ana, lang):
+async def servers(
+    make_database: Callable[[str], str], infra: InfraUrls, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[dict[str, MeshServer]]:
+    database_url = make_database("storybible")
+    started: dict[str, MeshServer] = {}
+    started["language"] = await language_server(LanguageConfig(port=0), redis_url=infra.redis_url)
+    started["analysis"] = await analysis_server(AnalysisConfig(port=0))
+    started["prompt"] = await prompt_server(PromptConfig(port=0))
+    addr = {name: f"127.0.0.1:{s.port}" for name, s in started.items()}
+    started["generation"] = await generation_server(
+        GenerationConfig(
+            port=0,
+            media_root=tmp_path_factory.mktemp("story-media"),
+            language_addr=addr["language"],
+            analysis_addr=addr["analysis"],
+            prompt_addr=addr["prompt"],
+            moderation_addr="127.0.0.1:9",  # never called: no workers
+            delivery_addr="127.0.0.1:9",
+            workers=0,
+        ),
+        database_url=database_url,
+        nats_url=infra.nats_url,
+    )
+    config = StoryConfig(
+        port=0,
+        language_addr=addr["language"],
+        analysis_addr=addr["analysis"],
+        generation_addr=f"127.0.0.1:{started['generation'].port}",
+    )
+    started["story"] = await create_server(config, database_url=database_url, nats_url=infra.nats_url)
+    yield started
+    for s in reversed(started.values()):
         await s.stop(0.5)
 
 
 @pytest_asyncio.fixture(scope="module")
-async def stub(servers: MeshServer) -> AsyncIterator[Stub]:
-    ch = channel(f"127.0.0.1:{servers.port}")
+async def stub(servers: dict[str, MeshServer]) -> AsyncIterator[Stub]:
+    ch = channel(f"127.0.0.1:{servers['story'].port}")
     yield Stub(ch)
     await ch.close()
 
@@ -173,3 +215,76 @@ async def test_breakdown_of_another_owners_story_is_not_found(
             svc_pb2.ExportBreakdownRequest(owner_id="someone-else", story_id=analyzed[1].story.story_id)
         )
     assert err.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+async def _drawn_figures(servers: dict[str, MeshServer], job: gen_svc.GetJobResponse, text: str, lang: str) -> list:
+    """The storyboard's figures of a job's first shot, built as a worker builds them: translation,
+    analysis, the job's cast applied, the prompt service's shot list, then the storyboard's cast."""
+    addr = {name: f"127.0.0.1:{s.port}" for name, s in servers.items()}
+    async with channel(addr["language"]) as lc, channel(addr["analysis"]) as ac, channel(addr["prompt"]) as pc:
+        tr = await lang_grpc.LanguageServiceStub(lc).Translate(
+            lang_svc.TranslateRequest(text=text, source_language_code=lang, target_language_code="en"), timeout=60
+        )
+        analysis = (
+            await an_grpc.AnalysisServiceStub(ac).AnalyzeScene(
+                an_svc.AnalyzeSceneRequest(
+                    english_text=tr.text,
+                    source_text=text,
+                    language_code=lang,
+                    english_segments=[s.text for s in tr.segments],
+                    segments=tr.segments,
+                ),
+                timeout=60,
+            )
+        ).analysis
+        shots = (
+            await prompt_grpc.PromptServiceStub(pc).BuildPrompt(
+                prompt_svc.BuildPromptRequest(
+                    analysis=apply_cast(analysis, job.job.options.cast), provider="storyboard"
+                ),
+                timeout=60,
+            )
+        ).shot_list
+    return [f for i in range(len(shots.shots)) for f in cast_of(shots, i)]
+
+
+async def test_render_story_passes_the_bible_so_the_character_looks_the_same(
+    stub: Stub, servers: dict[str, MeshServer], analyzed: tuple[str, svc_pb2.AnalyzeStoryResponse]
+) -> None:
+    owner, first = analyzed
+    sid = first.story.story_id
+    resp = await stub.RenderStory(svc_pb2.RenderStoryRequest(owner_id=owner, story_id=sid), timeout=120)
+    story = resp.story
+    assert len(resp.renders) == 3 and not any(r.reused for r in resp.renders)
+    assert len({r.job_id for r in resp.renders}) == 3
+    assert [s.job_id for s in story.scenes] == [r.job_id for r in resp.renders]
+    looks = []
+    async with channel(f"127.0.0.1:{servers['generation'].port}") as gc:
+        gen = gen_grpc.GenerationServiceStub(gc)
+        for scene in story.scenes:
+            job = await gen.GetJob(gen_svc.GetJobRequest(owner_id=owner, job_id=scene.job_id), timeout=10)
+            assert {c.entity_id for c in job.job.options.cast} == {"char-1"}
+            assert all(list(c.attributes) == ["girl", "red saree"] for c in job.job.options.cast)
+            figures = await _drawn_figures(servers, job, scene.text, scene.language_code)
+            meena = [f for f in figures if f.entity_id == "char-1"]
+            assert meena, f"no figure of char-1 in {scene.text}"
+            looks += [(f.clothes, f.skin, f.female, f.height) for f in meena]
+    assert len(set(looks)) == 1  # the same colours, build and skin in every shot of every scene
+
+    # Nothing changed: every scene keeps its job.
+    again = await stub.RenderStory(svc_pb2.RenderStoryRequest(owner_id=owner, story_id=sid), timeout=120)
+    assert [r.reused for r in again.renders] == [True, True, True]
+    assert [r.job_id for r in again.renders] == [r.job_id for r in resp.renders]
+
+    # One scene changes: only it gets a new job.
+    hindi = next(i for i, s in enumerate(again.story.scenes) if s.language_code == "hi")
+    changed = again.story.scenes[hindi]
+    await stub.UpdateScene(
+        svc_pb2.UpdateSceneRequest(
+            owner_id=owner, story_id=sid, scene_id=changed.scene_id, version=changed.version, text="वह बारिश में गाती है।"
+        )
+    )
+    third = await stub.RenderStory(svc_pb2.RenderStoryRequest(owner_id=owner, story_id=sid), timeout=120)
+    assert [r.reused for r in third.renders] == [i != hindi for i in range(3)]
+    assert third.renders[hindi].job_id not in {r.job_id for r in resp.renders}
+    assert [list(s.character_ids) for s in third.story.scenes] == [["char-1"]] * 3

@@ -128,3 +128,55 @@ def test_page_eighths_follow_one_page_per_minute() -> None:
     )
     assert [(c.entity_id, c.name) for c in strip.cast] == [("c1", "Meena")]
     assert list(strip.props) == ["lamp"] and strip.page_eighths == 2
+
+
+def test_apply_cast_renames_entities_and_adds_characters_only_referred_to() -> None:
+    from drishya.generation.v1 import generation_pb2 as gen_pb2
+    from services.generation.cast import apply_cast, validate_cast
+
+    analysis = an_pb.SceneAnalysis(
+        entities=[
+            _person("girl", "blue", concept="girl"),
+            _person("Mina", source="మీనా"),
+            an_pb.Entity(id="location-garden", kind=an_pb.ENTITY_KIND_LOCATION, name="garden"),
+        ],
+        beats=[
+            an_pb.Beat(index=0, entity_ids=["character-girl", "character-Mina"]),
+            an_pb.Beat(index=1, entity_ids=["location-garden"]),
+        ],
+        camera=an_pb.Camera(focus_entity_id="character-girl"),
+    )
+    look = ["girl", "red saree"]
+    cast = [
+        gen_pb2.CastEntry(scene_entity_id="character-girl", entity_id="char-1", name="Mina", attributes=look),
+        gen_pb2.CastEntry(scene_entity_id="character-Mina", entity_id="char-1", name="Mina", attributes=look),
+    ]
+    out = apply_cast(analysis, cast)
+    assert [(e.id, list(e.attributes)) for e in out.entities] == [("char-1", look), ("location-garden", [])]
+    assert [list(b.entity_ids) for b in out.beats] == [["char-1"], ["location-garden"]]
+    assert out.camera.focus_entity_id == "char-1"
+    assert analysis.entities[0].id == "character-girl"  # the input is not modified
+
+    referred = apply_cast(analysis, [gen_pb2.CastEntry(entity_id="char-2", name="Raju", attributes=["boy"])])
+    assert referred.entities[-1].id == "char-2"
+    assert [list(b.entity_ids) for b in referred.beats] == [
+        ["character-girl", "character-Mina"],
+        ["char-2", "location-garden"],
+    ]
+    with pytest.raises(InvalidArgument):
+        validate_cast([gen_pb2.CastEntry(entity_id="", name="x")])
+
+
+def test_cast_for_carries_the_bible_look_under_each_scene_entity() -> None:
+    bible = pb.StoryBible(
+        characters=[
+            pb.Character(entity_id="c1", name="Meena", role="girl", colors=["red"], clothing="saree"),
+            pb.Character(entity_id="c2", name="Dadi", gender=pb.GENDER_FEMALE, age_band=pb.AGE_BAND_ELDER),
+        ]
+    )
+    res = continuity.SceneResolution(character_ids=["c1", "c2"], entity_map={"character-meena": "c1"})
+    cast = continuity.cast_for(bible, res)
+    assert [(c.scene_entity_id, c.entity_id, c.name, list(c.attributes)) for c in cast] == [
+        ("character-meena", "c1", "Meena", ["girl", "red saree"]),
+        ("", "c2", "Dadi", ["woman", "old"]),
+    ]

@@ -1,4 +1,4 @@
-"""Scene analysis through the language and analysis services' contracts, each call with a deadline."""
+"""Scene analysis and rendering through the language, analysis and generation contracts, each call with a deadline."""
 
 from __future__ import annotations
 
@@ -8,6 +8,9 @@ from collections.abc import Sequence
 from drishya.analysis.v1 import analysis_pb2 as an_pb
 from drishya.analysis.v1 import analysis_service_pb2 as an_svc
 from drishya.analysis.v1 import analysis_service_pb2_grpc as an_grpc
+from drishya.generation.v1 import generation_pb2 as gen_pb2
+from drishya.generation.v1 import generation_service_pb2 as gen_svc
+from drishya.generation.v1 import generation_service_pb2_grpc as gen_grpc
 from drishya.language.v1 import language_service_pb2 as lang_svc
 from drishya.language.v1 import language_service_pb2_grpc as lang_grpc
 from drishya.story.v1 import story_pb2 as pb
@@ -57,3 +60,32 @@ class SceneAnalyst:
         """Close the channels."""
         for c in self._channels:
             await c.close(None)
+
+
+class SceneRenderer:
+    """Creates generation jobs (GenerationService.CreateJob) for scenes of a story."""
+
+    def __init__(self, config: StoryConfig) -> None:
+        self._channel = channel(config.generation_addr)
+        self._generation = gen_grpc.GenerationServiceStub(self._channel)  # type: ignore[no-untyped-call]
+        self._deadline_s = config.rpc_deadline_s
+
+    async def create_job(
+        self, owner_id: str, request_id: str, scene: pb.Scene, cast: Sequence[gen_pb2.CastEntry]
+    ) -> str:
+        """The id of the job rendering ``scene`` with ``cast``; the generation service returns the
+        existing job for a repeated ``(owner_id, request_id)``. Raises ``grpc.aio.AioRpcError``."""
+        resp = await self._generation.CreateJob(
+            gen_svc.CreateJobRequest(
+                owner_id=owner_id,
+                request_id=request_id,
+                text=scene.text,
+                options=gen_pb2.JobOptions(language_code=scene.language_code, cast=cast),
+            ),
+            timeout=self._deadline_s,
+        )
+        return str(resp.job.job_id)
+
+    async def close(self) -> None:
+        """Close the channel."""
+        await self._channel.close(None)

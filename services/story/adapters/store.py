@@ -82,7 +82,9 @@ MIGRATIONS = [
     );
     ALTER TABLE story.scenes ADD COLUMN character_ids jsonb NOT NULL DEFAULT '[]'::jsonb;
     ALTER TABLE story.scenes ADD COLUMN warnings jsonb NOT NULL DEFAULT '[]'::jsonb;
-    ALTER TABLE story.scenes ADD COLUMN analyzed_hash text NOT NULL DEFAULT ''
+    ALTER TABLE story.scenes ADD COLUMN analyzed_hash text NOT NULL DEFAULT '';
+    ALTER TABLE story.scenes ADD COLUMN job_id text NOT NULL DEFAULT '';
+    ALTER TABLE story.scenes ADD COLUMN render_key text NOT NULL DEFAULT ''
     """,
 ]
 
@@ -91,7 +93,7 @@ _STORY_COLUMNS = (
 )
 _SCENE_COLUMNS = (
     "scene_id, position, text, language_code, version, origin_scene_id, content_hash, updated_at, "
-    "character_ids, warnings, analyzed_hash"
+    "character_ids, warnings, analyzed_hash, job_id, render_key"
 )
 
 
@@ -124,6 +126,8 @@ def _scene(row: Any) -> pb.Scene:
         character_ids=row.character_ids,
         warnings=[json_format.ParseDict(w, pb.ContinuityWarning()) for w in row.warnings],
         analyzed=row.analyzed_hash == row.content_hash,
+        job_id=row.job_id,
+        render_key=row.render_key,
     )
 
 
@@ -473,6 +477,26 @@ class StoryStore:
             change, stored = await self._write_bible(conn, sid, owner_id, bible, current.version)
             return change.story, stored
 
+    async def save_renders(self, story_id: str, owner_id: str, renders: Sequence[tuple[str, str, str]]) -> Change:
+        """Record ``(scene_id, job_id, render_key)`` for scenes still in the story; records RENDER_REQUESTED.
+
+        Rendering does not change the story's text, order or bible, so no version is checked; the
+        event takes the next sequence number and the story's version moves with it.
+        """
+        sid = parse_id(story_id, "story_id")
+        async with self.engine.begin() as conn:
+            await self._lock(conn, sid, owner_id, None)
+            if renders:
+                await conn.execute(
+                    sa.text(
+                        "UPDATE story.scenes SET job_id = :j, render_key = :k WHERE scene_id = :c AND story_id = :s"
+                    ),
+                    [{"c": uuid.UUID(c), "s": sid, "j": j, "k": k} for c, j, k in renders],
+                )
+            return await self._commit(
+                conn, sid, owner_id, pb.STORY_EVENT_TYPE_RENDER_REQUESTED, job_ids=[j for _, j, _ in renders]
+            )
+
     # -- outbox ----------------------------------------------------------------------------------
 
     async def unpublished(self, limit: int = 500) -> list[pb.StoryEvent]:
@@ -603,6 +627,7 @@ class StoryStore:
         *,
         scene_id: str = "",
         bump: bool = True,
+        job_ids: Sequence[str] = (),
     ) -> Change:
         """Add one to the story's version (unless ``bump`` is false), record the event, load the story."""
         if bump:
@@ -612,7 +637,14 @@ class StoryStore:
             )
         story = await self._load(conn, sid, owner_id)
         event = await self._record(
-            conn, sid, owner_id, story.version, type_, scene_id=scene_id, scene_ids=[s.scene_id for s in story.scenes]
+            conn,
+            sid,
+            owner_id,
+            story.version,
+            type_,
+            scene_id=scene_id,
+            scene_ids=[s.scene_id for s in story.scenes],
+            job_ids=job_ids,
         )
         return Change(story, event)
 
@@ -626,11 +658,17 @@ class StoryStore:
         *,
         scene_id: str = "",
         scene_ids: Sequence[str] = (),
+        job_ids: Sequence[str] = (),
     ) -> pb.StoryEvent:
         event = pb.StoryEvent(
-            story_id=str(sid), sequence=sequence, type=type_, story_version=sequence, scene_id=scene_id
+            story_id=str(sid),
+            sequence=sequence,
+            type=type_,
+            story_version=sequence,
+            scene_id=scene_id,
+            scene_ids=scene_ids,
+            job_ids=job_ids,
         )
-        event.scene_ids.extend(scene_ids)
         event.time.GetCurrentTime()
         await conn.execute(
             sa.text("INSERT INTO story.events (story_id, owner_id, sequence, payload) VALUES (:id, :o, :s, :p)"),

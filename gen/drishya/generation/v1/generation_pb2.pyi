@@ -68,18 +68,32 @@ JOB_EVENT_TYPE_STAGE_COMPLETED: JobEventType
 JOB_EVENT_TYPE_SHOT_RENDERED: JobEventType
 
 class JobOptions(_message.Message):
-    __slots__ = ("language_code", "disable_narration", "disable_subtitles", "priority", "provider")
+    __slots__ = ("language_code", "disable_narration", "disable_subtitles", "priority", "provider", "cast")
     LANGUAGE_CODE_FIELD_NUMBER: _ClassVar[int]
     DISABLE_NARRATION_FIELD_NUMBER: _ClassVar[int]
     DISABLE_SUBTITLES_FIELD_NUMBER: _ClassVar[int]
     PRIORITY_FIELD_NUMBER: _ClassVar[int]
     PROVIDER_FIELD_NUMBER: _ClassVar[int]
+    CAST_FIELD_NUMBER: _ClassVar[int]
     language_code: str
     disable_narration: bool
     disable_subtitles: bool
     priority: int
     provider: str
-    def __init__(self, language_code: _Optional[str] = ..., disable_narration: _Optional[bool] = ..., disable_subtitles: _Optional[bool] = ..., priority: _Optional[int] = ..., provider: _Optional[str] = ...) -> None: ...
+    cast: _containers.RepeatedCompositeFieldContainer[CastEntry]
+    def __init__(self, language_code: _Optional[str] = ..., disable_narration: _Optional[bool] = ..., disable_subtitles: _Optional[bool] = ..., priority: _Optional[int] = ..., provider: _Optional[str] = ..., cast: _Optional[_Iterable[_Union[CastEntry, _Mapping]]] = ...) -> None: ...
+
+class CastEntry(_message.Message):
+    __slots__ = ("scene_entity_id", "entity_id", "name", "attributes")
+    SCENE_ENTITY_ID_FIELD_NUMBER: _ClassVar[int]
+    ENTITY_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    ATTRIBUTES_FIELD_NUMBER: _ClassVar[int]
+    scene_entity_id: str
+    entity_id: str
+    name: str
+    attributes: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, scene_entity_id: _Optional[str] = ..., entity_id: _Optional[str] = ..., name: _Optional[str] = ..., attributes: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class JobResult(_message.Message):
     __slots__ = ("mp4_key", "hls_master_key", "poster_key", "duration_ms")

@@ -25,41 +25,41 @@ _sym_db = _symbol_database.Default()
 from google.protobuf import timestamp_pb2 as google_dot_protobuf_dot_timestamp__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1c\x64rishya/story/v1/story.proto\x12\x10\x64rishya.story.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xa1\x02\n\x05Scene\x12\x10\n\x08scene_id\x18\x01 \x01(\t\x12\x10\n\x08position\x18\x02 \x01(\x05\x12\x0c\n\x04text\x18\x03 \x01(\t\x12\x15\n\rlanguage_code\x18\x04 \x01(\t\x12\x0f\n\x07version\x18\x05 \x01(\x03\x12\x17\n\x0forigin_scene_id\x18\x06 \x01(\t\x12\x14\n\x0c\x63ontent_hash\x18\x07 \x01(\t\x12/\n\x0bupdate_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\rcharacter_ids\x18\t \x03(\t\x12\x35\n\x08warnings\x18\n \x03(\x0b\x32#.drishya.story.v1.ContinuityWarning\x12\x10\n\x08\x61nalyzed\x18\x0b \x01(\x08\"t\n\x11\x43ontinuityWarning\x12\x11\n\tentity_id\x18\x01 \x01(\t\x12\x11\n\tattribute\x18\x02 \x01(\t\x12\x13\n\x0b\x62ible_value\x18\x03 \x01(\t\x12\x13\n\x0bscene_value\x18\x04 \x01(\t\x12\x0f\n\x07message\x18\x05 \x01(\t\"-\n\nCastMember\x12\x11\n\tentity_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\"\xf6\x01\n\x05Strip\x12\x14\n\x0cscene_number\x18\x01 \x01(\x05\x12\x10\n\x08scene_id\x18\x02 \x01(\t\x12\x0f\n\x07int_ext\x18\x03 \x01(\t\x12\x0b\n\x03set\x18\x04 \x01(\t\x12\x13\n\x0btime_of_day\x18\x05 \x01(\t\x12\x10\n\x08synopsis\x18\x06 \x01(\t\x12\x18\n\x10synopsis_english\x18\x07 \x01(\t\x12*\n\x04\x63\x61st\x18\x08 \x03(\x0b\x32\x1c.drishya.story.v1.CastMember\x12\r\n\x05props\x18\t \x03(\t\x12\x15\n\rscreen_time_s\x18\n \x01(\x01\x12\x14\n\x0cpage_eighths\x18\x0b \x01(\x05\"\x9d\x02\n\x05Story\x12\x10\n\x08story_id\x18\x01 \x01(\t\x12\x10\n\x08owner_id\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x15\n\rlanguage_code\x18\x04 \x01(\t\x12\x0f\n\x07version\x18\x05 \x01(\x03\x12\'\n\x06scenes\x18\x06 \x03(\x0b\x32\x17.drishya.story.v1.Scene\x12\x17\n\x0fparent_story_id\x18\x07 \x01(\t\x12\x15\n\rfork_scene_id\x18\x08 \x01(\t\x12/\n\x0b\x63reate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x86\x01\n\x0cStorySummary\x12\x10\n\x08story_id\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\x03\x12\x13\n\x0bscene_count\x18\x04 \x01(\x05\x12/\n\x0bupdate_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"$\n\x04Name\x12\x0e\n\x06script\x18\x01 \x01(\t\x12\x0c\n\x04text\x18\x02 \x01(\t\"\x8c\x02\n\tCharacter\x12\x11\n\tentity_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\'\n\x07\x61liases\x18\x03 \x03(\x0b\x32\x16.drishya.story.v1.Name\x12\x0c\n\x04role\x18\x04 \x01(\t\x12(\n\x06gender\x18\x05 \x01(\x0e\x32\x18.drishya.story.v1.Gender\x12+\n\x08\x61ge_band\x18\x06 \x01(\x0e\x32\x19.drishya.story.v1.AgeBand\x12\x10\n\x08\x63lothing\x18\x07 \x01(\t\x12\x0e\n\x06\x63olors\x18\x08 \x03(\t\x12\x11\n\tskin_tone\x18\t \x01(\t\x12\x0c\n\x04hair\x18\n \x01(\t\x12\r\n\x05voice\x18\x0b \x01(\t\"R\n\x08Location\x12\x11\n\tentity_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x10\n\x08interior\x18\x03 \x01(\x08\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\"<\n\x04Prop\x12\x11\n\tentity_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\"\xb6\x01\n\nStoryBible\x12\x10\n\x08story_id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x03\x12/\n\ncharacters\x18\x03 \x03(\x0b\x32\x1b.drishya.story.v1.Character\x12-\n\tlocations\x18\x04 \x03(\x0b\x32\x1a.drishya.story.v1.Location\x12%\n\x05props\x18\x05 \x03(\x0b\x32\x16.drishya.story.v1.Prop\"\xc6\x01\n\nStoryEvent\x12\x10\n\x08story_id\x18\x01 \x01(\t\x12\x10\n\x08sequence\x18\x02 \x01(\x03\x12(\n\x04time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\x04type\x18\x04 \x01(\x0e\x32 .drishya.story.v1.StoryEventType\x12\x15\n\rstory_version\x18\x05 \x01(\x03\x12\x10\n\x08scene_id\x18\x06 \x01(\t\x12\x11\n\tscene_ids\x18\x07 \x03(\t*\xde\x02\n\x0eStoryEventType\x12 \n\x1cSTORY_EVENT_TYPE_UNSPECIFIED\x10\x00\x12\x1c\n\x18STORY_EVENT_TYPE_CREATED\x10\x01\x12\x1b\n\x17STORY_EVENT_TYPE_FORKED\x10\x02\x12\x1c\n\x18STORY_EVENT_TYPE_UPDATED\x10\x03\x12 \n\x1cSTORY_EVENT_TYPE_SCENE_ADDED\x10\x04\x12\"\n\x1eSTORY_EVENT_TYPE_SCENE_UPDATED\x10\x05\x12%\n!STORY_EVENT_TYPE_SCENES_REORDERED\x10\x06\x12\"\n\x1eSTORY_EVENT_TYPE_SCENE_DELETED\x10\x07\x12\"\n\x1eSTORY_EVENT_TYPE_BIBLE_UPDATED\x10\x08\x12\x1c\n\x18STORY_EVENT_TYPE_DELETED\x10\t*V\n\x06Gender\x12\x16\n\x12GENDER_UNSPECIFIED\x10\x00\x12\x11\n\rGENDER_FEMALE\x10\x01\x12\x0f\n\x0bGENDER_MALE\x10\x02\x12\x10\n\x0cGENDER_OTHER\x10\x03*r\n\x07\x41geBand\x12\x18\n\x14\x41GE_BAND_UNSPECIFIED\x10\x00\x12\x12\n\x0e\x41GE_BAND_CHILD\x10\x01\x12\x11\n\rAGE_BAND_TEEN\x10\x02\x12\x12\n\x0e\x41GE_BAND_ADULT\x10\x03\x12\x12\n\x0e\x41GE_BAND_ELDER\x10\x04\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1c\x64rishya/story/v1/story.proto\x12\x10\x64rishya.story.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xc5\x02\n\x05Scene\x12\x10\n\x08scene_id\x18\x01 \x01(\t\x12\x10\n\x08position\x18\x02 \x01(\x05\x12\x0c\n\x04text\x18\x03 \x01(\t\x12\x15\n\rlanguage_code\x18\x04 \x01(\t\x12\x0f\n\x07version\x18\x05 \x01(\x03\x12\x17\n\x0forigin_scene_id\x18\x06 \x01(\t\x12\x14\n\x0c\x63ontent_hash\x18\x07 \x01(\t\x12/\n\x0bupdate_time\x18\x08 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12\x15\n\rcharacter_ids\x18\t \x03(\t\x12\x35\n\x08warnings\x18\n \x03(\x0b\x32#.drishya.story.v1.ContinuityWarning\x12\x10\n\x08\x61nalyzed\x18\x0b \x01(\x08\x12\x0e\n\x06job_id\x18\x0c \x01(\t\x12\x12\n\nrender_key\x18\r \x01(\t\"t\n\x11\x43ontinuityWarning\x12\x11\n\tentity_id\x18\x01 \x01(\t\x12\x11\n\tattribute\x18\x02 \x01(\t\x12\x13\n\x0b\x62ible_value\x18\x03 \x01(\t\x12\x13\n\x0bscene_value\x18\x04 \x01(\t\x12\x0f\n\x07message\x18\x05 \x01(\t\"-\n\nCastMember\x12\x11\n\tentity_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\"\xf6\x01\n\x05Strip\x12\x14\n\x0cscene_number\x18\x01 \x01(\x05\x12\x10\n\x08scene_id\x18\x02 \x01(\t\x12\x0f\n\x07int_ext\x18\x03 \x01(\t\x12\x0b\n\x03set\x18\x04 \x01(\t\x12\x13\n\x0btime_of_day\x18\x05 \x01(\t\x12\x10\n\x08synopsis\x18\x06 \x01(\t\x12\x18\n\x10synopsis_english\x18\x07 \x01(\t\x12*\n\x04\x63\x61st\x18\x08 \x03(\x0b\x32\x1c.drishya.story.v1.CastMember\x12\r\n\x05props\x18\t \x03(\t\x12\x15\n\rscreen_time_s\x18\n \x01(\x01\x12\x14\n\x0cpage_eighths\x18\x0b \x01(\x05\"\x9d\x02\n\x05Story\x12\x10\n\x08story_id\x18\x01 \x01(\t\x12\x10\n\x08owner_id\x18\x02 \x01(\t\x12\r\n\x05title\x18\x03 \x01(\t\x12\x15\n\rlanguage_code\x18\x04 \x01(\t\x12\x0f\n\x07version\x18\x05 \x01(\x03\x12\'\n\x06scenes\x18\x06 \x03(\x0b\x32\x17.drishya.story.v1.Scene\x12\x17\n\x0fparent_story_id\x18\x07 \x01(\t\x12\x15\n\rfork_scene_id\x18\x08 \x01(\t\x12/\n\x0b\x63reate_time\x18\t \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12/\n\x0bupdate_time\x18\n \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"\x86\x01\n\x0cStorySummary\x12\x10\n\x08story_id\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\x03\x12\x13\n\x0bscene_count\x18\x04 \x01(\x05\x12/\n\x0bupdate_time\x18\x05 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\"$\n\x04Name\x12\x0e\n\x06script\x18\x01 \x01(\t\x12\x0c\n\x04text\x18\x02 \x01(\t\"\x8c\x02\n\tCharacter\x12\x11\n\tentity_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\'\n\x07\x61liases\x18\x03 \x03(\x0b\x32\x16.drishya.story.v1.Name\x12\x0c\n\x04role\x18\x04 \x01(\t\x12(\n\x06gender\x18\x05 \x01(\x0e\x32\x18.drishya.story.v1.Gender\x12+\n\x08\x61ge_band\x18\x06 \x01(\x0e\x32\x19.drishya.story.v1.AgeBand\x12\x10\n\x08\x63lothing\x18\x07 \x01(\t\x12\x0e\n\x06\x63olors\x18\x08 \x03(\t\x12\x11\n\tskin_tone\x18\t \x01(\t\x12\x0c\n\x04hair\x18\n \x01(\t\x12\r\n\x05voice\x18\x0b \x01(\t\"R\n\x08Location\x12\x11\n\tentity_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x10\n\x08interior\x18\x03 \x01(\x08\x12\x13\n\x0b\x64\x65scription\x18\x04 \x01(\t\"<\n\x04Prop\x12\x11\n\tentity_id\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\t\"\xb6\x01\n\nStoryBible\x12\x10\n\x08story_id\x18\x01 \x01(\t\x12\x0f\n\x07version\x18\x02 \x01(\x03\x12/\n\ncharacters\x18\x03 \x03(\x0b\x32\x1b.drishya.story.v1.Character\x12-\n\tlocations\x18\x04 \x03(\x0b\x32\x1a.drishya.story.v1.Location\x12%\n\x05props\x18\x05 \x03(\x0b\x32\x16.drishya.story.v1.Prop\"\xd7\x01\n\nStoryEvent\x12\x10\n\x08story_id\x18\x01 \x01(\t\x12\x10\n\x08sequence\x18\x02 \x01(\x03\x12(\n\x04time\x18\x03 \x01(\x0b\x32\x1a.google.protobuf.Timestamp\x12.\n\x04type\x18\x04 \x01(\x0e\x32 .drishya.story.v1.StoryEventType\x12\x15\n\rstory_version\x18\x05 \x01(\x03\x12\x10\n\x08scene_id\x18\x06 \x01(\t\x12\x11\n\tscene_ids\x18\x07 \x03(\t\x12\x0f\n\x07job_ids\x18\x08 \x03(\t*\x85\x03\n\x0eStoryEventType\x12 \n\x1cSTORY_EVENT_TYPE_UNSPECIFIED\x10\x00\x12\x1c\n\x18STORY_EVENT_TYPE_CREATED\x10\x01\x12\x1b\n\x17STORY_EVENT_TYPE_FORKED\x10\x02\x12\x1c\n\x18STORY_EVENT_TYPE_UPDATED\x10\x03\x12 \n\x1cSTORY_EVENT_TYPE_SCENE_ADDED\x10\x04\x12\"\n\x1eSTORY_EVENT_TYPE_SCENE_UPDATED\x10\x05\x12%\n!STORY_EVENT_TYPE_SCENES_REORDERED\x10\x06\x12\"\n\x1eSTORY_EVENT_TYPE_SCENE_DELETED\x10\x07\x12\"\n\x1eSTORY_EVENT_TYPE_BIBLE_UPDATED\x10\x08\x12\x1c\n\x18STORY_EVENT_TYPE_DELETED\x10\t\x12%\n!STORY_EVENT_TYPE_RENDER_REQUESTED\x10\n*V\n\x06Gender\x12\x16\n\x12GENDER_UNSPECIFIED\x10\x00\x12\x11\n\rGENDER_FEMALE\x10\x01\x12\x0f\n\x0bGENDER_MALE\x10\x02\x12\x10\n\x0cGENDER_OTHER\x10\x03*r\n\x07\x41geBand\x12\x18\n\x14\x41GE_BAND_UNSPECIFIED\x10\x00\x12\x12\n\x0e\x41GE_BAND_CHILD\x10\x01\x12\x11\n\rAGE_BAND_TEEN\x10\x02\x12\x12\n\x0e\x41GE_BAND_ADULT\x10\x03\x12\x12\n\x0e\x41GE_BAND_ELDER\x10\x04\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'drishya.story.v1.story_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_STORYEVENTTYPE']._serialized_start=2056
-  _globals['_STORYEVENTTYPE']._serialized_end=2406
-  _globals['_GENDER']._serialized_start=2408
-  _globals['_GENDER']._serialized_end=2494
-  _globals['_AGEBAND']._serialized_start=2496
-  _globals['_AGEBAND']._serialized_end=2610
+  _globals['_STORYEVENTTYPE']._serialized_start=2109
+  _globals['_STORYEVENTTYPE']._serialized_end=2498
+  _globals['_GENDER']._serialized_start=2500
+  _globals['_GENDER']._serialized_end=2586
+  _globals['_AGEBAND']._serialized_start=2588
+  _globals['_AGEBAND']._serialized_end=2702
   _globals['_SCENE']._serialized_start=84
-  _globals['_SCENE']._serialized_end=373
-  _globals['_CONTINUITYWARNING']._serialized_start=375
-  _globals['_CONTINUITYWARNING']._serialized_end=491
-  _globals['_CASTMEMBER']._serialized_start=493
-  _globals['_CASTMEMBER']._serialized_end=538
-  _globals['_STRIP']._serialized_start=541
-  _globals['_STRIP']._serialized_end=787
-  _globals['_STORY']._serialized_start=790
-  _globals['_STORY']._serialized_end=1075
-  _globals['_STORYSUMMARY']._serialized_start=1078
-  _globals['_STORYSUMMARY']._serialized_end=1212
-  _globals['_NAME']._serialized_start=1214
-  _globals['_NAME']._serialized_end=1250
-  _globals['_CHARACTER']._serialized_start=1253
-  _globals['_CHARACTER']._serialized_end=1521
-  _globals['_LOCATION']._serialized_start=1523
-  _globals['_LOCATION']._serialized_end=1605
-  _globals['_PROP']._serialized_start=1607
-  _globals['_PROP']._serialized_end=1667
-  _globals['_STORYBIBLE']._serialized_start=1670
-  _globals['_STORYBIBLE']._serialized_end=1852
-  _globals['_STORYEVENT']._serialized_start=1855
-  _globals['_STORYEVENT']._serialized_end=2053
+  _globals['_SCENE']._serialized_end=409
+  _globals['_CONTINUITYWARNING']._serialized_start=411
+  _globals['_CONTINUITYWARNING']._serialized_end=527
+  _globals['_CASTMEMBER']._serialized_start=529
+  _globals['_CASTMEMBER']._serialized_end=574
+  _globals['_STRIP']._serialized_start=577
+  _globals['_STRIP']._serialized_end=823
+  _globals['_STORY']._serialized_start=826
+  _globals['_STORY']._serialized_end=1111
+  _globals['_STORYSUMMARY']._serialized_start=1114
+  _globals['_STORYSUMMARY']._serialized_end=1248
+  _globals['_NAME']._serialized_start=1250
+  _globals['_NAME']._serialized_end=1286
+  _globals['_CHARACTER']._serialized_start=1289
+  _globals['_CHARACTER']._serialized_end=1557
+  _globals['_LOCATION']._serialized_start=1559
+  _globals['_LOCATION']._serialized_end=1641
+  _globals['_PROP']._serialized_start=1643
+  _globals['_PROP']._serialized_end=1703
+  _globals['_STORYBIBLE']._serialized_start=1706
+  _globals['_STORYBIBLE']._serialized_end=1888
+  _globals['_STORYEVENT']._serialized_start=1891
+  _globals['_STORYEVENT']._serialized_end=2106
 # @@protoc_insertion_point(module_scope)

@@ -22,6 +22,7 @@ class StoryEventType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     STORY_EVENT_TYPE_SCENE_DELETED: _ClassVar[StoryEventType]
     STORY_EVENT_TYPE_BIBLE_UPDATED: _ClassVar[StoryEventType]
     STORY_EVENT_TYPE_DELETED: _ClassVar[StoryEventType]
+    STORY_EVENT_TYPE_RENDER_REQUESTED: _ClassVar[StoryEventType]
 
 class Gender(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -47,6 +48,7 @@ STORY_EVENT_TYPE_SCENES_REORDERED: StoryEventType
 STORY_EVENT_TYPE_SCENE_DELETED: StoryEventType
 STORY_EVENT_TYPE_BIBLE_UPDATED: StoryEventType
 STORY_EVENT_TYPE_DELETED: StoryEventType
+STORY_EVENT_TYPE_RENDER_REQUESTED: StoryEventType
 GENDER_UNSPECIFIED: Gender
 GENDER_FEMALE: Gender
 GENDER_MALE: Gender
@@ -58,7 +60,7 @@ AGE_BAND_ADULT: AgeBand
 AGE_BAND_ELDER: AgeBand
 
 class Scene(_message.Message):
-    __slots__ = ("scene_id", "position", "text", "language_code", "version", "origin_scene_id", "content_hash", "update_time", "character_ids", "warnings", "analyzed")
+    __slots__ = ("scene_id", "position", "text", "language_code", "version", "origin_scene_id", "content_hash", "update_time", "character_ids", "warnings", "analyzed", "job_id", "render_key")
     SCENE_ID_FIELD_NUMBER: _ClassVar[int]
     POSITION_FIELD_NUMBER: _ClassVar[int]
     TEXT_FIELD_NUMBER: _ClassVar[int]
@@ -70,6 +72,8 @@ class Scene(_message.Message):
     CHARACTER_IDS_FIELD_NUMBER: _ClassVar[int]
     WARNINGS_FIELD_NUMBER: _ClassVar[int]
     ANALYZED_FIELD_NUMBER: _ClassVar[int]
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    RENDER_KEY_FIELD_NUMBER: _ClassVar[int]
     scene_id: str
     position: int
     text: str
@@ -81,7 +85,9 @@ class Scene(_message.Message):
     character_ids: _containers.RepeatedScalarFieldContainer[str]
     warnings: _containers.RepeatedCompositeFieldContainer[ContinuityWarning]
     analyzed: bool
-    def __init__(self, scene_id: _Optional[str] = ..., position: _Optional[int] = ..., text: _Optional[str] = ..., language_code: _Optional[str] = ..., version: _Optional[int] = ..., origin_scene_id: _Optional[str] = ..., content_hash: _Optional[str] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., character_ids: _Optional[_Iterable[str]] = ..., warnings: _Optional[_Iterable[_Union[ContinuityWarning, _Mapping]]] = ..., analyzed: _Optional[bool] = ...) -> None: ...
+    job_id: str
+    render_key: str
+    def __init__(self, scene_id: _Optional[str] = ..., position: _Optional[int] = ..., text: _Optional[str] = ..., language_code: _Optional[str] = ..., version: _Optional[int] = ..., origin_scene_id: _Optional[str] = ..., content_hash: _Optional[str] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., character_ids: _Optional[_Iterable[str]] = ..., warnings: _Optional[_Iterable[_Union[ContinuityWarning, _Mapping]]] = ..., analyzed: _Optional[bool] = ..., job_id: _Optional[str] = ..., render_key: _Optional[str] = ...) -> None: ...
 
 class ContinuityWarning(_message.Message):
     __slots__ = ("entity_id", "attribute", "bible_value", "scene_value", "message")
@@ -240,7 +246,7 @@ class StoryBible(_message.Message):
     def __init__(self, story_id: _Optional[str] = ..., version: _Optional[int] = ..., characters: _Optional[_Iterable[_Union[Character, _Mapping]]] = ..., locations: _Optional[_Iterable[_Union[Location, _Mapping]]] = ..., props: _Optional[_Iterable[_Union[Prop, _Mapping]]] = ...) -> None: ...
 
 class StoryEvent(_message.Message):
-    __slots__ = ("story_id", "sequence", "time", "type", "story_version", "scene_id", "scene_ids")
+    __slots__ = ("story_id", "sequence", "time", "type", "story_version", "scene_id", "scene_ids", "job_ids")
     STORY_ID_FIELD_NUMBER: _ClassVar[int]
     SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     TIME_FIELD_NUMBER: _ClassVar[int]
@@ -248,6 +254,7 @@ class StoryEvent(_message.Message):
     STORY_VERSION_FIELD_NUMBER: _ClassVar[int]
     SCENE_ID_FIELD_NUMBER: _ClassVar[int]
     SCENE_IDS_FIELD_NUMBER: _ClassVar[int]
+    JOB_IDS_FIELD_NUMBER: _ClassVar[int]
     story_id: str
     sequence: int
     time: _timestamp_pb2.Timestamp
@@ -255,4 +262,5 @@ class StoryEvent(_message.Message):
     story_version: int
     scene_id: str
     scene_ids: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, story_id: _Optional[str] = ..., sequence: _Optional[int] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., type: _Optional[_Union[StoryEventType, str]] = ..., story_version: _Optional[int] = ..., scene_id: _Optional[str] = ..., scene_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+    job_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, story_id: _Optional[str] = ..., sequence: _Optional[int] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., type: _Optional[_Union[StoryEventType, str]] = ..., story_version: _Optional[int] = ..., scene_id: _Optional[str] = ..., scene_ids: _Optional[_Iterable[str]] = ..., job_ids: _Optional[_Iterable[str]] = ...) -> None: ...

@@ -278,3 +278,29 @@ class ExportBreakdownResponse(_message.Message):
     strips: _containers.RepeatedCompositeFieldContainer[_story_pb2.Strip]
     csv: bytes
     def __init__(self, story_version: _Optional[int] = ..., strips: _Optional[_Iterable[_Union[_story_pb2.Strip, _Mapping]]] = ..., csv: _Optional[bytes] = ...) -> None: ...
+
+class RenderStoryRequest(_message.Message):
+    __slots__ = ("owner_id", "story_id")
+    OWNER_ID_FIELD_NUMBER: _ClassVar[int]
+    STORY_ID_FIELD_NUMBER: _ClassVar[int]
+    owner_id: str
+    story_id: str
+    def __init__(self, owner_id: _Optional[str] = ..., story_id: _Optional[str] = ...) -> None: ...
+
+class SceneRender(_message.Message):
+    __slots__ = ("scene_id", "job_id", "reused")
+    SCENE_ID_FIELD_NUMBER: _ClassVar[int]
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    REUSED_FIELD_NUMBER: _ClassVar[int]
+    scene_id: str
+    job_id: str
+    reused: bool
+    def __init__(self, scene_id: _Optional[str] = ..., job_id: _Optional[str] = ..., reused: _Optional[bool] = ...) -> None: ...
+
+class RenderStoryResponse(_message.Message):
+    __slots__ = ("story", "renders")
+    STORY_FIELD_NUMBER: _ClassVar[int]
+    RENDERS_FIELD_NUMBER: _ClassVar[int]
+    story: _story_pb2.Story
+    renders: _containers.RepeatedCompositeFieldContainer[SceneRender]
+    def __init__(self, story: _Optional[_Union[_story_pb2.Story, _Mapping]] = ..., renders: _Optional[_Iterable[_Union[SceneRender, _Mapping]]] = ...) -> None: ...

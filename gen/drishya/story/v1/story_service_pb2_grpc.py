@@ -109,6 +109,11 @@ class StoryServiceStub:
                 request_serializer=drishya_dot_story_dot_v1_dot_story__service__pb2.ExportBreakdownRequest.SerializeToString,
                 response_deserializer=drishya_dot_story_dot_v1_dot_story__service__pb2.ExportBreakdownResponse.FromString,
                 _registered_method=True)
+        self.RenderStory = channel.unary_unary(
+                '/drishya.story.v1.StoryService/RenderStory',
+                request_serializer=drishya_dot_story_dot_v1_dot_story__service__pb2.RenderStoryRequest.SerializeToString,
+                response_deserializer=drishya_dot_story_dot_v1_dot_story__service__pb2.RenderStoryResponse.FromString,
+                _registered_method=True)
         self.WatchStory = channel.unary_stream(
                 '/drishya.story.v1.StoryService/WatchStory',
                 request_serializer=drishya_dot_story_dot_v1_dot_story__service__pb2.WatchStoryRequest.SerializeToString,
@@ -223,6 +228,15 @@ class StoryServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RenderStory(self, request, context):
+        """RenderStory makes one generation job per scene whose text or cast changed since its last
+        render, passing the bible's cast so each character looks the same in every scene; other scenes
+        keep their job and video.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def WatchStory(self, request, context):
         """WatchStory streams a story's events after a sequence number, then follows live ones.
         """
@@ -302,6 +316,11 @@ def add_StoryServiceServicer_to_server(servicer, server):
                     servicer.ExportBreakdown,
                     request_deserializer=drishya_dot_story_dot_v1_dot_story__service__pb2.ExportBreakdownRequest.FromString,
                     response_serializer=drishya_dot_story_dot_v1_dot_story__service__pb2.ExportBreakdownResponse.SerializeToString,
+            ),
+            'RenderStory': grpc.unary_unary_rpc_method_handler(
+                    servicer.RenderStory,
+                    request_deserializer=drishya_dot_story_dot_v1_dot_story__service__pb2.RenderStoryRequest.FromString,
+                    response_serializer=drishya_dot_story_dot_v1_dot_story__service__pb2.RenderStoryResponse.SerializeToString,
             ),
             'WatchStory': grpc.unary_stream_rpc_method_handler(
                     servicer.WatchStory,
@@ -692,6 +711,33 @@ class StoryService:
             '/drishya.story.v1.StoryService/ExportBreakdown',
             drishya_dot_story_dot_v1_dot_story__service__pb2.ExportBreakdownRequest.SerializeToString,
             drishya_dot_story_dot_v1_dot_story__service__pb2.ExportBreakdownResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RenderStory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/drishya.story.v1.StoryService/RenderStory',
+            drishya_dot_story_dot_v1_dot_story__service__pb2.RenderStoryRequest.SerializeToString,
+            drishya_dot_story_dot_v1_dot_story__service__pb2.RenderStoryResponse.FromString,
             options,
             channel_credentials,
             insecure,
