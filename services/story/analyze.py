@@ -9,14 +9,20 @@ when every scene's text is known) and written only when it changed.
 from __future__ import annotations
 
 import hashlib
+import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from drishya.analysis.v1 import analysis_pb2 as an_pb
 from drishya.generation.v1 import generation_pb2 as gen_pb2
 from drishya.story.v1 import story_pb2 as pb
 from drishya.story.v1 import story_service_pb2 as svc_pb2
+from services.delivery import hls
+from services.mesh.errors import FailedPrecondition
 from services.story import breakdown, continuity
+from services.story import playback as playback_mod
+from services.story.adapters import media
 from services.story.adapters.clients import SceneAnalyst, SceneRenderer
 from services.story.adapters.store import StoryStore
 from services.story.stories import VersionMismatch
@@ -122,3 +128,47 @@ async def render_story(
         rows.append((scene.scene_id, job_id, key))
     change = await store.save_renders(story_id, owner_id, rows)
     return change.story, renders
+
+
+async def playback(
+    store: StoryStore, renderer: SceneRenderer, media_root: Path, story_id: str, owner_id: str
+) -> tuple[str, list[svc_pb2.Chapter]]:
+    """Write (once) and return the story's playback directory key and chapters.
+
+    The directory is ``stories/<story_id>/playback/<hash of the job ids in order>``: a reorder or a
+    re-rendered scene gives a new directory of playlists; the segments stay where the jobs wrote them.
+
+    Raises:
+        FailedPrecondition: STORY_NOT_RENDERED when a scene has no job or its job has not succeeded
+            (metadata ``pending``: how many).
+    """
+    story = await store.get(story_id, owner_id)
+    jobs = [await renderer.get_job(owner_id, s.job_id) if s.job_id else None for s in story.scenes]
+    pending = [
+        s.scene_id
+        for s, j in zip(story.scenes, jobs, strict=True)
+        if j is None or j.state != gen_pb2.JOB_STATE_SUCCEEDED
+    ]
+    if pending or not story.scenes:
+        raise FailedPrecondition(
+            "every scene must be rendered first (RenderStory, then wait for the jobs)",
+            reason="STORY_NOT_RENDERED",
+            metadata={"pending": str(len(pending)), "scenes": str(len(story.scenes))},
+        )
+    masters = [j.result.hls_master_key for j in jobs if j is not None]
+    digest = hashlib.sha256("\n".join(masters).encode()).hexdigest()[:16]
+    out_key = f"stories/{story.story_id}/playback/{digest}"
+    scenes = []
+    for i, (scene, key) in enumerate(zip(story.scenes, masters, strict=True), start=1):
+        master = media.read_text(media_root, key)
+        uris = [v["URI"] for v in hls.parse_master_playlist(master)]
+        variant_texts = {u: media.read_text(media_root, posixpath.join(posixpath.dirname(key), u)) for u in uris}
+        scenes.append(playback_mod.ScenePlaylists(key, master, variant_texts, f"{i}. {scene.text[:60]}"))
+    built = playback_mod.build(scenes, out_key)
+    for name, text in built.files.items():
+        media.write_text(media_root, f"{out_key}/{name}", text)
+    chapters = [
+        svc_pb2.Chapter(scene_id=s.scene_id, start_ms=round(a * 1000), end_ms=round(b * 1000), title=t)
+        for s, (a, b, t) in zip(story.scenes, built.chapters, strict=True)
+    ]
+    return out_key, chapters

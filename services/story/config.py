@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from services.mesh import config as mc
 
@@ -22,6 +23,8 @@ class StoryConfig:
         rpc_deadline_s: deadline of each call to another service (``DRISHYA_RPC_DEADLINE_S``, 60).
         analysis_concurrency: scenes analysed at once by AnalyzeStory
             (``DRISHYA_STORY_ANALYSIS_CONCURRENCY``, default 4).
+        media_root: the shared media volume (``DRISHYA_MEDIA_ROOT``, default ``<data dir>/media``);
+            story playlists go under ``<media_root>/stories/<story_id>/``.
     """
 
     port: int
@@ -31,6 +34,7 @@ class StoryConfig:
     watch_poll_s: float = 1.0
     rpc_deadline_s: float = 60.0
     analysis_concurrency: int = 4
+    media_root: Path = Path(".drishya/media")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> StoryConfig:
@@ -42,5 +46,6 @@ class StoryConfig:
             generation_addr=mc.address(env, "generation"),
             rpc_deadline_s=mc.env_float(env, "DRISHYA_RPC_DEADLINE_S", 60.0, lo=0.1, hi=3600.0),
             analysis_concurrency=mc.env_int(env, "DRISHYA_STORY_ANALYSIS_CONCURRENCY", 4, lo=1, hi=64),
+            media_root=Path(mc.env_str(env, "DRISHYA_MEDIA_ROOT", str(mc.data_dir(env) / "media"))).resolve(),
             watch_poll_s=mc.env_float(env, "DRISHYA_STORY_WATCH_POLL_S", 1.0, lo=0.05, hi=60.0),
         )

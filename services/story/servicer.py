@@ -145,6 +145,15 @@ class StoryServicer(svc_grpc.StoryServiceServicer):
         self.relay.kick()
         return svc_pb2.RenderStoryResponse(story=story, renders=renders)
 
+    async def GetPlayback(self, request: svc_pb2.GetPlaybackRequest, context: Ctx) -> svc_pb2.GetPlaybackResponse:
+        owner = _owner(request.owner_id)
+        out_key, chapters = await analyze.playback(
+            self.store, self.renderer, self.config.media_root, request.story_id, owner
+        )
+        return svc_pb2.GetPlaybackResponse(
+            hls_master_key=f"{out_key}/master.m3u8", chapters_key=f"{out_key}/chapters.vtt", chapters=chapters
+        )
+
     async def WatchStory(
         self, request: svc_pb2.WatchStoryRequest, context: Ctx
     ) -> AsyncIterator[svc_pb2.WatchStoryResponse]:

@@ -41,6 +41,7 @@ from services.generation.storyboard.scene import cast_of
 from services.language.config import LanguageConfig
 from services.language.server import create_server as language_server
 from services.mesh.channels import channel
+from services.mesh.errors import details_of
 from services.mesh.infra import InfraUrls
 from services.mesh.server import MeshServer
 from services.prompt.config import PromptConfig
@@ -288,3 +289,14 @@ async def test_render_story_passes_the_bible_so_the_character_looks_the_same(
     assert [r.reused for r in third.renders] == [i != hindi for i in range(3)]
     assert third.renders[hindi].job_id not in {r.job_id for r in resp.renders}
     assert [list(s.character_ids) for s in third.story.scenes] == [["char-1"]] * 3
+
+
+async def test_playback_waits_for_every_scene_to_be_rendered(
+    stub: Stub, analyzed: tuple[str, svc_pb2.AnalyzeStoryResponse]
+) -> None:
+    owner, first = analyzed
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await stub.GetPlayback(svc_pb2.GetPlaybackRequest(owner_id=owner, story_id=first.story.story_id), timeout=30)
+    assert err.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    d = details_of(err.value)
+    assert d.reason == "STORY_NOT_RENDERED" and d.metadata == {"pending": "3", "scenes": "3"}

@@ -86,6 +86,14 @@ class SceneRenderer:
         )
         return str(resp.job.job_id)
 
+    async def get_job(self, owner_id: str, job_id: str) -> gen_pb2.Job:
+        """The owner's job; raises ``grpc.aio.AioRpcError`` (NOT_FOUND for another owner's)."""
+        resp = await self._generation.GetJob(
+            gen_svc.GetJobRequest(owner_id=owner_id, job_id=job_id), timeout=self._deadline_s
+        )
+        job: gen_pb2.Job = resp.job
+        return job
+
     async def close(self) -> None:
         """Close the channel."""
         await self._channel.close(None)

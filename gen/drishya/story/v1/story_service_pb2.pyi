@@ -304,3 +304,33 @@ class RenderStoryResponse(_message.Message):
     story: _story_pb2.Story
     renders: _containers.RepeatedCompositeFieldContainer[SceneRender]
     def __init__(self, story: _Optional[_Union[_story_pb2.Story, _Mapping]] = ..., renders: _Optional[_Iterable[_Union[SceneRender, _Mapping]]] = ...) -> None: ...
+
+class GetPlaybackRequest(_message.Message):
+    __slots__ = ("owner_id", "story_id")
+    OWNER_ID_FIELD_NUMBER: _ClassVar[int]
+    STORY_ID_FIELD_NUMBER: _ClassVar[int]
+    owner_id: str
+    story_id: str
+    def __init__(self, owner_id: _Optional[str] = ..., story_id: _Optional[str] = ...) -> None: ...
+
+class Chapter(_message.Message):
+    __slots__ = ("scene_id", "start_ms", "end_ms", "title")
+    SCENE_ID_FIELD_NUMBER: _ClassVar[int]
+    START_MS_FIELD_NUMBER: _ClassVar[int]
+    END_MS_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    scene_id: str
+    start_ms: int
+    end_ms: int
+    title: str
+    def __init__(self, scene_id: _Optional[str] = ..., start_ms: _Optional[int] = ..., end_ms: _Optional[int] = ..., title: _Optional[str] = ...) -> None: ...
+
+class GetPlaybackResponse(_message.Message):
+    __slots__ = ("hls_master_key", "chapters_key", "chapters")
+    HLS_MASTER_KEY_FIELD_NUMBER: _ClassVar[int]
+    CHAPTERS_KEY_FIELD_NUMBER: _ClassVar[int]
+    CHAPTERS_FIELD_NUMBER: _ClassVar[int]
+    hls_master_key: str
+    chapters_key: str
+    chapters: _containers.RepeatedCompositeFieldContainer[Chapter]
+    def __init__(self, hls_master_key: _Optional[str] = ..., chapters_key: _Optional[str] = ..., chapters: _Optional[_Iterable[_Union[Chapter, _Mapping]]] = ...) -> None: ...

@@ -114,6 +114,11 @@ class StoryServiceStub:
                 request_serializer=drishya_dot_story_dot_v1_dot_story__service__pb2.RenderStoryRequest.SerializeToString,
                 response_deserializer=drishya_dot_story_dot_v1_dot_story__service__pb2.RenderStoryResponse.FromString,
                 _registered_method=True)
+        self.GetPlayback = channel.unary_unary(
+                '/drishya.story.v1.StoryService/GetPlayback',
+                request_serializer=drishya_dot_story_dot_v1_dot_story__service__pb2.GetPlaybackRequest.SerializeToString,
+                response_deserializer=drishya_dot_story_dot_v1_dot_story__service__pb2.GetPlaybackResponse.FromString,
+                _registered_method=True)
         self.WatchStory = channel.unary_stream(
                 '/drishya.story.v1.StoryService/WatchStory',
                 request_serializer=drishya_dot_story_dot_v1_dot_story__service__pb2.WatchStoryRequest.SerializeToString,
@@ -237,6 +242,15 @@ class StoryServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetPlayback(self, request, context):
+        """GetPlayback returns one HLS master playlist playing the rendered scenes in order, and a WebVTT
+        chapters track with one chapter per scene; it fails with FAILED_PRECONDITION until every
+        scene's job has succeeded. The playlists reference the scenes' own segments: nothing is re-encoded.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def WatchStory(self, request, context):
         """WatchStory streams a story's events after a sequence number, then follows live ones.
         """
@@ -321,6 +335,11 @@ def add_StoryServiceServicer_to_server(servicer, server):
                     servicer.RenderStory,
                     request_deserializer=drishya_dot_story_dot_v1_dot_story__service__pb2.RenderStoryRequest.FromString,
                     response_serializer=drishya_dot_story_dot_v1_dot_story__service__pb2.RenderStoryResponse.SerializeToString,
+            ),
+            'GetPlayback': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPlayback,
+                    request_deserializer=drishya_dot_story_dot_v1_dot_story__service__pb2.GetPlaybackRequest.FromString,
+                    response_serializer=drishya_dot_story_dot_v1_dot_story__service__pb2.GetPlaybackResponse.SerializeToString,
             ),
             'WatchStory': grpc.unary_stream_rpc_method_handler(
                     servicer.WatchStory,
@@ -738,6 +757,33 @@ class StoryService:
             '/drishya.story.v1.StoryService/RenderStory',
             drishya_dot_story_dot_v1_dot_story__service__pb2.RenderStoryRequest.SerializeToString,
             drishya_dot_story_dot_v1_dot_story__service__pb2.RenderStoryResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetPlayback(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/drishya.story.v1.StoryService/GetPlayback',
+            drishya_dot_story_dot_v1_dot_story__service__pb2.GetPlaybackRequest.SerializeToString,
+            drishya_dot_story_dot_v1_dot_story__service__pb2.GetPlaybackResponse.FromString,
             options,
             channel_credentials,
             insecure,
