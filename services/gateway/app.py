@@ -40,6 +40,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from drishya.generation.v1 import generation_pb2 as gen_pb2
 from drishya.generation.v1 import generation_service_pb2 as gs_pb2
 from drishya.generation.v1 import generation_service_pb2_grpc as gs_grpc
+from drishya.story.v1 import story_service_pb2_grpc as story_grpc
 from services.gateway import media, signing, sse, views
 from services.gateway.config import GatewayConfig
 from services.gateway.hub import Hub, SingleFlight
@@ -134,6 +135,7 @@ class Runtime:
     hub: Hub
     keys: KeyCache
     auth_flight: SingleFlight
+    stories: story_grpc.StoryServiceStub | None = None
 
 
 def _runtime(request: Request) -> Runtime:
@@ -496,6 +498,7 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_engine(database_url)
         ch = channel(config.generation_addr)
+        story_ch = channel(config.story_addr)
         limiter = RateLimiter(config.redis_url, burst=config.rate_limit_burst, per_minute=config.rate_limit_per_minute)
         if config.redis_url is None:
             log.warning("REDIS_URL is not set: the per-key rate limit is off")
@@ -514,6 +517,7 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
                 hub,
                 KeyCache(config.auth_cache_s),
                 SingleFlight(),
+                story_grpc.StoryServiceStub(story_ch),  # type: ignore[no-untyped-call]
             )
             yield
         finally:
@@ -521,6 +525,7 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
             await hub.close()
             await limiter.close()
             await ch.close(None)
+            await story_ch.close(None)
             await engine.dispose()
 
     app = FastAPI(
@@ -879,6 +884,9 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
         """The web page: paste a key, write a scene, watch the video being made."""
         return HTMLResponse(PAGE)
 
+    from services.gateway.stories import router as story_router
+
+    app.include_router(story_router)
     return app
 
 
