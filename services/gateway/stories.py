@@ -19,7 +19,7 @@ from typing import Annotated, Any
 
 import grpc
 from fastapi import APIRouter, Header, Path, Query, Request
-from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from google.protobuf import json_format
 from google.protobuf.message import Message
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -30,6 +30,7 @@ from drishya.story.v1 import story_service_pb2_grpc as story_grpc
 from services.gateway import signing, sse
 from services.gateway.app import KeyDep, Runtime, RuntimeDep, _base_url, _read_json, request_id_of
 from services.gateway.problems import ApiProblem, problem_from_status, violations_from_pydantic
+from services.gateway.story_page import STORY_PAGE
 from services.mesh.errors import details_of
 
 router = APIRouter(tags=["stories"])
@@ -135,6 +136,12 @@ def _story(story: pb.Story, status: int = 200) -> JSONResponse:
 
 def _deadline(rt: Runtime) -> float:
     return rt.config.unary_deadline_s
+
+
+@router.get("/stories", include_in_schema=False, response_class=HTMLResponse)
+async def story_view() -> HTMLResponse:
+    """The story view: scenes in order with their state; add, move, fork, render, play."""
+    return HTMLResponse(STORY_PAGE)
 
 
 @router.post("/v1/stories", status_code=201, summary="Create a story")

@@ -189,3 +189,11 @@ async def test_events_stream_resumes_after_last_event_id(edge: Edge) -> None:
                     break
         assert events == [("2", "updated", events[0][2])]
         assert events[0][2]["story_version"] == "2"
+
+
+async def test_story_view_page_is_served(edge: Edge) -> None:
+    async with httpx.AsyncClient(base_url=edge.base) as c:
+        resp = await c.get("/stories")
+    assert resp.status_code == 200 and resp.headers["content-type"].startswith("text/html")
+    for needed in (":reorder", ":fork", ":render", "/playback", "If-Match"):
+        assert needed in resp.text
