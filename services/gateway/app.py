@@ -28,7 +28,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from grpc_health.v1 import health_pb2, health_pb2_grpc
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -451,7 +451,10 @@ def _install_openapi(app: FastAPI) -> None:
             title=app.title, version=app.version, description=app.description, routes=app.routes, tags=TAGS
         )
         comps = schema.setdefault("components", {}).setdefault("schemas", {})
-        for model in (CreateJobRequest, JobEvent):
+        from services.gateway.stories import BODY_MODELS
+
+        models: tuple[type[BaseModel], ...] = (CreateJobRequest, JobEvent, *BODY_MODELS)
+        for model in models:
             sub_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
             for name, sub in sub_schema.pop("$defs", {}).items():
                 comps.setdefault(name, sub)

@@ -29,6 +29,7 @@ from drishya.story.v1 import story_service_pb2 as svc
 from drishya.story.v1 import story_service_pb2_grpc as story_grpc
 from services.gateway import signing, sse
 from services.gateway.app import KeyDep, Runtime, RuntimeDep, _base_url, _read_json, request_id_of
+from services.gateway.models import TEXT_PATTERN, LanguageCode, Problem
 from services.gateway.problems import ApiProblem, problem_from_status, violations_from_pydantic
 from services.gateway.story_page import STORY_PAGE
 from services.mesh.errors import details_of
@@ -36,33 +37,45 @@ from services.mesh.errors import details_of
 router = APIRouter(tags=["stories"])
 StoryId = Annotated[uuid.UUID, Path(description="The story's UUID.")]
 SceneId = Annotated[uuid.UUID, Path(description="The scene's UUID.")]
-IfMatch = Annotated[str | None, Header(alias="If-Match", description='The ETag read, e.g. "3".')]
+#: ``If-Match``, documented through :func:`_doc` as required (the route answers 428 without it).
+IfMatch = Annotated[str | None, Header(alias="If-Match", include_in_schema=False)]
+_IF_MATCH_PARAM = {
+    "name": "If-Match",
+    "in": "header",
+    "required": True,
+    "description": 'The ETag read, e.g. "3"; a stale one gives 409 VERSION_MISMATCH, none 428.',
+    "schema": {"type": "string", "pattern": '^(W/)?"[0-9]{1,18}"$'},
+}
 
 
 class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class NewScene(_Body):
-    """A scene to add."""
+#: A title: no control characters other than tab, CR and LF (white space only is refused as 400).
+TITLE_PATTERN = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
 
-    text: str = Field(min_length=10, max_length=2000)
-    language_code: str | None = Field(default=None, max_length=2)
+
+class NewScene(_Body):
+    """A scene to add: 10 to 2000 characters once surrounding white space is removed."""
+
+    text: str = Field(max_length=2000, pattern=TEXT_PATTERN)
+    language_code: LanguageCode | None = None
 
 
 class CreateStory(_Body):
     """A new story."""
 
-    title: str = Field(min_length=1, max_length=200)
-    language_code: str | None = Field(default=None, max_length=2)
+    title: str = Field(min_length=1, max_length=200, pattern=TITLE_PATTERN)
+    language_code: LanguageCode | None = None
     scenes: list[NewScene] = Field(default_factory=list, max_length=500)
 
 
 class PatchStory(_Body):
     """A change of title or language."""
 
-    title: str | None = Field(default=None, min_length=1, max_length=200)
-    language_code: str | None = Field(default=None, max_length=2)
+    title: str | None = Field(default=None, min_length=1, max_length=200, pattern=TITLE_PATTERN)
+    language_code: LanguageCode | None = None
 
 
 class AddScene(NewScene):
@@ -74,8 +87,8 @@ class AddScene(NewScene):
 class PatchScene(_Body):
     """A change of a scene's text or language."""
 
-    text: str | None = Field(default=None, min_length=10, max_length=2000)
-    language_code: str | None = Field(default=None, max_length=2)
+    text: str | None = Field(default=None, max_length=2000, pattern=TEXT_PATTERN)
+    language_code: LanguageCode | None = None
 
 
 class Reorder(_Body):
@@ -88,7 +101,88 @@ class Fork(_Body):
     """Where to fork: the last scene shared."""
 
     scene_id: uuid.UUID
-    title: str | None = Field(default=None, max_length=200)
+    title: str | None = Field(default=None, max_length=200, pattern=TITLE_PATTERN)
+
+
+class BibleCharacter(BaseModel):
+    """A character of the bible (the story service's Character message in JSON)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    entity_id: str = Field(max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
+    name: str = Field(max_length=200, pattern=TITLE_PATTERN)
+    role: str | None = Field(default=None, max_length=64)
+    clothing: str | None = Field(default=None, max_length=200)
+    colors: list[str] = Field(default_factory=list, max_length=16)
+
+
+class BibleBody(BaseModel):
+    """The story bible as GET returns it; ``characters`` is documented, ``locations`` and ``props``
+    follow the same shape (entity_id, name, description)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    characters: list[BibleCharacter] = Field(default_factory=list, max_length=200)
+
+
+#: Request bodies, for the OpenAPI document's components.
+BODY_MODELS: tuple[type[BaseModel], ...] = (
+    CreateStory,
+    PatchStory,
+    AddScene,
+    PatchScene,
+    Reorder,
+    Fork,
+    BibleBody,
+)
+
+_PROBLEMS: dict[int | str, dict[str, Any]] = {
+    code: {"model": Problem, "description": text}
+    for code, text in (
+        (400, "Invalid JSON or arguments (INVALID_ARGUMENT, NOT_A_PERMUTATION, INVALID_BIBLE, ...)."),
+        (401, "Missing or unknown API key."),
+        (404, "No such story or scene for this key (STORY_NOT_FOUND, SCENE_NOT_FOUND)."),
+        (409, "A stale version (VERSION_MISMATCH, current_version in metadata) or a story not rendered yet."),
+        (413, "The body is too large."),
+        (415, "The body is not JSON."),
+        (428, "If-Match is required (PRECONDITION_REQUIRED)."),
+        (429, "Too many requests or jobs; see Retry-After."),
+        (503, "A service is unavailable; see Retry-After."),
+        (504, "A service did not answer in time."),
+    )
+}
+
+
+#: One Server-Sent Event of a story as a client's parser sees it: ``data`` is a StoryEvent (or,
+#: for ``event: problem``, a Problem) as JSON; ``event`` is the event type in lower case.
+_SSE_EVENT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["data"],
+    "properties": {
+        "id": {"type": "string", "pattern": "^[0-9]+$", "description": "The event's sequence number."},
+        "event": {"type": "string", "pattern": "^[a-z_]+$"},
+        "data": {"type": "string", "contentMediaType": "application/json"},
+        "retry": {"type": "integer", "minimum": 0},
+    },
+}
+
+
+def _doc(
+    status: int, body: type[BaseModel] | None = None, *, if_match: bool = False, media_type: str = ""
+) -> dict[str, Any]:
+    """OpenAPI extras of a route: its problem responses, its success media type when not JSON,
+    its JSON body when it takes one, and the If-Match header when it needs one."""
+    ok: dict[str, Any] = {"description": "OK"}
+    if media_type:
+        schema = _SSE_EVENT_SCHEMA if media_type == sse.MEDIA_TYPE else {"type": "string"}
+        ok["content"] = {media_type: {"schema": schema}}
+    extra: dict[str, Any] = {}
+    if body is not None:
+        ref = {"$ref": f"#/components/schemas/{body.__name__}"}
+        extra["requestBody"] = {"required": True, "content": {"application/json": {"schema": ref}}}
+    if if_match:
+        extra["parameters"] = [_IF_MATCH_PARAM]
+    return {"responses": {status: ok, **_PROBLEMS}, "openapi_extra": extra}
 
 
 def _stub(rt: Runtime) -> story_grpc.StoryServiceStub:
@@ -144,7 +238,7 @@ async def story_view() -> HTMLResponse:
     return HTMLResponse(STORY_PAGE)
 
 
-@router.post("/v1/stories", status_code=201, summary="Create a story")
+@router.post("/v1/stories", status_code=201, summary="Create a story", **_doc(201, CreateStory))
 async def create_story(request: Request, rt: RuntimeDep, key_id: KeyDep) -> JSONResponse:
     """A new story (version 1), empty or with scenes; ``ETag: "1"``."""
     body = await _body(request, rt, CreateStory)
@@ -160,7 +254,7 @@ async def create_story(request: Request, rt: RuntimeDep, key_id: KeyDep) -> JSON
     return _story(resp.story, 201)
 
 
-@router.get("/v1/stories", summary="List stories")
+@router.get("/v1/stories", summary="List stories", **_doc(200))
 async def list_stories(
     rt: RuntimeDep,
     key_id: KeyDep,
@@ -175,7 +269,7 @@ async def list_stories(
     return JSONResponse({"stories": [_json(s) for s in resp.stories], "next_page_token": resp.next_page_token})
 
 
-@router.get("/v1/stories/{story_id}", summary="Get a story")
+@router.get("/v1/stories/{story_id:uuid}", summary="Get a story", **_doc(200))
 async def get_story(rt: RuntimeDep, key_id: KeyDep, story_id: StoryId) -> JSONResponse:
     """The story with its scenes in order (each with its version, character ids, continuity warnings
     and job id); ``ETag`` is the story's version."""
@@ -183,7 +277,9 @@ async def get_story(rt: RuntimeDep, key_id: KeyDep, story_id: StoryId) -> JSONRe
     return _story(resp.story)
 
 
-@router.patch("/v1/stories/{story_id}", summary="Change a story's title or language")
+@router.patch(
+    "/v1/stories/{story_id:uuid}", summary="Change a story's title or language", **_doc(200, PatchStory, if_match=True)
+)
 async def patch_story(
     request: Request, rt: RuntimeDep, key_id: KeyDep, story_id: StoryId, match: IfMatch = None
 ) -> JSONResponse:
@@ -203,7 +299,7 @@ async def patch_story(
     return _story(resp.story)
 
 
-@router.delete("/v1/stories/{story_id}", status_code=204, summary="Delete a story")
+@router.delete("/v1/stories/{story_id:uuid}", status_code=204, summary="Delete a story", **_doc(204, if_match=True))
 async def delete_story(rt: RuntimeDep, key_id: KeyDep, story_id: StoryId, match: IfMatch = None) -> Response:
     """Needs ``If-Match``; the story's forks are kept."""
     await _stub(rt).DeleteStory(
@@ -213,7 +309,9 @@ async def delete_story(rt: RuntimeDep, key_id: KeyDep, story_id: StoryId, match:
     return Response(status_code=204)
 
 
-@router.post("/v1/stories/{story_id}/scenes", status_code=201, summary="Add a scene")
+@router.post(
+    "/v1/stories/{story_id:uuid}/scenes", status_code=201, summary="Add a scene", **_doc(201, AddScene, if_match=True)
+)
 async def add_scene(
     request: Request, rt: RuntimeDep, key_id: KeyDep, story_id: StoryId, match: IfMatch = None
 ) -> JSONResponse:
@@ -233,7 +331,11 @@ async def add_scene(
     return _story(resp.story, 201)
 
 
-@router.patch("/v1/stories/{story_id}/scenes/{scene_id}", summary="Change a scene")
+@router.patch(
+    "/v1/stories/{story_id:uuid}/scenes/{scene_id:uuid}",
+    summary="Change a scene",
+    **_doc(200, PatchScene, if_match=True),
+)
 async def patch_scene(
     request: Request, rt: RuntimeDep, key_id: KeyDep, story_id: StoryId, scene_id: SceneId, match: IfMatch = None
 ) -> JSONResponse:
@@ -254,7 +356,9 @@ async def patch_scene(
     return _story(resp.story)
 
 
-@router.delete("/v1/stories/{story_id}/scenes/{scene_id}", summary="Delete a scene")
+@router.delete(
+    "/v1/stories/{story_id:uuid}/scenes/{scene_id:uuid}", summary="Delete a scene", **_doc(200, if_match=True)
+)
 async def delete_scene(
     rt: RuntimeDep, key_id: KeyDep, story_id: StoryId, scene_id: SceneId, match: IfMatch = None
 ) -> JSONResponse:
@@ -268,7 +372,7 @@ async def delete_scene(
     return _story(resp.story)
 
 
-@router.post("/v1/stories/{story_id}:reorder", summary="Reorder the scenes")
+@router.post("/v1/stories/{story_id:uuid}:reorder", summary="Reorder the scenes", **_doc(200, Reorder, if_match=True))
 async def reorder(
     request: Request, rt: RuntimeDep, key_id: KeyDep, story_id: StoryId, match: IfMatch = None
 ) -> JSONResponse:
@@ -284,7 +388,7 @@ async def reorder(
     return _story(resp.story)
 
 
-@router.post("/v1/stories/{story_id}:fork", status_code=201, summary="Fork a story")
+@router.post("/v1/stories/{story_id:uuid}:fork", status_code=201, summary="Fork a story", **_doc(201, Fork))
 async def fork(request: Request, rt: RuntimeDep, key_id: KeyDep, story_id: StoryId) -> JSONResponse:
     """A new story sharing the scenes up to and including ``scene_id``, and the bible."""
     body = await _body(request, rt, Fork)
@@ -297,7 +401,7 @@ async def fork(request: Request, rt: RuntimeDep, key_id: KeyDep, story_id: Story
     return _story(resp.story, 201)
 
 
-@router.post("/v1/stories/{story_id}:render", summary="Render the story")
+@router.post("/v1/stories/{story_id:uuid}:render", summary="Render the story", **_doc(200))
 async def render(rt: RuntimeDep, key_id: KeyDep, story_id: StoryId) -> JSONResponse:
     """One job per scene whose text or cast changed; the others keep theirs (``reused``)."""
     resp = await _stub(rt).RenderStory(
@@ -309,7 +413,7 @@ async def render(rt: RuntimeDep, key_id: KeyDep, story_id: StoryId) -> JSONRespo
     )
 
 
-@router.get("/v1/stories/{story_id}/bible", summary="Get the story bible")
+@router.get("/v1/stories/{story_id:uuid}/bible", summary="Get the story bible", **_doc(200))
 async def get_bible(rt: RuntimeDep, key_id: KeyDep, story_id: StoryId) -> JSONResponse:
     """The bible; ``ETag`` is the bible's version."""
     resp = await _stub(rt).GetStoryBible(
@@ -318,7 +422,9 @@ async def get_bible(rt: RuntimeDep, key_id: KeyDep, story_id: StoryId) -> JSONRe
     return JSONResponse(_json(resp.bible), headers={"ETag": f'"{resp.bible.version}"'})
 
 
-@router.put("/v1/stories/{story_id}/bible", summary="Replace the story bible")
+@router.put(
+    "/v1/stories/{story_id:uuid}/bible", summary="Replace the story bible", **_doc(200, BibleBody, if_match=True)
+)
 async def put_bible(
     request: Request, rt: RuntimeDep, key_id: KeyDep, story_id: StoryId, match: IfMatch = None
 ) -> JSONResponse:
@@ -344,7 +450,11 @@ async def _breakdown(rt: Runtime, key_id: str, story_id: uuid.UUID) -> svc.Expor
     return resp
 
 
-@router.get("/v1/stories/{story_id}/breakdown.csv", summary="Production breakdown as CSV")
+@router.get(
+    "/v1/stories/{story_id:uuid}/breakdown.csv",
+    summary="Production breakdown as CSV",
+    **_doc(200, media_type="text/csv"),
+)
 async def breakdown_csv(rt: RuntimeDep, key_id: KeyDep, story_id: StoryId) -> Response:
     """One strip per scene in story order; UTF-8 with BOM, every field quoted."""
     resp = await _breakdown(rt, key_id, story_id)
@@ -355,14 +465,14 @@ async def breakdown_csv(rt: RuntimeDep, key_id: KeyDep, story_id: StoryId) -> Re
     )
 
 
-@router.get("/v1/stories/{story_id}/breakdown.json", summary="Production breakdown as JSON")
+@router.get("/v1/stories/{story_id:uuid}/breakdown.json", summary="Production breakdown as JSON", **_doc(200))
 async def breakdown_json(rt: RuntimeDep, key_id: KeyDep, story_id: StoryId) -> JSONResponse:
     """``{"story_version": n, "strips": [...]}``: one strip per scene in story order."""
     resp = await _breakdown(rt, key_id, story_id)
     return JSONResponse({"story_version": resp.story_version, "strips": [_json(s) for s in resp.strips]})
 
 
-@router.get("/v1/stories/{story_id}/playback", summary="Play the whole story")
+@router.get("/v1/stories/{story_id:uuid}/playback", summary="Play the whole story", **_doc(200))
 async def playback(request: Request, rt: RuntimeDep, key_id: KeyDep, story_id: StoryId) -> JSONResponse:
     """Signed URLs of the story's HLS master playlist and WebVTT chapters, and the chapters; 409
     STORY_NOT_RENDERED until every scene's job has succeeded."""
@@ -409,7 +519,11 @@ async def _story_events(rt: Runtime, key_id: str, story_id: str, after: int, req
         call.cancel()
 
 
-@router.get("/v1/stories/{story_id}/events", summary="Follow a story's changes (SSE)")
+@router.get(
+    "/v1/stories/{story_id:uuid}/events",
+    summary="Follow a story's changes (SSE)",
+    **_doc(200, media_type="text/event-stream"),
+)
 async def story_events(
     request: Request,
     rt: RuntimeDep,

@@ -9,9 +9,11 @@ version. Callers name the version they read; a stale version raises :class:`Vers
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Sequence
 
 import grpc
+from google.protobuf.message import Message
 
 from drishya.story.v1 import story_pb2 as pb
 from services.mesh.errors import DrishyaError, FieldViolation, InvalidArgument
@@ -51,12 +53,18 @@ def check_version(resource: str, current: int, given: int) -> None:
         raise VersionMismatch(resource, current, given)
 
 
+def _has_control(text: str) -> bool:
+    """Whether ``text`` holds a control character (Unicode Cc) other than tab, LF and CR."""
+    return any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in text)
+
+
 def validate_title(title: str) -> str:
-    """The stripped title; raises :class:`InvalidArgument` when empty or over 200 characters."""
+    """The stripped title; raises :class:`InvalidArgument` when empty, over 200 characters or holding
+    a control character other than tab, CR and LF."""
     t = title.strip()
-    if not t or len(t) > MAX_TITLE:
+    if not t or len(t) > MAX_TITLE or _has_control(t):
         raise InvalidArgument(
-            "title must be 1 to 200 characters",
+            "title must be 1 to 200 characters without control characters",
             reason="INVALID_TITLE",
             violations=[FieldViolation("title", f"1 to {MAX_TITLE} characters")],
         )
@@ -75,11 +83,12 @@ def validate_language(code: str, field: str = "language_code") -> str:
 
 
 def validate_scene_text(text: str, field: str = "text") -> str:
-    """The stripped scene text; raises :class:`InvalidArgument` when under 10 or over 2000 characters."""
+    """The stripped scene text; raises :class:`InvalidArgument` when under 10 or over 2000 characters
+    or holding a control character other than tab, CR and LF."""
     t = text.strip()
-    if not MIN_SCENE_TEXT <= len(t) <= MAX_SCENE_TEXT:
+    if not MIN_SCENE_TEXT <= len(t) <= MAX_SCENE_TEXT or _has_control(t):
         raise InvalidArgument(
-            f"scene text must be {MIN_SCENE_TEXT} to {MAX_SCENE_TEXT} characters",
+            f"scene text must be {MIN_SCENE_TEXT} to {MAX_SCENE_TEXT} characters without control characters",
             reason="INVALID_SCENE_TEXT",
             violations=[FieldViolation(field, f"{MIN_SCENE_TEXT} to {MAX_SCENE_TEXT} characters")],
         )
@@ -140,6 +149,19 @@ def fork_prefix(order: Sequence[str], scene_id: str) -> list[str]:
     return list(order[: order.index(scene_id) + 1])
 
 
+def _strings(msg: Message) -> list[str]:
+    """Every string of ``msg`` and its sub-messages (fields set, repeated ones included)."""
+    out: list[str] = []
+    for field, value in msg.ListFields():
+        values = value if isinstance(value, Sequence) and not isinstance(value, str) else [value]
+        for v in values:
+            if isinstance(v, str):
+                out.append(v)
+            elif isinstance(v, Message):
+                out += _strings(v)
+    return out
+
+
 def validate_bible(bible: pb.StoryBible) -> None:
     """Check that every entity of ``bible`` has an id and a name, and that ids are unique.
 
@@ -153,6 +175,12 @@ def validate_bible(bible: pb.StoryBible) -> None:
         *((f"bible.locations[{i}]", c.entity_id, c.name) for i, c in enumerate(bible.locations)),
         *((f"bible.props[{i}]", c.entity_id, c.name) for i, c in enumerate(bible.props)),
     ]
+    texts: list[tuple[str, Message]] = [(f"bible.characters[{i}]", c) for i, c in enumerate(bible.characters)]
+    texts += [(f"bible.locations[{i}]", c) for i, c in enumerate(bible.locations)]
+    texts += [(f"bible.props[{i}]", c) for i, c in enumerate(bible.props)]
+    for where, entry in texts:
+        if any(_has_control(v) for v in _strings(entry)):
+            violations.append(FieldViolation(where, "no control characters other than tab, CR and LF"))
     for where, entity_id, name in entries:
         if not entity_id.strip():
             violations.append(FieldViolation(f"{where}.entity_id", "required"))

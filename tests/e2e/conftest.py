@@ -34,6 +34,10 @@ async def mesh(infra: InfraUrls, tmp_path_factory: pytest.TempPathFactory) -> As
         "REDIS_URL": infra.redis_url,
         "NATS_URL": infra.nats_url,
         "DRISHYA_API_KEY": "",
+        # The end-to-end tests submit many jobs with one key in a few seconds, more than the per-key
+        # budget (10 at once, 30 a minute); the rate limit itself is tested in tests/integration.
+        "DRISHYA_RATE_LIMIT_BURST": "1000",
+        "DRISHYA_RATE_LIMIT_PER_MINUTE": "100000",
     }
     m = LocalMesh(tmp_path_factory.mktemp("mesh"), ephemeral=True, env=env)
     await m.start()

@@ -180,3 +180,16 @@ def test_cast_for_carries_the_bible_look_under_each_scene_entity() -> None:
         ("character-meena", "c1", "Meena", ["girl", "red saree"]),
         ("", "c2", "Dadi", ["woman", "old"]),
     ]
+
+
+def test_control_characters_are_refused_in_titles_texts_and_bibles() -> None:
+    for call in (
+        lambda: stories.validate_title("Meena\x00"),
+        lambda: stories.validate_scene_text("Meena walks\x07 home."),
+        lambda: stories.validate_bible(
+            pb.StoryBible(characters=[pb.Character(entity_id="c1", name="Meena", colors=["re\x00d"])])
+        ),
+    ):
+        with pytest.raises(InvalidArgument):
+            call()
+    assert stories.validate_scene_text("  Meena walks\thome.\n") == "Meena walks\thome."
