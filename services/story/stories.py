@@ -152,7 +152,7 @@ def fork_prefix(order: Sequence[str], scene_id: str) -> list[str]:
 def _strings(msg: Message) -> list[str]:
     """Every string of ``msg`` and its sub-messages (fields set, repeated ones included)."""
     out: list[str] = []
-    for field, value in msg.ListFields():
+    for _field, value in msg.ListFields():
         values = value if isinstance(value, Sequence) and not isinstance(value, str) else [value]
         for v in values:
             if isinstance(v, str):

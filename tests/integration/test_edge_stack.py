@@ -54,12 +54,12 @@ from services.mesh.db import create_engine
 from services.mesh.errors import ResourceExhausted, details_of
 from services.mesh.infra import InfraUrls
 from services.mesh.server import MeshServer
-from services.story.config import StoryConfig
-from services.story.server import create_server as story_server
 from services.moderation.config import ModerationConfig
 from services.moderation.server import create_server as moderation_server
 from services.prompt.config import PromptConfig
 from services.prompt.server import create_server as prompt_server
+from services.story.config import StoryConfig
+from services.story.server import create_server as story_server
 
 PER_OWNER = 20
 QUEUE_LIMIT = 45
