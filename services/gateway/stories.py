@@ -81,7 +81,7 @@ class PatchStory(_Body):
 class AddScene(NewScene):
     """A scene to insert; appended when position is absent."""
 
-    position: int | None = Field(default=None, ge=0)
+    position: int | None = Field(default=None, ge=0, le=500, description="0 to 500 (past the end appends).")
 
 
 class PatchScene(_Body):

@@ -126,6 +126,12 @@ async def test_etag_if_match_and_stale_versions(edge: Edge) -> None:
             headers={"If-Match": changed.headers["ETag"]},
         )
         assert added.status_code == 201 and added.json()["scenes"][0]["text"] == "Meena sleeps at night."
+        huge = await c.post(
+            f"/v1/stories/{sid}/scenes",
+            json={"text": "Meena sleeps at night.", "position": 2**45},
+            headers={"If-Match": added.headers["ETag"]},
+        )
+        _problem(huge, 400, "INVALID_ARGUMENT")
         gone = await c.delete(
             f"/v1/stories/{sid}/scenes/{added.json()['scenes'][0]['scene_id']}",
             headers={"If-Match": added.headers["ETag"]},
