@@ -104,6 +104,13 @@ class LocalMesh:
         )
         self.servers.append(gen)
         env[mc.ADDRESS_VARS["generation"]] = f"127.0.0.1:{gen.port}"
+
+        from services.story.config import StoryConfig
+        from services.story.server import create_server as story_server
+
+        story = await story_server(StoryConfig.from_env(env), database_url=urls.database_url, nats_url=urls.nats_url)
+        self.servers.append(story)
+        env[mc.ADDRESS_VARS["story"]] = f"127.0.0.1:{story.port}"
         await self._start_gateway(env, urls, api_key_name)
 
     async def _start_gateway(self, env: dict[str, str], urls: InfraUrls, api_key_name: str) -> None:

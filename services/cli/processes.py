@@ -3,7 +3,7 @@
 ``drishya up`` runs three stages (see :class:`services.cli.supervisor.Supervisor`):
 
 1. the embedded PostgreSQL, Redis and NATS (each one whose URL the environment does not give),
-2. the six gRPC services, one process each (the generation service with no workers of its own),
+2. the seven gRPC services, one process each (the generation service with no workers of its own),
 3. the gateway and the worker processes (``DRISHYA_WORKER_PROCESSES``, default one per core).
 
 ``drishya worker`` runs only worker processes, against the ``DATABASE_URL``, ``NATS_URL`` and
@@ -26,7 +26,7 @@ from services.mesh import config as mc
 from services.mesh.infra import free_port, nats_answers, nats_command, private_secret, redis_command
 
 #: gRPC services in the order they are listed; they start together.
-SERVICES = ("language", "analysis", "prompt", "moderation", "delivery", "generation")
+SERVICES = ("language", "analysis", "prompt", "moderation", "delivery", "generation", "story")
 
 
 def port_open(port: int, host: str = "127.0.0.1") -> Callable[[], bool]:

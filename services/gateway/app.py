@@ -28,7 +28,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from grpc_health.v1 import health_pb2, health_pb2_grpc
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -40,6 +40,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from drishya.generation.v1 import generation_pb2 as gen_pb2
 from drishya.generation.v1 import generation_service_pb2 as gs_pb2
 from drishya.generation.v1 import generation_service_pb2_grpc as gs_grpc
+from drishya.story.v1 import story_service_pb2_grpc as story_grpc
 from services.gateway import media, signing, sse, views
 from services.gateway.config import GatewayConfig
 from services.gateway.hub import Hub, SingleFlight
@@ -136,6 +137,7 @@ class Runtime:
     hub: Hub
     keys: KeyCache
     auth_flight: SingleFlight
+    stories: story_grpc.StoryServiceStub | None = None
 
 
 def _runtime(request: Request) -> Runtime:
@@ -451,7 +453,10 @@ def _install_openapi(app: FastAPI) -> None:
             title=app.title, version=app.version, description=app.description, routes=app.routes, tags=TAGS
         )
         comps = schema.setdefault("components", {}).setdefault("schemas", {})
-        for model in (CreateJobRequest, JobEvent):
+        from services.gateway.stories import BODY_MODELS
+
+        models: tuple[type[BaseModel], ...] = (CreateJobRequest, JobEvent, *BODY_MODELS)
+        for model in models:
             sub_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
             for name, sub in sub_schema.pop("$defs", {}).items():
                 comps.setdefault(name, sub)
@@ -498,6 +503,7 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine = create_engine(database_url)
         ch = channel(config.generation_addr)
+        story_ch = channel(config.story_addr)
         limiter = RateLimiter(config.redis_url, burst=config.rate_limit_burst, per_minute=config.rate_limit_per_minute)
         if config.redis_url is None:
             log.warning("REDIS_URL is not set: the per-key rate limit is off")
@@ -516,6 +522,7 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
                 hub,
                 KeyCache(config.auth_cache_s),
                 SingleFlight(),
+                story_grpc.StoryServiceStub(story_ch),  # type: ignore[no-untyped-call]
             )
             yield
         finally:
@@ -523,6 +530,7 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
             await hub.close()
             await limiter.close()
             await ch.close(None)
+            await story_ch.close(None)
             await engine.dispose()
 
     app = FastAPI(
@@ -887,6 +895,9 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
         """The web page: paste a key, write a scene, watch the video being made."""
         return HTMLResponse(PAGE)
 
+    from services.gateway.stories import router as story_router
+
+    app.include_router(story_router)
     return app
 
 

@@ -18,6 +18,7 @@ class GatewayConfig:
     Attributes:
         port: HTTP listening port (``DRISHYA_GATEWAY_PORT``, default 8080; 0 picks a free one).
         generation_addr: ``host:port`` of the generation service (``DRISHYA_GENERATION_ADDR``).
+        story_addr: ``host:port`` of the story service (``DRISHYA_STORY_ADDR``, default port 50057).
         media_root: directory holding published media; media keys are relative to it
             (``DRISHYA_MEDIA_ROOT``, default ``$DRISHYA_DATA_DIR/media``).
         host: interface to bind (``DRISHYA_GATEWAY_HOST``, default ``127.0.0.1``; ``0.0.0.0`` in containers).
@@ -75,6 +76,7 @@ class GatewayConfig:
     max_number_chars: int = 40
     max_path_bytes: int = 2048
     max_header_bytes: int = 16384
+    story_addr: str = "127.0.0.1:50057"
     auth_cache_s: float = 5.0
 
     @classmethod
@@ -98,6 +100,7 @@ class GatewayConfig:
         return cls(
             port=mc.port(env, "gateway"),
             generation_addr=mc.address(env, "generation"),
+            story_addr=mc.address(env, "story"),
             media_root=Path(mc.env_str(env, "DRISHYA_MEDIA_ROOT", media_default)).resolve(),
             host=mc.env_str(env, "DRISHYA_GATEWAY_HOST", "127.0.0.1"),
             api_key=api_key,

@@ -41,7 +41,8 @@ PAGE = """<!doctype html>
 </head>
 <body>
 <h1>Drishya</h1>
-<p class="lead">Write a scene in an Indian language or English; get a narrated, subtitled video.</p>
+<p class="lead">Write a scene in an Indian language or English; get a narrated, subtitled video.
+  Several scenes make a <a href="/stories">story</a>.</p>
 
 <form id="form">
   <label for="key">API key</label>

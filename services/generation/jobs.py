@@ -14,6 +14,7 @@ import uuid
 import grpc
 
 from drishya.generation.v1 import generation_pb2 as gen_pb2
+from services.generation.cast import validate_cast
 from services.mesh.errors import FailedPrecondition, FieldViolation, InvalidArgument, ResourceExhausted
 from services.render.types import Price
 from services.scene.text import split_sentences
@@ -135,6 +136,7 @@ def validate_create(text: str, request_id: str, options: gen_pb2.JobOptions) -> 
             reason="INVALID_PRIORITY",
             violations=[FieldViolation("options.priority", "must be between 0 and 9")],
         )
+    validate_cast(options.cast)
     if options.provider and options.provider not in PROVIDERS:
         raise InvalidArgument(
             f"unknown provider {options.provider!r}",

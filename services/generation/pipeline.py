@@ -26,7 +26,7 @@ from drishya.moderation.v1 import moderation_pb2
 from drishya.moderation.v1 import moderation_service_pb2 as moderation_pb2_svc
 from drishya.prompt.v1 import prompt_pb2
 from drishya.prompt.v1 import prompt_service_pb2 as prompt_pb2_svc
-from services.generation import jobs
+from services.generation import cast, jobs
 from services.generation.adapters.clients import Clients
 from services.generation.adapters.store import Claim, JobStore
 from services.render import storyboard
@@ -161,7 +161,7 @@ class Pipeline:
             ),
             timeout=self.clients.deadline_s,
         )
-        return bytes(resp.analysis.SerializeToString()), {}
+        return bytes(cast.apply_cast(resp.analysis, claim.options.cast).SerializeToString()), {}
 
     async def _build_prompt(self, claim: Claim, state: dict[int, bytes], emit: Emit) -> StageOutput:
         analysis = scene_pb2.SceneAnalysis.FromString(state[S.STAGE_ANALYZE])

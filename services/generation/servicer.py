@@ -21,21 +21,14 @@ from services.generation.adapters.store import JobStore
 from services.generation.config import GenerationConfig
 from services.generation.worker import Workers, is_infrastructure_error
 from services.mesh.backoff import Backoff
-from services.mesh.errors import FieldViolation, InvalidArgument, Unauthenticated, error_from_status
+from services.mesh.errors import FieldViolation, InvalidArgument, error_from_status, require_owner
 from services.render.types import Price
 
 log = logging.getLogger(__name__)
 Ctx = grpc.aio.ServicerContext[object, object]
 
 
-def _owner(owner_id: str) -> str:
-    if not owner_id.strip():
-        raise Unauthenticated(
-            "owner_id is required",
-            reason="OWNER_REQUIRED",
-            violations=[FieldViolation("owner_id", "must name the calling principal")],
-        )
-    return owner_id
+_owner = require_owner
 
 
 class GenerationServicer(svc_grpc.GenerationServiceServicer):

@@ -79,6 +79,7 @@ DEFAULT_PORTS: dict[str, tuple[str, int]] = {
     "generation": ("DRISHYA_GENERATION_PORT", 50054),
     "moderation": ("DRISHYA_MODERATION_PORT", 50055),
     "delivery": ("DRISHYA_DELIVERY_PORT", 50056),
+    "story": ("DRISHYA_STORY_PORT", 50057),
     "gateway": ("DRISHYA_GATEWAY_PORT", 8080),
 }
 

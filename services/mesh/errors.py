@@ -109,6 +109,17 @@ class Unavailable(DrishyaError):
     reason = "UNAVAILABLE"
 
 
+def require_owner(owner_id: str) -> str:
+    """``owner_id`` when it names a principal; raises :class:`Unauthenticated` OWNER_REQUIRED when blank."""
+    if not owner_id.strip():
+        raise Unauthenticated(
+            "owner_id is required",
+            reason="OWNER_REQUIRED",
+            violations=[FieldViolation("owner_id", "must name the calling principal")],
+        )
+    return owner_id
+
+
 @dataclass
 class StatusDetails:
     """The unpacked details of a ``google.rpc.Status``, for callers and tests."""

@@ -120,9 +120,9 @@ async def test_blocked_scene_ends_blocked_with_reason_and_no_video(http, mesh: L
     assert not (mesh.media_root / "work" / run.job_id / "shots").exists()
 
 
-async def test_all_six_services_report_serving(mesh: LocalMesh) -> None:
+async def test_all_seven_services_report_serving(mesh: LocalMesh) -> None:
     names = sorted(s.name for s in mesh.servers)
-    assert names == ["analysis", "delivery", "generation", "language", "moderation", "prompt"]
+    assert names == ["analysis", "delivery", "generation", "language", "moderation", "prompt", "story"]
     for s in mesh.servers:
         async with channel(f"127.0.0.1:{s.port}") as ch:
             resp = await health_pb2_grpc.HealthStub(ch).Check(

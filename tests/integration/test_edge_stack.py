@@ -58,6 +58,8 @@ from services.moderation.config import ModerationConfig
 from services.moderation.server import create_server as moderation_server
 from services.prompt.config import PromptConfig
 from services.prompt.server import create_server as prompt_server
+from services.story.config import StoryConfig
+from services.story.server import create_server as story_server
 
 PER_OWNER = 20
 QUEUE_LIMIT = 45
@@ -112,11 +114,23 @@ async def stack(
         max_queued_total=QUEUE_LIMIT,
     )
     servers["generation"] = await generation_server(gen_config, database_url=database_url, nats_url=infra.nats_url)
+    servers["story"] = await story_server(
+        StoryConfig(
+            port=0,
+            language_addr=addr["language"],
+            analysis_addr=addr["analysis"],
+            generation_addr=f"127.0.0.1:{servers['generation'].port}",
+            media_root=media_root,
+        ),
+        database_url=database_url,
+        nats_url=infra.nats_url,
+    )
     engine = create_engine(database_url)
     await migrate_gateway(engine)
     gw_config = GatewayConfig(
         port=0,
         generation_addr=f"127.0.0.1:{servers['generation'].port}",
+        story_addr=f"127.0.0.1:{servers['story'].port}",
         media_root=media_root,
         redis_url=infra.redis_url,
         rate_limit_burst=100_000,

@@ -15,15 +15,14 @@ from collections.abc import AsyncIterator
 import nats
 from nats.aio.client import Client
 from nats.js import JetStreamContext
-from nats.js.api import DeliverPolicy, StorageType, StreamConfig
-from nats.js.errors import NotFoundError
+from nats.js.api import DeliverPolicy
 
 from drishya.generation.v1 import generation_pb2 as gen_pb2
+from services.mesh import jetstream
 
 log = logging.getLogger(__name__)
 STREAM = "DRISHYA_JOBS"
 SUBJECTS = "drishya.jobs.*.events"
-RETENTION_S = 7 * 24 * 3600
 #: How long a publication waits for JetStream's acknowledgement, in seconds.
 PUBLISH_TIMEOUT_S = 2.0
 #: How long a watcher waits for a JetStream subscription before serving from PostgreSQL, in seconds.
@@ -45,16 +44,7 @@ class EventBus:
     @classmethod
     async def connect(cls, url: str) -> EventBus:
         """Connect to ``url`` and make sure the stream exists; raises on an unreachable server."""
-        nc = await nats.connect(url, name="drishya-generation", max_reconnect_attempts=-1, connect_timeout=5)
-        js = nc.jetstream(timeout=10)
-        config = StreamConfig(
-            name=STREAM, subjects=[SUBJECTS], storage=StorageType.FILE, max_age=RETENTION_S, duplicate_window=120
-        )
-        try:
-            await js.stream_info(STREAM)
-            await js.update_stream(config)
-        except NotFoundError:
-            await js.add_stream(config)
+        nc, js = await jetstream.connect_stream(url, "drishya-generation", STREAM, SUBJECTS)
         return cls(nc, js)
 
     @property
@@ -63,16 +53,8 @@ class EventBus:
         return bool(self._nc.is_connected)
 
     async def ping(self) -> None:
-        """Readiness check: connected now, and JetStream answers about the stream within 2 s.
-
-        A request rather than ``flush(timeout)``: in nats-py a flush that times out leaves its
-        PONG future behind, and the late PONG then breaks the client's read loop for good.
-        """
-        if not self._nc.is_connected:  # reconnecting: say so now rather than after the timeout
-            raise ConnectionError("not connected to NATS")
-        reply = await self._nc.request(f"$JS.API.STREAM.INFO.{STREAM}", b"", timeout=2)
-        if b'"error"' in reply.data:
-            raise ConnectionError(f"JetStream: {reply.data[:200]!r}")
+        """Readiness check: connected now, and JetStream answers about the stream within 2 s."""
+        await jetstream.ping_stream(self._nc, STREAM)
 
     async def publish(self, event: gen_pb2.JobEvent) -> None:
         """Publish one event; raises when JetStream does not acknowledge it."""

@@ -9,7 +9,6 @@ Workers claim jobs with ``SELECT ... FOR UPDATE SKIP LOCKED`` and hold them by a
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import json
 import uuid
@@ -25,8 +24,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from drishya.generation.v1 import generation_pb2 as gen_pb2
 from drishya.moderation.v1 import moderation_service_pb2 as ms_pb2
 from services.generation import jobs
+from services.mesh import paging
 from services.mesh.db import migrate
-from services.mesh.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound, ResourceExhausted
+from services.mesh.errors import FailedPrecondition, FieldViolation, NotFound, ResourceExhausted
 
 MIGRATIONS = [
     """
@@ -120,23 +120,8 @@ def _ts(value: dt.datetime) -> timestamp_pb2.Timestamp:
     return ts
 
 
-def _parse_page_token(token: str) -> tuple[dt.datetime, uuid.UUID]:
-    """The ``(created_at, job_id)`` cursor in a page token (URL-safe base64 of ``{"t": iso, "j": uuid}``).
-
-    Raises:
-        ValueError: the token is not base64 JSON of an object with a string timestamp (with a time
-            zone) under ``t`` and a string UUID under ``j``, whatever the types inside.
-    """
-    try:
-        cursor = json.loads(base64.urlsafe_b64decode(token.encode("ascii")))
-    except (ValueError, RecursionError, UnicodeError) as exc:
-        raise ValueError("not base64 JSON") from exc
-    if not isinstance(cursor, dict) or not isinstance(cursor.get("t"), str) or not isinstance(cursor.get("j"), str):
-        raise ValueError("not a cursor object")
-    created = dt.datetime.fromisoformat(cursor["t"])
-    if created.tzinfo is None:
-        raise ValueError("the cursor time has no time zone")
-    return created, uuid.UUID(cursor["j"])
+#: Kept under this name for callers of the generation store; the format is services.mesh.paging's.
+_parse_page_token = paging.decode_cursor
 
 
 def _job(row: Any) -> gen_pb2.Job:
@@ -340,23 +325,10 @@ class JobStore:
 
     async def list_jobs(self, owner_id: str, page_size: int, page_token: str) -> tuple[list[gen_pb2.Job], str]:
         """A page of the owner's jobs, newest first, and the next page token ('' on the last page)."""
-        size = page_size or 20
-        if not 1 <= size <= 100:
-            raise InvalidArgument(
-                "page_size must be 1..100",
-                reason="INVALID_PAGE_SIZE",
-                violations=[FieldViolation("page_size", "between 1 and 100")],
-            )
+        size, cursor = paging.page_request(page_size, page_token)
         where, params = "owner_id = :o", {"o": owner_id, "n": size + 1}
-        if page_token:
-            try:
-                params["c"], params["j"] = _parse_page_token(page_token)
-            except ValueError:
-                raise InvalidArgument(
-                    "page_token is not valid",
-                    reason="INVALID_PAGE_TOKEN",
-                    violations=[FieldViolation("page_token", "use next_page_token")],
-                ) from None
+        if cursor is not None:
+            params["c"], params["j"] = cursor
             where += " AND (created_at, job_id) < (:c, :j)"
         async with self.engine.connect() as conn:
             rows = (
@@ -370,10 +342,7 @@ class JobStore:
             ).all()
         token = ""
         if len(rows) > size:
-            last = rows[size - 1]
-            token = base64.urlsafe_b64encode(
-                json.dumps({"t": last.created_at.isoformat(), "j": str(last.job_id)}).encode()
-            ).decode()
+            token = paging.encode_cursor(rows[size - 1].created_at, rows[size - 1].job_id)
         return [_job(r) for r in rows[:size]], token
 
     async def cancel(self, job_id: str, owner_id: str) -> tuple[gen_pb2.Job, list[gen_pb2.JobEvent]]:

@@ -79,7 +79,7 @@ BUDGET_POLICY_REFUSE: BudgetPolicy
 BUDGET_POLICY_FALLBACK: BudgetPolicy
 
 class JobOptions(_message.Message):
-    __slots__ = ("language_code", "disable_narration", "disable_subtitles", "priority", "provider", "budget_policy", "over_budget")
+    __slots__ = ("language_code", "disable_narration", "disable_subtitles", "priority", "provider", "budget_policy", "over_budget", "cast")
     LANGUAGE_CODE_FIELD_NUMBER: _ClassVar[int]
     DISABLE_NARRATION_FIELD_NUMBER: _ClassVar[int]
     DISABLE_SUBTITLES_FIELD_NUMBER: _ClassVar[int]
@@ -87,6 +87,7 @@ class JobOptions(_message.Message):
     PROVIDER_FIELD_NUMBER: _ClassVar[int]
     BUDGET_POLICY_FIELD_NUMBER: _ClassVar[int]
     OVER_BUDGET_FIELD_NUMBER: _ClassVar[int]
+    CAST_FIELD_NUMBER: _ClassVar[int]
     language_code: str
     disable_narration: bool
     disable_subtitles: bool
@@ -94,7 +95,8 @@ class JobOptions(_message.Message):
     provider: str
     budget_policy: BudgetPolicy
     over_budget: bool
-    def __init__(self, language_code: _Optional[str] = ..., disable_narration: _Optional[bool] = ..., disable_subtitles: _Optional[bool] = ..., priority: _Optional[int] = ..., provider: _Optional[str] = ..., budget_policy: _Optional[_Union[BudgetPolicy, str]] = ..., over_budget: _Optional[bool] = ...) -> None: ...
+    cast: _containers.RepeatedCompositeFieldContainer[CastEntry]
+    def __init__(self, language_code: _Optional[str] = ..., disable_narration: _Optional[bool] = ..., disable_subtitles: _Optional[bool] = ..., priority: _Optional[int] = ..., provider: _Optional[str] = ..., budget_policy: _Optional[_Union[BudgetPolicy, str]] = ..., over_budget: _Optional[bool] = ..., cast: _Optional[_Iterable[_Union[CastEntry, _Mapping]]] = ...) -> None: ...
 
 class ShotOutcome(_message.Message):
     __slots__ = ("index", "provider", "fallback_reason", "cost_usd")
@@ -107,6 +109,18 @@ class ShotOutcome(_message.Message):
     fallback_reason: str
     cost_usd: float
     def __init__(self, index: _Optional[int] = ..., provider: _Optional[str] = ..., fallback_reason: _Optional[str] = ..., cost_usd: _Optional[float] = ...) -> None: ...
+
+class CastEntry(_message.Message):
+    __slots__ = ("scene_entity_id", "entity_id", "name", "attributes")
+    SCENE_ENTITY_ID_FIELD_NUMBER: _ClassVar[int]
+    ENTITY_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    ATTRIBUTES_FIELD_NUMBER: _ClassVar[int]
+    scene_entity_id: str
+    entity_id: str
+    name: str
+    attributes: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, scene_entity_id: _Optional[str] = ..., entity_id: _Optional[str] = ..., name: _Optional[str] = ..., attributes: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class JobResult(_message.Message):
     __slots__ = ("mp4_key", "hls_master_key", "poster_key", "duration_ms")

@@ -1,0 +1,51 @@
+"""Configuration of the story service, read once from the environment."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from services.mesh import config as mc
+
+
+@dataclass(frozen=True)
+class StoryConfig:
+    """Settings of the story service.
+
+    Attributes:
+        port: gRPC port (``DRISHYA_STORY_PORT``, default 50057; 0 picks a free one).
+        language_addr, analysis_addr, generation_addr: ``host:port`` of the services AnalyzeStory
+            and RenderStory call (``DRISHYA_LANGUAGE_ADDR``, ``DRISHYA_ANALYSIS_ADDR``,
+            ``DRISHYA_GENERATION_ADDR``).
+        watch_poll_s: how often a WatchStory stream reads the record when no NATS wake-up came,
+            in seconds (``DRISHYA_STORY_WATCH_POLL_S``, default 1.0).
+        rpc_deadline_s: deadline of each call to another service (``DRISHYA_RPC_DEADLINE_S``, 60).
+        analysis_concurrency: scenes analysed at once by AnalyzeStory
+            (``DRISHYA_STORY_ANALYSIS_CONCURRENCY``, default 4).
+        media_root: the shared media volume (``DRISHYA_MEDIA_ROOT``, default ``<data dir>/media``);
+            story playlists go under ``<media_root>/stories/<story_id>/``.
+    """
+
+    port: int
+    language_addr: str = "127.0.0.1:50051"
+    analysis_addr: str = "127.0.0.1:50052"
+    generation_addr: str = "127.0.0.1:50054"
+    watch_poll_s: float = 1.0
+    rpc_deadline_s: float = 60.0
+    analysis_concurrency: int = 4
+    media_root: Path = Path(".drishya/media")
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> StoryConfig:
+        """Build from ``env``; raises :class:`services.mesh.config.ConfigError` on bad values."""
+        return cls(
+            port=mc.port(env, "story"),
+            language_addr=mc.address(env, "language"),
+            analysis_addr=mc.address(env, "analysis"),
+            generation_addr=mc.address(env, "generation"),
+            rpc_deadline_s=mc.env_float(env, "DRISHYA_RPC_DEADLINE_S", 60.0, lo=0.1, hi=3600.0),
+            analysis_concurrency=mc.env_int(env, "DRISHYA_STORY_ANALYSIS_CONCURRENCY", 4, lo=1, hi=64),
+            media_root=Path(mc.env_str(env, "DRISHYA_MEDIA_ROOT", str(mc.data_dir(env) / "media"))).resolve(),
+            watch_poll_s=mc.env_float(env, "DRISHYA_STORY_WATCH_POLL_S", 1.0, lo=0.05, hi=60.0),
+        )

@@ -1,0 +1,56 @@
+"""Builds the story server: store, event bus, outbox relay and the gRPC service."""
+
+from __future__ import annotations
+
+from drishya.story.v1 import story_service_pb2 as svc_pb2
+from drishya.story.v1 import story_service_pb2_grpc as svc_grpc
+from services.mesh.db import create_engine, ping
+from services.mesh.server import MeshServer, build_server
+from services.story.adapters.clients import SceneAnalyst, SceneRenderer
+from services.story.adapters.events import OutboxRelay, StoryBus
+from services.story.adapters.store import StoryStore
+from services.story.config import StoryConfig
+from services.story.servicer import StoryServicer
+
+SERVICE_NAME = svc_pb2.DESCRIPTOR.services_by_name["StoryService"].full_name
+
+
+async def create_server(config: StoryConfig, *, database_url: str, nats_url: str) -> MeshServer:
+    """Migrate the ``story`` schema, connect NATS, start the outbox relay and the gRPC server.
+
+    Health: SERVING while PostgreSQL answers (changes work without NATS: their events wait in the
+    outbox); the health service ``nats`` reports NATS alone.
+
+    Raises whatever the database or NATS raise when they cannot be reached at start-up.
+    """
+    engine = create_engine(database_url)
+    store = StoryStore(engine)
+    await store.migrate()
+    bus = await StoryBus.connect(nats_url)
+    relay = OutboxRelay(store, bus)
+    analyst = SceneAnalyst(config)
+    renderer = SceneRenderer(config)
+    servicer = StoryServicer(store, bus, relay, analyst, renderer, config)
+
+    async def db_ready() -> None:
+        await ping(engine)
+
+    server = await build_server(
+        "story",
+        port=config.port,
+        register=lambda s: svc_grpc.add_StoryServiceServicer_to_server(servicer, s),  # type: ignore[no-untyped-call]
+        service_names=[SERVICE_NAME],
+        checks=[db_ready],
+        dependencies={"nats": bus.ping},
+    )
+    relay.start()
+
+    async def close() -> None:
+        await relay.stop()
+        await analyst.close()
+        await renderer.close()
+        await bus.close()
+        await engine.dispose()
+
+    server.on_stop.append(close)
+    return server
