@@ -46,13 +46,18 @@ async def mesh(infra: InfraUrls, tmp_path_factory: pytest.TempPathFactory) -> As
     await m.stop()
 
 
-@pytest_asyncio.fixture(scope="session")
-async def http(mesh: LocalMesh) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(
+def client_of(mesh: LocalMesh) -> httpx.AsyncClient:
+    """An HTTP client of ``mesh``'s gateway with its API key (long reads: SSE streams)."""
+    return httpx.AsyncClient(
         base_url=mesh.gateway_url,
         timeout=httpx.Timeout(30.0, read=300.0),
         headers={"Authorization": f"Bearer {mesh.api_key}"},
-    ) as client:
+    )
+
+
+@pytest_asyncio.fixture(scope="session")
+async def http(mesh: LocalMesh) -> AsyncIterator[httpx.AsyncClient]:
+    async with client_of(mesh) as client:
         yield client
 
 
@@ -73,6 +78,11 @@ async def submit_and_follow(http: httpx.AsyncClient, text: str, key: str = "", *
     headers = {"Idempotency-Key": key} if key else {}
     created = await http.post("/v1/jobs", json={"text": text, "options": options}, headers=headers)
     assert created.status_code in (200, 201), created.text
+    return await follow(http, created)
+
+
+async def follow(http: httpx.AsyncClient, created: httpx.Response) -> Run:
+    """Read the event stream of the job ``created`` answered until a terminal state, then GET the job."""
     run = Run(job_id=created.json()["job_id"], created=created)
     async with aconnect_sse(http, "GET", f"/v1/jobs/{run.job_id}/events") as sse:
         assert sse.response.status_code == 200

@@ -37,7 +37,7 @@ from services.analysis.server import create_server as analysis_server
 from services.generation.cast import apply_cast
 from services.generation.config import GenerationConfig
 from services.generation.server import create_server as generation_server
-from services.generation.storyboard.scene import cast_of
+from services.render.storyboard.scene import cast_of
 from services.language.config import LanguageConfig
 from services.language.server import create_server as language_server
 from services.mesh.channels import channel
