@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
-from google.protobuf import struct_pb2
+from google.protobuf import json_format, struct_pb2
 
 from drishya.analysis.v1 import analysis_pb2 as scene_pb2
 from drishya.analysis.v1 import analysis_service_pb2 as analysis_pb2
@@ -30,6 +30,7 @@ from services.generation import jobs
 from services.generation.adapters.clients import Clients
 from services.generation.adapters.store import Claim, JobStore
 from services.render import storyboard
+from services.render.metrics import FrameMetrics
 from services.render.providers import ProviderChain, RenderProvider
 from services.render.types import Progress, SafetyRefusal
 
@@ -242,23 +243,38 @@ class Pipeline:
                 "width": report.width,
                 "height": report.height,
                 "has_audio": report.has_audio,
+                "renditions": {name: path for name, path in report.renditions},
+                **({"metrics": _metrics_dict(report.metrics)} if report.metrics is not None else {}),
             }
         ), {}
 
     async def _moderate_video(self, claim: Claim, state: dict[int, bytes], emit: Emit) -> StageOutput:
         shot_list = prompt_pb2.ShotList.FromString(state[S.STAGE_BUILD_PROMPT])
         path = str(self.work_dir(claim.job_id) / "video.mp4")
-        resp = await self.clients.moderation.CheckVideo(
-            moderation_pb2_svc.CheckVideoRequest(path=path, expected_duration_ms=shot_list.total_duration_ms),
-            timeout=self.clients.deadline_s,
-        )
+        request = moderation_pb2_svc.CheckVideoRequest(path=path, expected_duration_ms=shot_list.total_duration_ms)
+        metrics = _assembled(state).get("metrics")
+        if metrics:  # measured as the video was encoded: moderation applies its rules without decoding
+            request.metrics.CopyFrom(
+                moderation_pb2_svc.VideoMetrics(
+                    frame_times_s=metrics["times_s"],
+                    luminance=[v for row in metrics["luminance"] for v in row],
+                    luma=metrics["luma"],
+                    duration_s=metrics["duration_s"],
+                )
+            )
+        resp = await self.clients.moderation.CheckVideo(request, timeout=self.clients.deadline_s)
         await self._stop_if_blocked(resp.decision, resp, emit, "rendered video")
         return bytes(resp.SerializeToString()), {}
 
     async def _publish(self, claim: Claim, state: dict[int, bytes], emit: Emit) -> StageOutput:
         resp = await self.clients.delivery.Publish(
             delivery_pb2.PublishRequest(
-                job_id=str(claim.job_id), source_path=str(self.work_dir(claim.job_id) / "video.mp4")
+                job_id=str(claim.job_id),
+                source_path=str(self.work_dir(claim.job_id) / "video.mp4"),
+                rendition_sources=[
+                    delivery_pb2.RenditionSource(name=name, path=path)
+                    for name, path in dict(_assembled(state).get("renditions", {})).items()
+                ],
             ),
             timeout=self.clients.deadline_s * 5,
         )
@@ -331,6 +347,20 @@ def _shot_dict(shot: storyboard.ShotRender) -> dict[str, Any]:
         "frame_count": shot.frame_count,
         "narration_ms": shot.narration_ms,
     }
+
+
+def _metrics_dict(metrics: FrameMetrics) -> dict[str, Any]:
+    return {
+        "times_s": metrics.times_s,
+        "luminance": metrics.luminance,
+        "luma": metrics.luma,
+        "duration_s": metrics.duration_s,
+    }
+
+
+def _assembled(state: dict[int, bytes]) -> dict[str, Any]:
+    """The assemble stage's stored output as plain values (older outputs lack renditions and metrics)."""
+    return json_format.MessageToDict(struct_pb2.Struct.FromString(state[S.STAGE_ASSEMBLE]))
 
 
 def _struct(values: dict[str, Any]) -> bytes:
