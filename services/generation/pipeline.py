@@ -7,6 +7,7 @@ already rendered (per-shot checkpoints), so the job resumes at its first unfinis
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import shutil
 import uuid
@@ -58,9 +59,13 @@ class Pipeline:
         clients: stubs of the other services.
         providers: the render provider chain.
         media_root: the shared media volume; work files go to ``<media_root>/work/<job_id>/``.
+        shot_concurrency: shots of one job rendered at once (the worker's render processes).
     """
 
-    def __init__(self, store: JobStore, clients: Clients, providers: ProviderChain, media_root: Path) -> None:
+    def __init__(
+        self, store: JobStore, clients: Clients, providers: ProviderChain, media_root: Path, shot_concurrency: int = 1
+    ) -> None:
+        self.shot_concurrency = max(1, shot_concurrency)
         self.store = store
         self.clients = clients
         self.providers = providers
@@ -179,46 +184,69 @@ class Pipeline:
         }
 
     async def _render(self, claim: Claim, state: dict[int, bytes], emit: Emit) -> StageOutput:
+        """Render every shot without a checkpoint, up to ``shot_concurrency`` at once (each on its
+        own render process: drawing, its lossless checkpoint and its narration), checkpointing each
+        as it finishes; events are emitted one at a time, progress never goes back."""
         shot_list = prompt_pb2.ShotList.FromString(state[S.STAGE_BUILD_PROMPT])
         out_dir = self.work_dir(claim.job_id) / "shots"
         out_dir.mkdir(parents=True, exist_ok=True)
         rendered = await self.store.shots(claim.job_id)
         n = len(shot_list.shots)
-        for i in range(n):
-            cp = rendered.get(i)
-            if cp is not None and Path(cp["video_path"]).exists():
-                continue
+        todo = [i for i in range(n) if not (i in rendered and Path(rendered[i]["video_path"]).exists())]
+        fractions = {i: 1.0 for i in range(n) if i not in todo}
+        slots = asyncio.Semaphore(self.shot_concurrency)
+        lock = asyncio.Lock()
 
-            async def render(p: RenderProvider, i: int = i) -> storyboard.ShotRender:
-                return await p.render_shot(
-                    shot_list,
-                    i,
-                    out_dir,
-                    narration=not claim.options.disable_narration,
-                    subtitles=not claim.options.disable_subtitles,
-                    progress=self._shot_progress(emit, i, n, p.name),
-                )
+        async def emit_one(*args: Any, **kwargs: Any) -> gen_pb2.JobEvent:
+            async with lock:
+                return await emit(*args, **kwargs)
 
-            try:
-                outcome = await self.providers.run_traced(claim.options.provider, render)
-            except SafetyRefusal as exc:
-                await self._refused(exc, i, emit)
+        def overall() -> float:
+            return sum(fractions.values()) / n
+
+        async def one(i: int) -> None:
+            async with slots:
+
+                async def render(p: RenderProvider) -> storyboard.ShotRender:
+                    return await p.render_shot(
+                        shot_list,
+                        i,
+                        out_dir,
+                        narration=not claim.options.disable_narration,
+                        subtitles=not claim.options.disable_subtitles,
+                        progress=self._shot_progress(emit_one, i, n, p.name, fractions, overall),
+                    )
+
+                try:
+                    outcome = await self.providers.run_traced(claim.options.provider, render)
+                except SafetyRefusal as exc:
+                    async with lock:
+                        await self._refused(exc, i, emit)
             shot = outcome.value
             fallback = "; ".join(outcome.fallbacks)
             await self.store.save_shot(
                 claim.job_id, i, {**_shot_dict(shot), "provider": outcome.provider, "fallback_reason": fallback}
             )
-            done = sum(1 for j in range(n) if j <= i or j in rendered)
+            fractions[i] = 1.0
             via = f" by {outcome.provider}" + (f" (fallback: {fallback})" if fallback else "")
-            await emit(
+            await emit_one(
                 S.JOB_EVENT_TYPE_SHOT_RENDERED,
                 f"shot {i + 1} of {n} rendered{via}",
                 stage=S.STAGE_RENDER,
                 shot_index=i,
-                progress=jobs.progress_at(S.STAGE_RENDER, done / n),
+                progress=jobs.progress_at(S.STAGE_RENDER, overall()),
                 provider=outcome.provider,
                 fallback_reason=fallback,
             )
+
+        tasks = [asyncio.ensure_future(one(i)) for i in todo]
+        try:
+            for task in asyncio.as_completed(tasks):
+                await task  # the first failure propagates as itself
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
         return _struct({"shots": n}), {}
 
     async def _assemble(self, claim: Claim, state: dict[int, bytes], emit: Emit) -> StageOutput:
@@ -280,8 +308,17 @@ class Pipeline:
         )
         return bytes(resp.SerializeToString()), {}
 
-    def _shot_progress(self, emit: Emit, index: int, count: int, provider: str) -> Progress:
-        """A provider's progress inside shot ``index`` as SHOT_PROGRESS events, at most one per tenth."""
+    def _shot_progress(
+        self,
+        emit: Emit,
+        index: int,
+        count: int,
+        provider: str,
+        fractions: dict[int, float],
+        overall: Callable[[], float],
+    ) -> Progress:
+        """A provider's progress inside shot ``index`` as SHOT_PROGRESS events, at most one per tenth;
+        the job's progress is ``overall()`` after recording the shot's fraction in ``fractions``."""
         last = [-1.0]
 
         async def report(fraction: float, note: str) -> None:
@@ -289,12 +326,13 @@ class Pipeline:
             if fraction - last[0] < SHOT_PROGRESS_STEP and fraction < 1.0:
                 return
             last[0] = fraction
+            fractions[index] = max(fractions.get(index, 0.0), fraction)
             await emit(
                 S.JOB_EVENT_TYPE_SHOT_PROGRESS,
                 f"shot {index + 1} of {count}: {provider} {fraction:.0%} ({note})",
                 stage=S.STAGE_RENDER,
                 shot_index=index,
-                progress=jobs.progress_at(S.STAGE_RENDER, (index + fraction) / count),
+                progress=jobs.progress_at(S.STAGE_RENDER, overall()),
                 provider=provider,
                 shot_progress=fraction,
             )
