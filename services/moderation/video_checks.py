@@ -40,6 +40,7 @@ from pathlib import Path
 import av
 import numpy as np
 import numpy.typing as npt
+from av.video.reformatter import VideoReformatter
 
 from services.mesh.errors import FieldViolation, InvalidArgument
 from services.moderation.findings import Category, Decision, Finding, Verdict
@@ -161,11 +162,12 @@ def measure(path: Path) -> FrameStats:
             raise ValueError("the file has no video stream")
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
+        scaler = VideoReformatter()
         times: list[float] = []
         lum: list[FloatArray] = []
         luma: list[float] = []
         for frame in container.decode(stream):
-            a, b = measure_frame(frame)
+            a, b = measure_frame(frame, scaler)
             lum.append(a)
             luma.append(b)
             times.append(float(frame.time) if frame.time is not None else len(times) / _rate(stream))

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import av
 import numpy as np
 import numpy.typing as npt
+from av.video.reformatter import VideoReformatter
 
 #: Analysis size of each frame, in pixels.
 ANALYSIS_WIDTH, ANALYSIS_HEIGHT = 160, 90
@@ -46,9 +47,13 @@ def frame_measures(rgb: npt.NDArray[np.uint8]) -> tuple[FloatArray, float]:
     return luminance, luma
 
 
-def measure_frame(frame: av.VideoFrame) -> tuple[FloatArray, float]:
-    """:func:`frame_measures` of ``frame`` (any size and pixel format) reduced to the analysis size."""
-    small = frame.reformat(width=ANALYSIS_WIDTH, height=ANALYSIS_HEIGHT, format="rgb24")
+def measure_frame(frame: av.VideoFrame, scaler: VideoReformatter | None = None) -> tuple[FloatArray, float]:
+    """:func:`frame_measures` of ``frame`` (any size and pixel format) reduced to the analysis size.
+
+    Pass the same ``scaler`` for every frame of a stream: libswscale then keeps one context
+    instead of setting one up per frame.
+    """
+    small = (scaler or VideoReformatter()).reformat(frame, width=ANALYSIS_WIDTH, height=ANALYSIS_HEIGHT, format="rgb24")
     return frame_measures(np.asarray(small.to_ndarray(), dtype=np.uint8))
 
 
@@ -66,9 +71,9 @@ class FrameMetrics:
     luma: list[float] = field(default_factory=list)
     duration_s: float = 0.0
 
-    def add(self, frame: av.VideoFrame, time_s: float, frame_s: float) -> None:
-        """Measure ``frame`` shown at ``time_s`` for ``frame_s`` seconds."""
-        lum, luma = measure_frame(frame)
+    def add(self, measures: tuple[FloatArray, float], time_s: float, frame_s: float) -> None:
+        """Record one frame's :func:`measure_frame` result, shown at ``time_s`` for ``frame_s`` seconds."""
+        lum, luma = measures
         self.times_s.append(time_s)
         self.luminance.append([float(v) for v in lum])
         self.luma.append(luma)

@@ -23,7 +23,7 @@ from services.mesh.errors import details_of
 from services.mesh.server import MeshServer
 from services.moderation.config import ModerationConfig
 from services.moderation.server import SERVICE_NAME, create_server
-from services.render.metrics import FrameMetrics
+from services.render.metrics import FrameMetrics, measure_frame
 
 FPS = 24
 W, H = 320, 180
@@ -245,7 +245,7 @@ def _metrics(seconds: float, paint: Painter) -> svc_pb2.VideoMetrics:
     """Measure raw painted frames as the renderer does while it encodes (no file is written)."""
     m = FrameMetrics()
     for i in range(round(seconds * FPS)):
-        m.add(av.VideoFrame.from_ndarray(paint(i), format="rgb24"), i / FPS, 1 / FPS)
+        m.add(measure_frame(av.VideoFrame.from_ndarray(paint(i), format="rgb24")), i / FPS, 1 / FPS)
     flat = [v for row in m.luminance for v in row]
     return svc_pb2.VideoMetrics(frame_times_s=m.times_s, luminance=flat, luma=m.luma, duration_s=m.duration_s)
 

@@ -27,12 +27,13 @@ import av
 import numpy as np
 import numpy.typing as npt
 from av.video.frame import PictureType
+from av.video.reformatter import VideoReformatter
 from PIL import Image
 
 from drishya.analysis.v1 import analysis_pb2
 from drishya.prompt.v1 import prompt_pb2
 
-from ..metrics import FrameMetrics
+from ..metrics import FrameMetrics, measure_frame
 from . import tts
 from .constants import FPS, HEIGHT, MASTER_AUDIO_RATE, SUBTITLE_BAND, WIDTH
 from .draw import ShotPainter
@@ -139,8 +140,9 @@ class AssemblyReport:
 class _VideoOut:
     """An H.264 stream at ``FPS`` in ``container`` with libx264 ``options``, ``width`` x ``height``.
 
-    Frames of another size are scaled (libswscale, bicubic) before encoding; with ``gop`` set the
-    stream's GOP size is that many frames (the options place the keyframes, see :class:`RenditionSpec`).
+    Frames of another size are scaled (libswscale, bilinear, as the delivery ladder did) before
+    encoding; with ``gop`` set the stream's GOP size is that many frames (the options place the
+    keyframes, see :class:`RenditionSpec`).
     """
 
     def __init__(
@@ -157,18 +159,21 @@ class _VideoOut:
         if gop is not None:
             stream.gop_size = gop
         self.container, self.stream, self.count = container, stream, 0
+        self.scaler = VideoReformatter()  # its own scaling context, reused frame after frame
 
     def write(self, rgb: Frame) -> None:
         self.write_frame(av.VideoFrame.from_ndarray(rgb, format="rgb24"))
 
-    def write_frame(self, frame: av.VideoFrame) -> None:
-        """Encode ``frame`` as the next frame (its own timing and picture type are replaced)."""
+    def write_frame(self, frame: av.VideoFrame) -> av.VideoFrame:
+        """Encode ``frame`` as the next frame (its own timing and picture type are replaced); returns
+        the frame encoded, scaled to this stream's size."""
         if (frame.width, frame.height) != (self.stream.width, self.stream.height):
-            frame = frame.reformat(width=self.stream.width, height=self.stream.height, format="yuv420p")
+            frame = self.scaler.reformat(frame, width=self.stream.width, height=self.stream.height, format="yuv420p")
         frame.pts, frame.time_base = self.count, Fraction(1, FPS)
         frame.pict_type = PictureType.NONE  # let the encoder choose, not the source file's GOP
         self.container.mux(self.stream.encode(frame))
         self.count += 1
+        return frame
 
     def close(self) -> None:
         self.container.mux(self.stream.encode(None))
@@ -518,7 +523,7 @@ def assemble(shot_list: prompt_pb2.ShotList, renders: Sequence[ShotRender], out_
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     paths = [out_path] + [rendition_path(out_path, spec.name) for spec in RENDITIONS[1:]]
-    metrics = FrameMetrics()
+    metrics, measuring = FrameMetrics(), VideoReformatter()
     outs: list[_RenditionOut] = []
     try:
         outs = [_RenditionOut(path, spec) for path, spec in zip(paths, RENDITIONS, strict=True)]
@@ -533,9 +538,9 @@ def assemble(shot_list: prompt_pb2.ShotList, renders: Sequence[ShotRender], out_
                 apos += chunk.size
 
         for count, frame in enumerate(_composed(ordered, plan)):
-            metrics.add(frame, count / FPS, 1 / FPS)
-            for out in outs:
-                out.video.write_frame(frame)
+            encoded = [out.video.write_frame(frame) for out in outs]
+            # measured on the smallest rendition: the analysis size is smaller still
+            metrics.add(measure_frame(encoded[-1], measuring), count / FPS, 1 / FPS)
             audio_until((count + 1) * MASTER_AUDIO_RATE // FPS)
         audio_until(total_samples)
         for out in outs:
