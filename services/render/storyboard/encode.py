@@ -1,13 +1,17 @@
-"""Per-shot rendering to files, and assembly of the shots into one H.264 + AAC MP4 with QC.
+"""Per-shot rendering to files, and assembly of the shots into the renditions in one pass, with QC.
 
-``render_shot`` writes ``shot_NN.mp4`` (H.264 video only) and ``shot_NN.wav`` (narration, mono PCM16
-at eSpeak NG's rate); both are written to a temporary name and renamed, so a file that exists is
-complete and a resumed job can trust it. ``assemble`` decodes the shots in order and, staying in
-``yuv420p`` (no RGB round trip), passes frames through to the encoder and blends each shot's tail
-with the next shot's head (dissolve, or a dip through black); it mixes the narration at
-each shot's start on a 48 kHz stereo bus with a peak limiter, encodes H.264 (libx264, yuv420p,
-an IDR keyframe exactly every ``FINAL_GOP_S`` seconds and nowhere else) and AAC into an MP4 with
-the index up front (``movflags=+faststart``), and checks the result.
+``render_shot`` writes ``shot_NN.mp4`` (lossless H.264, ``qp=0``, video only) and ``shot_NN.wav``
+(narration, mono PCM16 at eSpeak NG's rate); both are written to a temporary name and renamed, so a
+file that exists is complete and a resumed job can trust it. The checkpoint is the drawn frames,
+losslessly, rather than the draw parameters: a provider clip cannot be drawn again, drawing costs
+more than decoding, and a resumed job then redoes only its unfinished shots; being lossless, the
+renditions' encode is the only lossy step every frame goes through. ``assemble`` decodes each
+shot once and, staying in ``yuv420p`` (no RGB round trip), blends each shot's tail with the next
+shot's head (dissolve, or a dip through black); it mixes the narration once at each shot's start
+on a 48 kHz stereo bus with a peak limiter, and encodes every rendition of :data:`RENDITIONS`
+from the same frames (libx264, an IDR keyframe exactly every ``FINAL_GOP_S`` seconds and nowhere
+else, VBV-capped; AAC) into MP4s with the index up front (``movflags=+faststart``), measures each
+frame for the video checks, and checks the result.
 """
 
 from __future__ import annotations
@@ -105,7 +109,7 @@ Frame = npt.NDArray[np.uint8]
 class ShotRender:
     """What a rendered shot left on disk (plain fields, safe to checkpoint as JSON).
 
-    ``video_path``: H.264 MP4, video only, WIDTH x HEIGHT at FPS, ``frame_count`` frames (the shot's
+    ``video_path``: lossless H.264 MP4, video only, WIDTH x HEIGHT at FPS, ``frame_count`` frames (the shot's
     own frames plus the crossfade tail). ``audio_path``: mono PCM16 WAV of the narration, or None
     when narration is off or the line is blank. ``narration_ms``: length of that WAV.
     """
