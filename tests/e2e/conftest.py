@@ -34,6 +34,9 @@ async def mesh(infra: InfraUrls, tmp_path_factory: pytest.TempPathFactory) -> As
         "REDIS_URL": infra.redis_url,
         "NATS_URL": infra.nats_url,
         "DRISHYA_API_KEY": "",
+        # One key creates every job of the session, now faster than the default 30 a minute;
+        # the limit itself is tested against its own gateway in tests/integration/test_edge_stack.py.
+        "DRISHYA_RATE_LIMIT_PER_MINUTE": "600",
     }
     m = LocalMesh(tmp_path_factory.mktemp("mesh"), ephemeral=True, env=env)
     await m.start()
