@@ -31,7 +31,7 @@ Publish a deadline of a few minutes.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -308,6 +308,28 @@ class _Copy:
         self.container.close()
 
 
+def _copy_file(source: Path, directory: Path, rung: Rung, width: int, height: int) -> str:
+    """Segment ``source`` (checked by :func:`copy_blocker`) into ``directory`` by stream copy, no
+    decoding; returns its ``avc1`` codec string.
+
+    Raises:
+        SourceUnreadable: the file cannot be demuxed.
+    """
+    try:
+        with av.open(str(source)) as src:
+            vin = src.streams.video[0]
+            ain = src.streams.audio[0] if src.streams.audio else None
+            copy = _Copy(directory, rung, width, height, vin, ain)
+            try:
+                for packet in src.demux(*([vin] if ain is None else [vin, ain])):
+                    copy.mux(packet)
+            finally:
+                copy.close()
+    except (av.FFmpegError, OSError) as exc:
+        raise SourceUnreadable(f"the {rung.name} rendition cannot be demuxed: {type(exc).__name__}: {exc}") from exc
+    return copy.codec
+
+
 def _hls_container(directory: Path) -> Any:
     """An ``hls`` muxer writing a VOD playlist ``index.m3u8`` and ``seg_%03d.ts`` in ``directory``."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -359,13 +381,16 @@ def package(
     ladder: Sequence[Rung] = LADDER,
     preset: str = "veryfast",
     allow_copy: bool = True,
+    rung_sources: Mapping[str, Path] | None = None,
 ) -> Packaged:
     """Package ``source`` into ``out_dir`` (which must exist): HLS ladder, master playlist, poster, thumbnails.
 
     Writes ``hls/master.m3u8``, ``hls/<rung>/index.m3u8`` + ``hls/<rung>/seg_%03d.ts``,
     ``poster.jpg`` and ``thumbs/thumb_%02d.jpg`` under ``out_dir``. The top rung is copied from
     the source when :func:`copy_blocker` finds nothing against it and ``allow_copy`` is true
-    (``PackagedRendition.copied`` says which); every other rung is encoded. Runs for about
+    (``PackagedRendition.copied`` says which). A lower rung named in ``rung_sources`` (rung name to
+    an MP4 encoded in the same pass as the source) is copied from that file when
+    :func:`copy_blocker` finds nothing against it. Every other rung is encoded. Runs for about
     0.35-0.5 times the source's duration on 2 cores, or 0.15-0.2 times when the top rung is
     copied (see the module docstring).
 
@@ -391,7 +416,15 @@ def package(
             blocker = copy_blocker(source, top_w, top_h) if allow_copy else "copying is turned off"
             log.info("%s rung of %s: %s", top.name, source.name, blocker or "copied from the source")
             copy = _Copy(out_dir / "hls" / top.name, top, top_w, top_h, vin, ain) if blocker is None else None
-            encoded = plan[1:] if copy is not None else plan
+            codecs = {top.name: copy.codec} if copy is not None else {}
+            for r, w, h in plan[1:]:
+                rung_source = (rung_sources or {}).get(r.name)
+                if rung_source is not None and allow_copy:
+                    why = copy_blocker(rung_source, w, h)
+                    log.info("%s rung of %s: %s", r.name, source.name, why or f"copied from {rung_source.name}")
+                    if why is None:
+                        codecs[r.name] = _copy_file(rung_source, out_dir / "hls" / r.name, r, w, h)
+            encoded = [(r, w, h) for r, w, h in plan if r.name not in codecs]
             outputs = [_Output(out_dir / "hls" / r.name, r, w, h, fps, audio, preset) for r, w, h in encoded]
             stills = _Stills(duration_s if duration_s > 0 else 1.0)
             last_video_s = 0.0
@@ -422,10 +455,7 @@ def package(
     if duration_s <= 0:
         duration_s = last_video_s
     has_audio = audio is not None
-    renditions = tuple(
-        _measure(out_dir, r.name, w, h, has_audio, copy.codec if copy is not None and r is top else None)
-        for r, w, h in plan
-    )
+    renditions = tuple(_measure(out_dir, r.name, w, h, has_audio, codecs.get(r.name)) for r, w, h in plan)
     master = hls.master_playlist(
         [
             hls.Variant(

@@ -21,7 +21,9 @@ class DeliveryServicer(svc_grpc.DeliveryServiceServicer):
         self._publisher = publisher
 
     async def Publish(self, request: svc_pb2.PublishRequest, context: Ctx) -> svc_pb2.PublishResponse:
-        delivery = await self._publisher.publish(request.job_id, request.source_path)
+        delivery = await self._publisher.publish(
+            request.job_id, request.source_path, [(r.name, r.path) for r in request.rendition_sources]
+        )
         return svc_pb2.PublishResponse(delivery=to_proto(delivery))
 
     async def GetDelivery(self, request: svc_pb2.GetDeliveryRequest, context: Ctx) -> svc_pb2.GetDeliveryResponse:

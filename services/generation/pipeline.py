@@ -7,6 +7,7 @@ already rendered (per-shot checkpoints), so the job resumes at its first unfinis
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import shutil
 import uuid
@@ -14,7 +15,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
-from google.protobuf import struct_pb2
+from google.protobuf import json_format, struct_pb2
 
 from drishya.analysis.v1 import analysis_pb2 as scene_pb2
 from drishya.analysis.v1 import analysis_service_pb2 as analysis_pb2
@@ -30,6 +31,7 @@ from services.generation import cast, jobs
 from services.generation.adapters.clients import Clients
 from services.generation.adapters.store import Claim, JobStore
 from services.render import storyboard
+from services.render.metrics import FrameMetrics
 from services.render.providers import ProviderChain, RenderProvider
 from services.render.types import Progress, SafetyRefusal
 
@@ -57,9 +59,13 @@ class Pipeline:
         clients: stubs of the other services.
         providers: the render provider chain.
         media_root: the shared media volume; work files go to ``<media_root>/work/<job_id>/``.
+        shot_concurrency: shots of one job rendered at once (the worker's render processes).
     """
 
-    def __init__(self, store: JobStore, clients: Clients, providers: ProviderChain, media_root: Path) -> None:
+    def __init__(
+        self, store: JobStore, clients: Clients, providers: ProviderChain, media_root: Path, shot_concurrency: int = 1
+    ) -> None:
+        self.shot_concurrency = max(1, shot_concurrency)
         self.store = store
         self.clients = clients
         self.providers = providers
@@ -178,34 +184,48 @@ class Pipeline:
         }
 
     async def _render(self, claim: Claim, state: dict[int, bytes], emit: Emit) -> StageOutput:
+        """Render every shot without a checkpoint, up to ``shot_concurrency`` at once (each on its
+        own render process: drawing, its lossless checkpoint and its narration), checkpointing each
+        as it finishes; events are emitted one at a time, progress never goes back."""
         shot_list = prompt_pb2.ShotList.FromString(state[S.STAGE_BUILD_PROMPT])
         out_dir = self.work_dir(claim.job_id) / "shots"
         out_dir.mkdir(parents=True, exist_ok=True)
         rendered = await self.store.shots(claim.job_id)
         n = len(shot_list.shots)
-        for i in range(n):
-            cp = rendered.get(i)
-            if cp is not None and Path(cp["video_path"]).exists():
-                continue
+        todo = [i for i in range(n) if not (i in rendered and Path(rendered[i]["video_path"]).exists())]
+        fractions = {i: 1.0 for i in range(n) if i not in todo}
+        slots = asyncio.Semaphore(self.shot_concurrency)
+        lock = asyncio.Lock()
 
-            async def render(p: RenderProvider, i: int = i) -> storyboard.ShotRender:
-                return await p.render_shot(
-                    shot_list,
-                    i,
-                    out_dir,
-                    narration=not claim.options.disable_narration,
-                    subtitles=not claim.options.disable_subtitles,
-                    progress=self._shot_progress(emit, i, n, p.name),
-                )
+        async def emit_one(*args: Any, **kwargs: Any) -> gen_pb2.JobEvent:
+            async with lock:
+                return await emit(*args, **kwargs)
 
-            chosen = claim.options.provider
-            why: tuple[str, ...] = ()
-            if claim.options.over_budget and chosen.strip().lower() not in ("", "storyboard"):
-                chosen, why = "storyboard", (f"{chosen}: BUDGET_EXCEEDED: the key's monthly budget is spent",)
-            try:
-                outcome = await self.providers.run_traced(chosen, render)
-            except SafetyRefusal as exc:
-                await self._refused(exc, i, emit)
+        def overall() -> float:
+            return sum(fractions.values()) / n
+
+        async def one(i: int) -> None:
+            async with slots:
+
+                async def render(p: RenderProvider) -> storyboard.ShotRender:
+                    return await p.render_shot(
+                        shot_list,
+                        i,
+                        out_dir,
+                        narration=not claim.options.disable_narration,
+                        subtitles=not claim.options.disable_subtitles,
+                        progress=self._shot_progress(emit_one, i, n, p.name, fractions, overall),
+                    )
+
+                chosen = claim.options.provider
+                why: tuple[str, ...] = ()
+                if claim.options.over_budget and chosen.strip().lower() not in ("", "storyboard"):
+                    chosen, why = "storyboard", (f"{chosen}: BUDGET_EXCEEDED: the key's monthly budget is spent",)
+                try:
+                    outcome = await self.providers.run_traced(chosen, render)
+                except SafetyRefusal as exc:
+                    async with lock:
+                        await self._refused(exc, i, emit)
             shot = outcome.value
             fallback = "; ".join((*why, *outcome.fallbacks))
             cost = self.providers.shot_cost(outcome.provider, shot.frame_count / storyboard.FPS)
@@ -214,17 +234,26 @@ class Pipeline:
                 i,
                 {**_shot_dict(shot), "provider": outcome.provider, "fallback_reason": fallback, "cost_usd": cost},
             )
-            done = sum(1 for j in range(n) if j <= i or j in rendered)
+            fractions[i] = 1.0
             via = f" by {outcome.provider}" + (f" (fallback: {fallback})" if fallback else "")
-            await emit(
+            await emit_one(
                 S.JOB_EVENT_TYPE_SHOT_RENDERED,
                 f"shot {i + 1} of {n} rendered{via}",
                 stage=S.STAGE_RENDER,
                 shot_index=i,
-                progress=jobs.progress_at(S.STAGE_RENDER, done / n),
+                progress=jobs.progress_at(S.STAGE_RENDER, overall()),
                 provider=outcome.provider,
                 fallback_reason=fallback,
             )
+
+        tasks = [asyncio.ensure_future(one(i)) for i in todo]
+        try:
+            for task in asyncio.as_completed(tasks):
+                await task  # the first failure propagates as itself
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
         return _struct({"shots": n}), {}
 
     async def _assemble(self, claim: Claim, state: dict[int, bytes], emit: Emit) -> StageOutput:
@@ -249,30 +278,54 @@ class Pipeline:
                 "width": report.width,
                 "height": report.height,
                 "has_audio": report.has_audio,
+                "renditions": {name: path for name, path in report.renditions},
+                **({"metrics": _metrics_dict(report.metrics)} if report.metrics is not None else {}),
             }
         ), {}
 
     async def _moderate_video(self, claim: Claim, state: dict[int, bytes], emit: Emit) -> StageOutput:
         shot_list = prompt_pb2.ShotList.FromString(state[S.STAGE_BUILD_PROMPT])
         path = str(self.work_dir(claim.job_id) / "video.mp4")
-        resp = await self.clients.moderation.CheckVideo(
-            moderation_pb2_svc.CheckVideoRequest(path=path, expected_duration_ms=shot_list.total_duration_ms),
-            timeout=self.clients.deadline_s,
-        )
+        request = moderation_pb2_svc.CheckVideoRequest(path=path, expected_duration_ms=shot_list.total_duration_ms)
+        metrics = _assembled(state).get("metrics")
+        if metrics:  # measured as the video was encoded: moderation applies its rules without decoding
+            request.metrics.CopyFrom(
+                moderation_pb2_svc.VideoMetrics(
+                    frame_times_s=metrics["times_s"],
+                    luminance=[v for row in metrics["luminance"] for v in row],
+                    luma=metrics["luma"],
+                    duration_s=metrics["duration_s"],
+                )
+            )
+        resp = await self.clients.moderation.CheckVideo(request, timeout=self.clients.deadline_s)
         await self._stop_if_blocked(resp.decision, resp, emit, "rendered video")
         return bytes(resp.SerializeToString()), {}
 
     async def _publish(self, claim: Claim, state: dict[int, bytes], emit: Emit) -> StageOutput:
         resp = await self.clients.delivery.Publish(
             delivery_pb2.PublishRequest(
-                job_id=str(claim.job_id), source_path=str(self.work_dir(claim.job_id) / "video.mp4")
+                job_id=str(claim.job_id),
+                source_path=str(self.work_dir(claim.job_id) / "video.mp4"),
+                rendition_sources=[
+                    delivery_pb2.RenditionSource(name=name, path=path)
+                    for name, path in dict(_assembled(state).get("renditions", {})).items()
+                ],
             ),
             timeout=self.clients.deadline_s * 5,
         )
         return bytes(resp.SerializeToString()), {}
 
-    def _shot_progress(self, emit: Emit, index: int, count: int, provider: str) -> Progress:
-        """A provider's progress inside shot ``index`` as SHOT_PROGRESS events, at most one per tenth."""
+    def _shot_progress(
+        self,
+        emit: Emit,
+        index: int,
+        count: int,
+        provider: str,
+        fractions: dict[int, float],
+        overall: Callable[[], float],
+    ) -> Progress:
+        """A provider's progress inside shot ``index`` as SHOT_PROGRESS events, at most one per tenth;
+        the job's progress is ``overall()`` after recording the shot's fraction in ``fractions``."""
         last = [-1.0]
 
         async def report(fraction: float, note: str) -> None:
@@ -280,12 +333,13 @@ class Pipeline:
             if fraction - last[0] < SHOT_PROGRESS_STEP and fraction < 1.0:
                 return
             last[0] = fraction
+            fractions[index] = max(fractions.get(index, 0.0), fraction)
             await emit(
                 S.JOB_EVENT_TYPE_SHOT_PROGRESS,
                 f"shot {index + 1} of {count}: {provider} {fraction:.0%} ({note})",
                 stage=S.STAGE_RENDER,
                 shot_index=index,
-                progress=jobs.progress_at(S.STAGE_RENDER, (index + fraction) / count),
+                progress=jobs.progress_at(S.STAGE_RENDER, overall()),
                 provider=provider,
                 shot_progress=fraction,
             )
@@ -338,6 +392,20 @@ def _shot_dict(shot: storyboard.ShotRender) -> dict[str, Any]:
         "frame_count": shot.frame_count,
         "narration_ms": shot.narration_ms,
     }
+
+
+def _metrics_dict(metrics: FrameMetrics) -> dict[str, Any]:
+    return {
+        "times_s": metrics.times_s,
+        "luminance": metrics.luminance,
+        "luma": metrics.luma,
+        "duration_s": metrics.duration_s,
+    }
+
+
+def _assembled(state: dict[int, bytes]) -> dict[str, Any]:
+    """The assemble stage's stored output as plain values (older outputs lack renditions and metrics)."""
+    return json_format.MessageToDict(struct_pb2.Struct.FromString(state[S.STAGE_ASSEMBLE]))
 
 
 def _struct(values: dict[str, Any]) -> bytes:

@@ -41,7 +41,7 @@ async def create_server(
     clients = Clients.connect(config)
     storyboard = StoryboardProvider(config.render_processes)
     chain = build_chain(config.render, storyboard)
-    pipeline = Pipeline(store, clients, chain, config.media_root)
+    pipeline = Pipeline(store, clients, chain, config.media_root, config.render_processes)
     workers = Workers(store, OutboxRelay(store, bus), pipeline, config)
     servicer = GenerationServicer(store, bus, clients, workers, config, chain.prices)
 

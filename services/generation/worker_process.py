@@ -59,7 +59,7 @@ async def main() -> None:
     clients = Clients.connect(config)
     storyboard = StoryboardProvider(config.render_processes)
     chain = build_chain(config.render, storyboard)
-    pipeline = Pipeline(store, clients, chain, config.media_root)
+    pipeline = Pipeline(store, clients, chain, config.media_root, config.render_processes)
     workers = Workers(store, OutboxRelay(store, bus), pipeline, config)
     workers.start()
     log.info("%d worker(s) running (pid %d)", config.workers, os.getpid())

@@ -39,7 +39,8 @@ def decision_of(decision: Decision) -> str:
 
 class ModerationServicer(svc_grpc.ModerationServiceServicer):
     """CheckText (pure, on the event loop: well under a millisecond per 1000 characters) and
-    CheckVideo (decoding, in worker threads, at most ``video_workers`` at once)."""
+    CheckVideo (on the event loop when the request carries the metrics measured as the video was
+    encoded; otherwise decoding, in worker threads, at most ``video_workers`` at once)."""
 
     def __init__(self, rules: text_rules.RuleSet, media_root: Path, video_workers: int) -> None:
         self._rules = rules
@@ -53,6 +54,11 @@ class ModerationServicer(svc_grpc.ModerationServiceServicer):
     async def CheckVideo(self, request: svc_pb2.CheckVideoRequest, context: Ctx) -> svc_pb2.CheckVideoResponse:
         path = resolve_media_path(request.path, self._media_root, field="path")
         video_checks.validate_expected_duration(request.expected_duration_ms)
+        if request.HasField("metrics"):
+            m = request.metrics
+            stats = video_checks.stats_from_metrics(m.frame_times_s, m.luminance, m.luma, m.duration_s)
+            verdict = video_checks.check_metrics(stats, request.expected_duration_ms)
+            return svc_pb2.CheckVideoResponse(decision=decision_of(verdict.decision), reasons=reasons_of(verdict))
         async with self._video_slots:
             verdict = await asyncio.to_thread(video_checks.check_video, path, request.expected_duration_ms)
         return svc_pb2.CheckVideoResponse(decision=decision_of(verdict.decision), reasons=reasons_of(verdict))

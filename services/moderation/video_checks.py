@@ -40,9 +40,11 @@ from pathlib import Path
 import av
 import numpy as np
 import numpy.typing as npt
+from av.video.reformatter import VideoReformatter
 
 from services.mesh.errors import FieldViolation, InvalidArgument
 from services.moderation.findings import Category, Decision, Finding, Verdict
+from services.render.metrics import measure_frame
 
 log = logging.getLogger(__name__)
 
@@ -58,15 +60,6 @@ BLANK_LUMA = 8.0
 BLANK_FRACTION = 0.90
 #: Largest accepted relative difference between actual and expected duration.
 DURATION_TOLERANCE = 0.10
-#: Analysis size of each decoded frame, in pixels.
-ANALYSIS_WIDTH, ANALYSIS_HEIGHT = 160, 90
-
-_SRGB_TO_LINEAR = np.where(
-    (np.arange(256) / 255.0) <= 0.04045,
-    (np.arange(256) / 255.0) / 12.92,
-    (((np.arange(256) / 255.0) + 0.055) / 1.055) ** 2.4,
-)
-_LUMA_WEIGHTS = np.array([0.2126, 0.7152, 0.0722])
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -95,22 +88,6 @@ class FlashReport:
 
     max_flashes: int
     at_s: float
-
-
-def frame_measures(rgb: npt.NDArray[np.uint8]) -> tuple[FloatArray, float]:
-    """Relative luminance of the whole frame and its four quadrants, and mean 8-bit luma.
-
-    Args:
-        rgb: an ``(height, width, 3)`` uint8 sRGB image.
-    Returns:
-        ``(luminance[5], luma)``: see :class:`FrameStats`.
-    """
-    linear = _SRGB_TO_LINEAR[rgb] @ _LUMA_WEIGHTS
-    h2, w2 = linear.shape[0] // 2, linear.shape[1] // 2
-    regions = (linear, linear[:h2, :w2], linear[:h2, w2:], linear[h2:, :w2], linear[h2:, w2:])
-    luminance = np.array([float(r.mean()) for r in regions])
-    luma = float((rgb.astype(np.float64) @ _LUMA_WEIGHTS).mean())
-    return luminance, luma
 
 
 def flash_transitions(
@@ -185,12 +162,12 @@ def measure(path: Path) -> FrameStats:
             raise ValueError("the file has no video stream")
         stream = container.streams.video[0]
         stream.thread_type = "AUTO"
+        scaler = VideoReformatter()
         times: list[float] = []
         lum: list[FloatArray] = []
         luma: list[float] = []
         for frame in container.decode(stream):
-            small = frame.reformat(width=ANALYSIS_WIDTH, height=ANALYSIS_HEIGHT, format="rgb24")
-            a, b = frame_measures(np.asarray(small.to_ndarray(), dtype=np.uint8))
+            a, b = measure_frame(frame, scaler)
             lum.append(a)
             luma.append(b)
             times.append(float(frame.time) if frame.time is not None else len(times) / _rate(stream))
@@ -285,4 +262,49 @@ def check_video(path: Path, expected_duration_ms: int = 0) -> Verdict:
         )
     if not math.isfinite(stats.duration_s):
         return Verdict.of([Finding(Category.TECHNICAL, Decision.BLOCK, "The video has no usable timestamps.")])
+    return Verdict.of(assess(stats, expected_duration_ms))
+
+
+def stats_from_metrics(
+    times_s: Sequence[float], luminance: Sequence[float], luma: Sequence[float], duration_s: float
+) -> FrameStats:
+    """:class:`FrameStats` from measurements made while the video was encoded (no decoding).
+
+    ``luminance`` is flat, five values per frame (whole frame, then the quadrants), as
+    ``drishya.moderation.v1.VideoMetrics`` carries it.
+
+    Raises:
+        InvalidArgument: ``INVALID_VIDEO_METRICS`` when there are no frames, the series lengths
+            disagree, or a value is not finite.
+    """
+    n = len(times_s)
+    values = [*times_s, *luminance, *luma, duration_s]
+    problem = None
+    if n == 0:
+        problem = "metrics hold no frames"
+    elif len(luminance) != 5 * n or len(luma) != n:
+        problem = f"{n} frame times need {5 * n} luminance and {n} luma values, got {len(luminance)} and {len(luma)}"
+    elif not all(math.isfinite(v) for v in values) or duration_s <= 0:
+        problem = "metrics hold a value that is not finite, or a duration that is not positive"
+    if problem is not None:
+        raise InvalidArgument(
+            problem,
+            reason="INVALID_VIDEO_METRICS",
+            violations=[FieldViolation("metrics", problem)],
+        )
+    return FrameStats(
+        np.array(times_s, np.float64),
+        np.array(luminance, np.float64).reshape(n, 5),
+        np.array(luma, np.float64),
+        float(duration_s),
+    )
+
+
+def check_metrics(stats: FrameStats, expected_duration_ms: int = 0) -> Verdict:
+    """The verdict on a video measured as it was encoded (pure; the same rules as :func:`check_video`).
+
+    Raises:
+        InvalidArgument: ``INVALID_EXPECTED_DURATION`` for a negative expectation.
+    """
+    validate_expected_duration(expected_duration_ms)
     return Verdict.of(assess(stats, expected_duration_ms))

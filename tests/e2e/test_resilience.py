@@ -102,6 +102,35 @@ async def test_a_worker_that_dies_mid_render_is_resumed_at_the_first_unfinished_
     assert shots_before | set(shots_after) == set(range(after[-1].shot_count))
 
 
+async def test_shots_drawn_in_parallel_resume_without_redrawing_a_finished_shot(
+    mesh: LocalMesh,
+    infra: InfraUrls,
+    make_database: Callable[[str], str],
+) -> None:
+    """Two render processes draw two shots at once; stopped at the first finished shot, the job
+    resumes with only the unfinished ones, and the shots' progress never goes back."""
+    db = make_database("parallel")
+    config = replace(_config(mesh), render_processes=2)
+    first = await create_server(config, database_url=db, nats_url=infra.nats_url)
+    job_id = await _create(first)
+    before = await _watch(first, job_id, until=lambda e: e.type == gen_pb2.JOB_EVENT_TYPE_SHOT_RENDERED)
+    await first.stop(0)
+    second = await create_server(config, database_url=db, nats_url=infra.nats_url)
+    try:
+        after = await _watch(second, job_id, after=before[-1].sequence)
+    finally:
+        await second.stop(1)
+    assert after[-1].state == gen_pb2.JOB_STATE_SUCCEEDED, after[-1]
+    done_before = {e.shot_index for e in before if e.type == gen_pb2.JOB_EVENT_TYPE_SHOT_RENDERED}
+    resumed = next(i for i, e in enumerate(after) if e.message == "attempt 2 started")
+    redone = [e.shot_index for e in after[resumed:] if e.type == gen_pb2.JOB_EVENT_TYPE_SHOT_RENDERED]
+    assert len(done_before) == 1 and not done_before & set(redone)
+    assert done_before | set(redone) == set(range(after[-1].shot_count))
+    shot_events = (gen_pb2.JOB_EVENT_TYPE_SHOT_PROGRESS, gen_pb2.JOB_EVENT_TYPE_SHOT_RENDERED)
+    progress = [e.progress for e in after[resumed:] if e.type in shot_events]
+    assert progress == sorted(progress) and progress[-1] == max(e.progress for e in after if e.type in shot_events)
+
+
 async def test_a_job_failing_on_every_attempt_is_dead_lettered_with_its_status_and_can_be_retried(
     mesh: LocalMesh,
     infra: InfraUrls,

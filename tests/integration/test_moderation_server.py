@@ -23,6 +23,7 @@ from services.mesh.errors import details_of
 from services.mesh.server import MeshServer
 from services.moderation.config import ModerationConfig
 from services.moderation.server import SERVICE_NAME, create_server
+from services.render.metrics import FrameMetrics, measure_frame
 
 FPS = 24
 W, H = 320, 180
@@ -238,3 +239,50 @@ async def test_paths_outside_the_media_root_are_invalid(
     with pytest.raises(grpc.aio.AioRpcError) as err:
         await _check_video(stub, work_dir / "missing.mp4", expected_ms=-5)
     assert details_of(err.value).reason == "INVALID_EXPECTED_DURATION"
+
+
+def _metrics(seconds: float, paint: Painter) -> svc_pb2.VideoMetrics:
+    """Measure raw painted frames as the renderer does while it encodes (no file is written)."""
+    m = FrameMetrics()
+    for i in range(round(seconds * FPS)):
+        m.add(measure_frame(av.VideoFrame.from_ndarray(paint(i), format="rgb24")), i / FPS, 1 / FPS)
+    flat = [v for row in m.luminance for v in row]
+    return svc_pb2.VideoMetrics(frame_times_s=m.times_s, luminance=flat, luma=m.luma, duration_s=m.duration_s)
+
+
+async def test_metrics_are_judged_without_decoding_the_file(
+    stub: svc_grpc.ModerationServiceStub, work_dir: Path
+) -> None:
+    """With metrics the rules apply to them: the named file does not even exist, and the verdicts
+    match those on the decoded files above."""
+    missing = str(work_dir / "never-written.mp4")
+    cases = [
+        (flashing(5.0), 2000, [(pb2.REASON_CATEGORY_PHOTOSENSITIVITY, pb2.DECISION_BLOCK)]),
+        (flashing(2.0), 2000, []),
+        (black, 2000, [(pb2.REASON_CATEGORY_TECHNICAL, pb2.DECISION_REVIEW)]),
+        (gradient, 4000, [(pb2.REASON_CATEGORY_TECHNICAL, pb2.DECISION_REVIEW)]),
+        (gradient, 2000, []),
+    ]
+    for paint, expected_ms, findings in cases:
+        request = svc_pb2.CheckVideoRequest(
+            path=missing, expected_duration_ms=expected_ms, metrics=_metrics(2.0, paint)
+        )
+        resp = await stub.CheckVideo(request, timeout=30)
+        assert _findings(resp) == findings, [r.message for r in resp.reasons]
+
+
+async def test_inconsistent_metrics_are_invalid(stub: svc_grpc.ModerationServiceStub, work_dir: Path) -> None:
+    good = _metrics(1.0, gradient)
+    short = svc_pb2.VideoMetrics()
+    short.CopyFrom(good)
+    del short.luma[-1]
+    nan = svc_pb2.VideoMetrics()
+    nan.CopyFrom(good)
+    nan.luminance[3] = float("nan")
+    for metrics in (short, nan, svc_pb2.VideoMetrics(duration_s=1.0)):
+        request = svc_pb2.CheckVideoRequest(path=str(work_dir / "x.mp4"), metrics=metrics)
+        with pytest.raises(grpc.aio.AioRpcError) as err:
+            await stub.CheckVideo(request, timeout=30)
+        d = details_of(err.value)
+        assert (d.code, d.reason) == (grpc.StatusCode.INVALID_ARGUMENT, "INVALID_VIDEO_METRICS")
+        assert [v.field for v in d.violations] == ["metrics"]

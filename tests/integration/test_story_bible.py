@@ -37,7 +37,6 @@ from services.analysis.server import create_server as analysis_server
 from services.generation.cast import apply_cast
 from services.generation.config import GenerationConfig
 from services.generation.server import create_server as generation_server
-from services.render.storyboard.scene import cast_of
 from services.language.config import LanguageConfig
 from services.language.server import create_server as language_server
 from services.mesh.channels import channel
@@ -46,6 +45,7 @@ from services.mesh.infra import InfraUrls
 from services.mesh.server import MeshServer
 from services.prompt.config import PromptConfig
 from services.prompt.server import create_server as prompt_server
+from services.render.storyboard.scene import cast_of
 from services.story import breakdown
 from services.story.config import StoryConfig
 from services.story.server import create_server

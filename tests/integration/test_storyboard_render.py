@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import av
 import numpy as np
@@ -15,7 +16,9 @@ import pytest
 
 from drishya.analysis.v1 import analysis_pb2 as a
 from drishya.prompt.v1 import prompt_pb2
+from services.delivery import packaging
 from services.delivery.packaging import copy_blocker
+from services.render.metrics import measure_frame
 from services.render.storyboard import (
     FPS,
     HEIGHT,
@@ -29,6 +32,7 @@ from services.render.storyboard import (
     draw_frame,
     render_shot,
 )
+from services.render.storyboard import encode as enc
 from services.render.storyboard.encode import FINAL_GOP_S, quality_check
 from services.render.storyboard.timeline import TAIL_FRAMES, spans
 from tests.unit.test_storyboard_draw import make_shot_list
@@ -196,3 +200,77 @@ def test_quality_check_rejects_a_wrong_duration(scene: Scene) -> None:
         quality_check(Path(scene.out.report.path), scene.shot_list.total_duration_ms * 2)
     assert info.value.reason == "QC_FAILED"
     assert info.value.metadata["check"] == "duration"
+
+
+def test_mp4_and_both_renditions_come_from_one_encode_each(
+    scene: Scene, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Assembly instantiates one H.264 encoder per rendition and decodes each lossless shot
+    checkpoint once; publishing then segments both renditions without any encoder or re-decode
+    of an intermediate file, and the frame measurements come out of the same pass."""
+    encoders: list[tuple[int, int]] = []
+    decoded: list[int] = []
+
+    class CountingOut(enc._VideoOut):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            encoders.append((self.stream.width, self.stream.height))
+
+    real_decode = enc._decode
+
+    def counting_decode(render: ShotRender) -> Iterator[av.VideoFrame]:
+        decoded.append(render.index)
+        return real_decode(render)
+
+    monkeypatch.setattr(enc, "_VideoOut", CountingOut)
+    monkeypatch.setattr(enc, "_decode", counting_decode)
+    report = assemble(scene.shot_list, scene.renders, tmp_path / "video.mp4")
+    assert encoders == [(WIDTH, HEIGHT), (640, 360)]
+    assert decoded == [0, 1, 2]
+    assert dict(report.renditions) == {"360p": str(tmp_path / "video.360p.mp4")}
+
+    frames = scene.shot_list.total_duration_ms * FPS // 1000
+    assert report.metrics is not None and len(report.metrics.times_s) == frames == report.frame_count
+    assert report.metrics.duration_s == pytest.approx(frames / FPS)
+    # the measurements match those of the decoded file within coding noise
+    with av.open(report.path) as c:
+        again = [measure_frame(f) for f in c.decode(video=0)]
+    assert np.allclose([a for a, _ in again], report.metrics.luminance, atol=0.01)
+    assert np.allclose([b for _, b in again], report.metrics.luma, atol=2.0)
+
+    class NoEncoder:
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            raise AssertionError("publishing must not encode a rendition")
+
+    monkeypatch.setattr(packaging, "_Output", NoEncoder)
+    out = tmp_path / "package"
+    out.mkdir()
+    packaged = packaging.package(Path(report.path), out, rung_sources={"360p": tmp_path / "video.360p.mp4"})
+    assert [(r.name, r.width, r.height, r.copied) for r in packaged.renditions] == [
+        ("720p", WIDTH, HEIGHT, True),
+        ("360p", 640, 360, True),
+    ]
+    for r in packaged.renditions:
+        segments = sorted((out / r.playlist).parent.glob("seg_*.ts"))
+        assert len(segments) == r.segment_count == 3
+        count = 0
+        for seg in segments:
+            with av.open(str(seg)) as c:
+                assert (c.streams.video[0].width, c.streams.video[0].height) == (r.width, r.height)
+                assert c.streams.audio[0].codec_context.name == "aac"
+                count += sum(1 for _ in c.decode(video=0))
+        assert count == frames
+    assert (out / packaged.poster).is_file() and len(packaged.thumbnails) == 3
+
+
+def test_renditions_cap_their_peak_bit_rate_to_the_ladder() -> None:
+    """CRF for the MP4 and an average rate for 360p, both under a VBV cap of 1.1x the rung's rate."""
+    top, low = enc.RENDITIONS
+    assert (top.width, top.height, low.width, low.height) == (WIDTH, HEIGHT, 640, 360)
+    for spec, rung in zip(enc.RENDITIONS, packaging.LADDER, strict=True):
+        options = spec.options()
+        assert (spec.name, spec.video_bps) == (rung.name, rung.video_bps)
+        assert options["maxrate"] == str(rung.video_bps * 11 // 10)
+        assert options["bufsize"] == str(rung.video_bps * 2)
+        assert options["profile"] == "high"
+        assert "keyint=48:min-keyint=48:scenecut=0" in options["x264-params"]

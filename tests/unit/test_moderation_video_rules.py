@@ -11,10 +11,10 @@ from services.moderation.video_checks import (
     FrameStats,
     assess,
     flash_transitions,
-    frame_measures,
     max_flashes_per_second,
     validate_expected_duration,
 )
+from services.render.metrics import frame_measures
 
 FPS = 24
 

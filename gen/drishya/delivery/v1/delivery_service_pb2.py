@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from drishya.delivery.v1 import delivery_pb2 as drishya_dot_delivery_dot_v1_dot_delivery__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*drishya/delivery/v1/delivery_service.proto\x12\x13\x64rishya.delivery.v1\x1a\"drishya/delivery/v1/delivery.proto\"5\n\x0ePublishRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x13\n\x0bsource_path\x18\x02 \x01(\t\"B\n\x0fPublishResponse\x12/\n\x08\x64\x65livery\x18\x01 \x01(\x0b\x32\x1d.drishya.delivery.v1.Delivery\"$\n\x12GetDeliveryRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\"F\n\x13GetDeliveryResponse\x12/\n\x08\x64\x65livery\x18\x01 \x01(\x0b\x32\x1d.drishya.delivery.v1.Delivery2\xc9\x01\n\x0f\x44\x65liveryService\x12T\n\x07Publish\x12#.drishya.delivery.v1.PublishRequest\x1a$.drishya.delivery.v1.PublishResponse\x12`\n\x0bGetDelivery\x12\'.drishya.delivery.v1.GetDeliveryRequest\x1a(.drishya.delivery.v1.GetDeliveryResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n*drishya/delivery/v1/delivery_service.proto\x12\x13\x64rishya.delivery.v1\x1a\"drishya/delivery/v1/delivery.proto\"v\n\x0ePublishRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x13\n\x0bsource_path\x18\x02 \x01(\t\x12?\n\x11rendition_sources\x18\x03 \x03(\x0b\x32$.drishya.delivery.v1.RenditionSource\"-\n\x0fRenditionSource\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04path\x18\x02 \x01(\t\"B\n\x0fPublishResponse\x12/\n\x08\x64\x65livery\x18\x01 \x01(\x0b\x32\x1d.drishya.delivery.v1.Delivery\"$\n\x12GetDeliveryRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\"F\n\x13GetDeliveryResponse\x12/\n\x08\x64\x65livery\x18\x01 \x01(\x0b\x32\x1d.drishya.delivery.v1.Delivery2\xc9\x01\n\x0f\x44\x65liveryService\x12T\n\x07Publish\x12#.drishya.delivery.v1.PublishRequest\x1a$.drishya.delivery.v1.PublishResponse\x12`\n\x0bGetDelivery\x12\'.drishya.delivery.v1.GetDeliveryRequest\x1a(.drishya.delivery.v1.GetDeliveryResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -33,13 +33,15 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'drishya.delivery.v1.deliver
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_PUBLISHREQUEST']._serialized_start=103
-  _globals['_PUBLISHREQUEST']._serialized_end=156
-  _globals['_PUBLISHRESPONSE']._serialized_start=158
-  _globals['_PUBLISHRESPONSE']._serialized_end=224
-  _globals['_GETDELIVERYREQUEST']._serialized_start=226
-  _globals['_GETDELIVERYREQUEST']._serialized_end=262
-  _globals['_GETDELIVERYRESPONSE']._serialized_start=264
-  _globals['_GETDELIVERYRESPONSE']._serialized_end=334
-  _globals['_DELIVERYSERVICE']._serialized_start=337
-  _globals['_DELIVERYSERVICE']._serialized_end=538
+  _globals['_PUBLISHREQUEST']._serialized_end=221
+  _globals['_RENDITIONSOURCE']._serialized_start=223
+  _globals['_RENDITIONSOURCE']._serialized_end=268
+  _globals['_PUBLISHRESPONSE']._serialized_start=270
+  _globals['_PUBLISHRESPONSE']._serialized_end=336
+  _globals['_GETDELIVERYREQUEST']._serialized_start=338
+  _globals['_GETDELIVERYREQUEST']._serialized_end=374
+  _globals['_GETDELIVERYRESPONSE']._serialized_start=376
+  _globals['_GETDELIVERYRESPONSE']._serialized_end=446
+  _globals['_DELIVERYSERVICE']._serialized_start=449
+  _globals['_DELIVERYSERVICE']._serialized_end=650
 # @@protoc_insertion_point(module_scope)

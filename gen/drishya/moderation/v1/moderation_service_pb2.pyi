@@ -24,12 +24,26 @@ class CheckTextResponse(_message.Message):
     def __init__(self, decision: _Optional[_Union[_moderation_pb2.Decision, str]] = ..., reasons: _Optional[_Iterable[_Union[_moderation_pb2.ModerationReason, _Mapping]]] = ...) -> None: ...
 
 class CheckVideoRequest(_message.Message):
-    __slots__ = ("path", "expected_duration_ms")
+    __slots__ = ("path", "expected_duration_ms", "metrics")
     PATH_FIELD_NUMBER: _ClassVar[int]
     EXPECTED_DURATION_MS_FIELD_NUMBER: _ClassVar[int]
+    METRICS_FIELD_NUMBER: _ClassVar[int]
     path: str
     expected_duration_ms: int
-    def __init__(self, path: _Optional[str] = ..., expected_duration_ms: _Optional[int] = ...) -> None: ...
+    metrics: VideoMetrics
+    def __init__(self, path: _Optional[str] = ..., expected_duration_ms: _Optional[int] = ..., metrics: _Optional[_Union[VideoMetrics, _Mapping]] = ...) -> None: ...
+
+class VideoMetrics(_message.Message):
+    __slots__ = ("frame_times_s", "luminance", "luma", "duration_s")
+    FRAME_TIMES_S_FIELD_NUMBER: _ClassVar[int]
+    LUMINANCE_FIELD_NUMBER: _ClassVar[int]
+    LUMA_FIELD_NUMBER: _ClassVar[int]
+    DURATION_S_FIELD_NUMBER: _ClassVar[int]
+    frame_times_s: _containers.RepeatedScalarFieldContainer[float]
+    luminance: _containers.RepeatedScalarFieldContainer[float]
+    luma: _containers.RepeatedScalarFieldContainer[float]
+    duration_s: float
+    def __init__(self, frame_times_s: _Optional[_Iterable[float]] = ..., luminance: _Optional[_Iterable[float]] = ..., luma: _Optional[_Iterable[float]] = ..., duration_s: _Optional[float] = ...) -> None: ...
 
 class CheckVideoResponse(_message.Message):
     __slots__ = ("decision", "reasons")
