@@ -57,6 +57,10 @@ def test_stale_pid_files_and_postgres_locks_are_cleaned(tmp_path: Path) -> None:
     pgdata.mkdir()
     orphan = subprocess.Popen(["sleep", "600"])
     try:
+        for _ in range(200):  # the pid file names the program: wait until the child runs it
+            if Path(f"/proc/{orphan.pid}/cmdline").read_bytes().startswith(b"sleep"):
+                break
+            time.sleep(0.01)
         (run / "nats.pid").write_text(f"{orphan.pid}\nsleep\n")
         (run / "redis.pid").write_text("999999999\nredis-server\n")  # long gone
         (pgdata / "postmaster.pid").write_text(f"999999999\n{pgdata}\n")
