@@ -14,15 +14,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 import uuid
 from typing import Any
 
-from fastapi import FastAPI, Request, UploadFile, WebSocket, WebSocketDisconnect
+from fastapi import Request, UploadFile, WebSocket, WebSocketDisconnect
 from fastapi.responses import JSONResponse, Response
 
 from tests.fakes import media
-from tests.fakes.server import AppServer
+from tests.fakes.server import AppServer, timed_app
 
 KEY_COLOUR = (200, 40, 40)
 CLIP_COLOUR = (40, 160, 220)
@@ -47,17 +46,8 @@ class FakeComfyUI(AppServer):
         self._tasks: set[asyncio.Task[None]] = set()
         self.busy_s = 0.0
         """Seconds the fake spent rendering prompts and answering HTTP (its own time, for the adapter's overhead)."""
-        app = FastAPI()
+        app = timed_app(self)
         fake = self
-
-        @app.middleware("http")
-        async def timed(request: Request, call_next: Any) -> Response:
-            started = time.perf_counter()
-            try:
-                response: Response = await call_next(request)
-                return response
-            finally:
-                fake.busy_s += time.perf_counter() - started
 
         @app.websocket("/ws")
         async def ws(socket: WebSocket) -> None:

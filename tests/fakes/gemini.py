@@ -13,15 +13,14 @@ operation never finishes).
 from __future__ import annotations
 
 import base64
-import time
 import uuid
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
 from tests.fakes import media
-from tests.fakes.server import AppServer
+from tests.fakes.server import AppServer, timed_app
 
 KEY_COLOUR = (230, 200, 30)
 CLIP_COLOUR = (120, 40, 200)
@@ -39,17 +38,8 @@ class FakeGemini(AppServer):
         self.videos: dict[str, bytes] = {}
         self.busy_s = 0.0
         """Seconds the fake spent answering requests (its own time, for the adapter's overhead)."""
-        app = FastAPI()
+        app = timed_app(self)
         fake = self
-
-        @app.middleware("http")
-        async def timed(request: Request, call_next: Any) -> Response:
-            started = time.perf_counter()
-            try:
-                response: Response = await call_next(request)
-                return response
-            finally:
-                fake.busy_s += time.perf_counter() - started
 
         def refuse(request: Request) -> Response | None:
             if request.headers.get("x-goog-api-key") != API_KEY:

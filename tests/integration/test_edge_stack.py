@@ -10,7 +10,6 @@ the gateway over real HTTP (uvicorn on port 0) and in-process (ASGI) with other 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import sys
 import uuid
@@ -60,6 +59,7 @@ from services.prompt.config import PromptConfig
 from services.prompt.server import create_server as prompt_server
 from services.story.config import StoryConfig
 from services.story.server import create_server as story_server
+from tests.fakes.server import serve_in_loop
 
 PER_OWNER = 20
 QUEUE_LIMIT = 45
@@ -139,12 +139,7 @@ async def stack(
         sse_max_stream_s=2.0,  # jobs here never run: streams end early so the fuzzers move on
     )
     gw = gateway_server(gw_config, database_url=database_url, log_level="warning")
-    gw.capture_signals = contextlib.nullcontext  # type: ignore[assignment, method-assign]  # signals stay pytest's
-    task = asyncio.create_task(gw.serve())
-    while not gw.started:
-        assert not task.done(), "the gateway did not start"
-        await asyncio.sleep(0.02)
-    port = gw.servers[0].sockets[0].getsockname()[1]
+    task, port = await serve_in_loop(gw)
     try:
         yield Stack(servers, database_url, infra.redis_url, engine, media_root, f"http://127.0.0.1:{port}", gw_config)
     finally:

@@ -5,7 +5,6 @@ SSE with Last-Event-ID, problem details."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from services.mesh.db import create_engine
 from services.mesh.infra import InfraUrls
 from services.story.config import StoryConfig
 from services.story.server import create_server as story_server
+from tests.fakes.server import serve_in_loop
 
 TEXTS = ["మీనా తోటలో నడుస్తోంది.", "वह बारिश में नाचती है।", "సాయంత్రం మీనా ఇంటికి వచ్చింది."]
 
@@ -58,12 +58,7 @@ async def edge(
         sse_max_stream_s=3.0,
     )
     gw = gateway_server(config, database_url=database_url, log_level="warning")
-    gw.capture_signals = contextlib.nullcontext  # type: ignore[assignment, method-assign]  # signals stay pytest's
-    task = asyncio.create_task(gw.serve())
-    while not gw.started:
-        assert not task.done(), "the gateway did not start"
-        await asyncio.sleep(0.02)
-    port = gw.servers[0].sockets[0].getsockname()[1]
+    task, port = await serve_in_loop(gw)
     try:
         yield Edge(f"http://127.0.0.1:{port}", (first, second))
     finally:
