@@ -1,13 +1,14 @@
 """Benchmark of the render provider paths: storyboard, ComfyUI (local fake), Gemini/Veo (local fake).
 
 Renders the 4-shot, 10-second Telugu scene of ``benchmarks/render.py`` through the provider chain,
-every shot with the chosen provider, then assembles the MP4, and prints per path (median of N runs):
+every shot with the chosen provider, then encodes its GOPs and muxes the MP4, and prints per path
+(median of N runs):
 
-- time to MP4: every ``render_shot`` plus ``assemble`` (narration, subtitles, encode, QC);
+- time to MP4: every ``render_shot``, narration, ``encode_gops`` and ``mux`` (QC included);
 - the fake's own time (its HTTP handlers and, for ComfyUI, the prompt it "runs": 4 sampler steps
   of 10 ms per workflow) and the adapter's overhead beyond it: HTTP and WebSocket round trips,
   operation polling (Veo polls start at 50 ms here), decoding and normalising the clip, laying
-  the subtitle over it, encoding the shot and speaking the narration;
+  the subtitle over it, encoding the GOPs and speaking the narration;
 - normalisation cost per second of video (``services.render.normalise``) for an animated WebP
   (ComfyUI's SaveAnimatedWEBP), an H.264 MP4 (Veo) and a PNG sequence, 512x288 to 1280x720.
 
@@ -22,12 +23,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
 from benchmarks.render import scene
+from services.render import storyboard
 from services.render.comfyui import ComfyUI
 from services.render.gemini import Gemini
 from services.render.generative import GenerativeProvider
@@ -41,19 +44,23 @@ from tests.fakes import media
 
 
 async def to_mp4(chain: ProviderChain, provider: str) -> float:
-    """Seconds to render every shot with ``provider`` and assemble the MP4."""
+    """Seconds to make every shot's source with ``provider``, speak it, encode the GOPs and mux the MP4."""
     sl = scene()
     with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
         started = time.perf_counter()
-        renders = []
+        sources = []
         for i in range(len(sl.shots)):
-            out = await chain.run_traced(
-                provider,
-                lambda p, i=i: p.render_shot(sl, i, Path(tmp) / "shots", narration=True, subtitles=True),
-            )
+            out = await chain.run_traced(provider, lambda p, i=i: p.render_shot(sl, i, work / "shots", subtitles=True))
             assert out.provider == provider, out.fallbacks
-            renders.append(out.value)
-        await chain.run(provider, lambda p: p.assemble(sl, renders, Path(tmp) / "video.mp4"))
+            audio, ms = await asyncio.to_thread(storyboard.narrate, sl, i, work / "shots")
+            sources.append(dataclasses.replace(out.value, audio_path=audio, narration_ms=ms))
+        runs = storyboard.plan_runs(range(storyboard.gop_count(sl)), chain.encoder.processes)
+        by_index = {s.index: s for s in sources}
+        made = await asyncio.gather(
+            *(chain.encoder.encode_gops(sl, by_index, run, work / "gops", subtitles=True) for run in runs)
+        )
+        await chain.encoder.mux(sl, sources, {g.index: g for gops in made for g in gops}, work / "video.mp4")
         return time.perf_counter() - started
 
 

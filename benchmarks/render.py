@@ -4,8 +4,9 @@ Renders a 4-shot, 10-second Telugu scene (evening, rain, temple, a dancing girl;
 close-up and tilt) and prints, as the median of 3 runs:
 
 - drawing frames/s: ``ShotPainter`` set-up plus every frame, no encoding;
-- encoding frames/s: libx264 on pre-drawn frames, lossless (the shot checkpoints) and as the 720p rendition;
-- wall time of ``render_shot`` for every shot plus ``assemble`` (narration, both renditions, metrics, QC);
+- encoding frames/s: libx264 on pre-drawn frames as the 720p rendition;
+- wall time of ``render`` in one process: narration, every GOP drawn and encoded into both
+  renditions with its measurements, the mux and QC;
 - real-time factor: seconds of video per second of wall time (above 1 is faster than real time).
 
 Run: ``.venv/bin/python benchmarks/render.py`` (``--runs N`` to change the count).
@@ -24,7 +25,7 @@ import numpy as np
 
 from drishya.analysis.v1 import analysis_pb2 as a
 from drishya.prompt.v1 import prompt_pb2
-from services.render.storyboard import FPS, assemble, render_shot
+from services.render.storyboard import FPS
 from services.render.storyboard import encode as enc
 from services.render.storyboard.draw import ShotPainter
 
@@ -97,17 +98,17 @@ def encode_fps(sl: prompt_pb2.ShotList, options: dict[str, str], work: Path) -> 
     frames = [np.asarray(painter.frame(k / FPS)) for k in range(painter.span.rendered_frames)]
     start = time.perf_counter()
     with av.open(str(work / "encode.mp4"), "w", format="mp4") as container:
-        out = enc._VideoOut(container, options)
-        for frame in frames:
-            out.write(frame)
-        out.close()
+        stream = container.add_stream("libx264", rate=FPS, options=options)
+        stream.width, stream.height, stream.pix_fmt = 1280, 720, "yuv420p"
+        for rgb in frames:
+            container.mux(stream.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")))
+        container.mux(stream.encode(None))
     return len(frames) / (time.perf_counter() - start)
 
 
 def full(sl: prompt_pb2.ShotList, work: Path) -> float:
     start = time.perf_counter()
-    renders = [render_shot(sl, i, work) for i in range(len(sl.shots))]
-    report = assemble(sl, renders, work / "scene.mp4")
+    report = enc.render(sl, work, work / "scene.mp4")
     wall = time.perf_counter() - start
     assert report.duration_ms > 0
     return wall
@@ -119,12 +120,11 @@ def main() -> None:
     args = parser.parse_args()
     sl = scene()
     video_s = sl.total_duration_ms / 1000
-    results: dict[str, list[float]] = {"draw": [], "enc_shot": [], "enc_final": [], "wall": []}
+    results: dict[str, list[float]] = {"draw": [], "enc_final": [], "wall": []}
     with tempfile.TemporaryDirectory(prefix="drishya-bench-") as tmp:
         work = Path(tmp)
         for run in range(args.runs):
             results["draw"].append(draw_fps(sl))
-            results["enc_shot"].append(encode_fps(sl, enc.SHOT_OPTIONS, work))
             results["enc_final"].append(encode_fps(sl, enc.RENDITIONS[0].options(), work))
             results["wall"].append(full(sl, work / f"run{run}"))
     med = {k: statistics.median(v) for k, v in results.items()}
@@ -132,9 +132,8 @@ def main() -> None:
         f"storyboard benchmark: {len(sl.shots)} shots, {video_s:.1f} s of 1280x720 at {FPS} fps, median of {args.runs}"
     )
     print(f"  drawing                  {med['draw']:7.1f} frames/s")
-    print(f"  encoding, shot  (lossless) {med['enc_shot']:7.1f} frames/s")
     print(f"  encoding, 720p  ({enc.PRESET:>8}) {med['enc_final']:7.1f} frames/s")
-    print(f"  render + assemble wall   {med['wall']:7.2f} s")
+    print(f"  render wall (one process) {med['wall']:6.2f} s")
     print(f"  real-time factor         {video_s / med['wall']:7.2f} x (video seconds per wall second)")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,8 @@ class GenerationConfig:
         language_addr, analysis_addr, prompt_addr, moderation_addr, delivery_addr: ``host:port``
             of the other services (``DRISHYA_<NAME>_ADDR``).
         workers: concurrent jobs per process (``DRISHYA_WORKERS``, default 1).
-        render_processes: processes rendering shots (``DRISHYA_RENDER_PROCESSES``, default 1).
+        render_processes: render processes per worker process, each drawing and encoding its own run
+            of GOPs (``DRISHYA_RENDER_PROCESSES``, default the number of cores).
         max_attempts: attempts before a job goes to the dead-letter queue (``DRISHYA_MAX_ATTEMPTS``, 3).
         lease_s: a claimed job's lease, renewed every third of it; a worker that dies loses the job
             after this, so another resumes it (``DRISHYA_LEASE_S``, 10: a killed worker's job is
@@ -75,7 +77,7 @@ class GenerationConfig:
             moderation_addr=mc.address(env, "moderation"),
             delivery_addr=mc.address(env, "delivery"),
             workers=mc.env_int(env, "DRISHYA_WORKERS", 1, lo=0, hi=64),
-            render_processes=mc.env_int(env, "DRISHYA_RENDER_PROCESSES", 1, lo=1, hi=64),
+            render_processes=mc.env_int(env, "DRISHYA_RENDER_PROCESSES", os.cpu_count() or 1, lo=1, hi=64),
             max_attempts=mc.env_int(env, "DRISHYA_MAX_ATTEMPTS", 3, lo=1, hi=100),
             lease_s=mc.env_int(env, "DRISHYA_LEASE_S", 10, lo=3, hi=3600),
             max_queued_per_owner=mc.env_int(env, "DRISHYA_MAX_QUEUED_PER_OWNER", 20, lo=1, hi=100000),

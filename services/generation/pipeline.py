@@ -2,7 +2,8 @@
 
 A worker that dies mid-job loses its lease; the next worker to claim the job runs
 :meth:`Pipeline.run` again, which skips every stage whose output is stored and every shot
-already rendered (per-shot checkpoints), so the job resumes at its first unfinished step.
+already made and every GOP already encoded (checkpoints), so the job resumes at its first
+unfinished step.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import shutil
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -32,7 +34,8 @@ from services.generation.adapters.clients import Clients
 from services.generation.adapters.store import Claim, JobStore
 from services.render import storyboard
 from services.render.metrics import FrameMetrics
-from services.render.providers import ProviderChain, RenderProvider
+from services.render.providers import Outcome, ProviderChain, RenderProvider
+from services.render.storyboard import RenderError
 from services.render.types import Progress, SafetyRefusal
 
 log = logging.getLogger(__name__)
@@ -40,6 +43,8 @@ log = logging.getLogger(__name__)
 S = gen_pb2
 SHOT_PROGRESS_STEP = 0.1
 """A provider's progress inside a shot becomes an event at most every tenth of the shot."""
+GOP_POLL_S = 0.25
+"""How often the render stage looks for GOPs the render processes finished (seconds)."""
 
 
 class JobEnded(Exception):
@@ -59,7 +64,8 @@ class Pipeline:
         clients: stubs of the other services.
         providers: the render provider chain.
         media_root: the shared media volume; work files go to ``<media_root>/work/<job_id>/``.
-        shot_concurrency: shots of one job rendered at once (the worker's render processes).
+        shot_concurrency: the worker's render processes: runs of GOPs of one job encoded at once,
+            and shot sources made at once.
     """
 
     def __init__(
@@ -184,16 +190,34 @@ class Pipeline:
         }
 
     async def _render(self, claim: Claim, state: dict[int, bytes], emit: Emit) -> StageOutput:
-        """Render every shot without a checkpoint, up to ``shot_concurrency`` at once (each on its
-        own render process: drawing, its lossless checkpoint and its narration), checkpointing each
-        as it finishes; events are emitted one at a time, progress never goes back."""
+        """Make every shot's source and narration, and encode every GOP not finished yet.
+
+        Per shot, at once: the provider chain makes its source (the storyboard's is immediate, a
+        generative provider's clip is fetched and normalised; up to ``shot_concurrency`` at once)
+        while its narration is synthesized in a thread; the two are checkpointed together. The
+        unfinished GOPs are split into runs, one per render process
+        (:func:`~services.render.storyboard.plan_runs`); a run starts once its shots' sources exist.
+        Once every line is spoken, the narration track is mixed and encoded in a thread
+        (:func:`~services.render.storyboard.encode_narration`) while the GOPs are still encoding.
+        A shot is announced (SHOT_RENDERED, its checkpoint marked rendered) once its source and
+        narration are kept and every GOP holding its frames is finished; the stage's progress is half
+        sources, half encoded frames, and never goes back.
+        """
         shot_list = prompt_pb2.ShotList.FromString(state[S.STAGE_BUILD_PROMPT])
-        out_dir = self.work_dir(claim.job_id) / "shots"
-        out_dir.mkdir(parents=True, exist_ok=True)
-        rendered = await self.store.shots(claim.job_id)
         n = len(shot_list.shots)
-        todo = [i for i in range(n) if not (i in rendered and Path(rendered[i]["video_path"]).exists())]
-        fractions = {i: 1.0 for i in range(n) if i not in todo}
+        work = self.work_dir(claim.job_id)
+        shot_dir, gop_dir = work / "shots", work / "gops"
+        shot_dir.mkdir(parents=True, exist_ok=True)
+        subtitles = not claim.options.disable_subtitles
+        kept = {i: c for i, c in (await self.store.shots(claim.job_id)).items() if _source_of(c) is not None}
+        announced = {i for i, c in kept.items() if c.get("rendered")}
+        source_fraction: dict[int, float] = {i: 1.0 for i in kept}
+        encoded = await asyncio.to_thread(storyboard.finished_gops, shot_list, gop_dir)
+        total_frames = storyboard.total_frames(shot_list)
+        loop = asyncio.get_running_loop()
+        sources: dict[int, asyncio.Future[storyboard.ShotSource]] = {i: loop.create_future() for i in range(n)}
+        for i, record in kept.items():
+            sources[i].set_result(_source_of(record))  # type: ignore[arg-type]
         slots = asyncio.Semaphore(self.shot_concurrency)
         lock = asyncio.Lock()
 
@@ -202,74 +226,122 @@ class Pipeline:
                 return await emit(*args, **kwargs)
 
         def overall() -> float:
-            return sum(fractions.values()) / n
+            made = sum(source_fraction.values()) / n
+            frames = sum(g.frames for g in encoded.values())
+            return 0.5 * made + 0.5 * frames / total_frames
 
-        async def one(i: int) -> None:
-            async with slots:
+        async def prepare(i: int) -> None:
+            async def make(p: RenderProvider) -> storyboard.ShotSource:
+                progress = self._shot_progress(emit_one, i, n, p.name, source_fraction, overall)
+                return await p.render_shot(shot_list, i, shot_dir, subtitles=subtitles, progress=progress)
 
-                async def render(p: RenderProvider) -> storyboard.ShotRender:
-                    return await p.render_shot(
-                        shot_list,
-                        i,
-                        out_dir,
-                        narration=not claim.options.disable_narration,
-                        subtitles=not claim.options.disable_subtitles,
-                        progress=self._shot_progress(emit_one, i, n, p.name, fractions, overall),
-                    )
-
+            async def source() -> Outcome[storyboard.ShotSource]:
                 chosen = claim.options.provider
                 why: tuple[str, ...] = ()
                 if claim.options.over_budget and chosen.strip().lower() not in ("", "storyboard"):
                     chosen, why = "storyboard", (f"{chosen}: BUDGET_EXCEEDED: the key's monthly budget is spent",)
-                try:
-                    outcome = await self.providers.run_traced(chosen, render)
-                except SafetyRefusal as exc:
-                    async with lock:
-                        await self._refused(exc, i, emit)
-            shot = outcome.value
-            fallback = "; ".join((*why, *outcome.fallbacks))
-            cost = self.providers.shot_cost(outcome.provider, shot.frame_count / storyboard.FPS)
-            await self.store.save_shot(
-                claim.job_id,
-                i,
-                {**_shot_dict(shot), "provider": outcome.provider, "fallback_reason": fallback, "cost_usd": cost},
-            )
-            fractions[i] = 1.0
-            via = f" by {outcome.provider}" + (f" (fallback: {fallback})" if fallback else "")
-            await emit_one(
-                S.JOB_EVENT_TYPE_SHOT_RENDERED,
-                f"shot {i + 1} of {n} rendered{via}",
-                stage=S.STAGE_RENDER,
-                shot_index=i,
-                progress=jobs.progress_at(S.STAGE_RENDER, overall()),
-                provider=outcome.provider,
-                fallback_reason=fallback,
-            )
+                async with slots:
+                    try:
+                        outcome = await self.providers.run_traced(chosen, make)
+                    except SafetyRefusal as exc:
+                        async with lock:
+                            await self._refused(exc, i, emit)
+                sources[i].set_result(outcome.value)
+                return Outcome(outcome.value, outcome.provider, (*why, *outcome.fallbacks))
 
-        tasks = [asyncio.ensure_future(one(i)) for i in todo]
+            async def speak() -> tuple[str | None, int]:
+                if claim.options.disable_narration:
+                    return None, 0
+                return await asyncio.to_thread(storyboard.narrate, shot_list, i, shot_dir)
+
+            try:
+                outcome, (audio, narration_ms) = await asyncio.gather(source(), speak())
+            except BaseException as exc:
+                if not sources[i].done():
+                    sources[i].set_exception(exc)
+                    sources[i].exception()  # retrieved here: the run waiting on it raises it too
+                raise
+            made = outcome.value
+            record = {
+                **_source_dict(made),
+                "audio_path": audio,
+                "narration_ms": narration_ms,
+                "provider": outcome.provider,
+                "fallback_reason": "; ".join(outcome.fallbacks),
+                "cost_usd": self.providers.shot_cost(outcome.provider, made.frame_count / storyboard.FPS),
+                "rendered": False,
+            }
+            await self.store.save_shot(claim.job_id, i, record)
+            kept[i], source_fraction[i] = record, 1.0
+
+        async def encode(run: list[int]) -> None:
+            needed = {i: await sources[i] for i in sorted(storyboard.shots_of_gops(shot_list, run))}
+            await self.providers.encoder.encode_gops(shot_list, needed, run, gop_dir, subtitles=subtitles)
+
+        async def announce() -> None:
+            encoded.update(await asyncio.to_thread(storyboard.finished_gops, shot_list, gop_dir))
+            for i in range(n):
+                if i in announced or i not in kept or not set(storyboard.shot_gops(shot_list, i)) <= encoded.keys():
+                    continue
+                record = {**kept[i], "rendered": True}
+                await self.store.save_shot(claim.job_id, i, record)
+                announced.add(i)
+                fallback = str(record["fallback_reason"])
+                via = f" by {record['provider']}" + (f" (fallback: {fallback})" if fallback else "")
+                await emit_one(
+                    S.JOB_EVENT_TYPE_SHOT_RENDERED,
+                    f"shot {i + 1} of {n} rendered{via}",
+                    stage=S.STAGE_RENDER,
+                    shot_index=i,
+                    progress=jobs.progress_at(S.STAGE_RENDER, overall()),
+                    provider=str(record["provider"]),
+                    fallback_reason=fallback,
+                )
+
+        async def watch() -> None:
+            while True:
+                await asyncio.sleep(GOP_POLL_S)
+                await announce()
+
+        async def soundtrack(prepared: list[asyncio.Future[None]]) -> None:
+            await asyncio.gather(*prepared)
+            path = gop_dir / storyboard.NARRATION_FILE
+            if not path.exists():
+                gop_dir.mkdir(parents=True, exist_ok=True)
+                made = [_source_of(kept[i]) for i in range(n)]
+                await asyncio.to_thread(storyboard.encode_narration, shot_list, [s for s in made if s], path)
+
+        missing = [g for g in range(storyboard.gop_count(shot_list)) if g not in encoded]
+        tasks = [asyncio.ensure_future(prepare(i)) for i in range(n) if i not in kept]
+        tasks.append(asyncio.ensure_future(soundtrack(list(tasks))))
+        tasks += [asyncio.ensure_future(encode(run)) for run in storyboard.plan_runs(missing, self.shot_concurrency)]
+        watcher = asyncio.ensure_future(watch())
         try:
             for task in asyncio.as_completed(tasks):
                 await task  # the first failure propagates as itself
         finally:
+            watcher.cancel()
             for task in tasks:
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-        return _struct({"shots": n}), {}
+            await asyncio.gather(watcher, *tasks, return_exceptions=True)
+        await announce()
+        if len(announced) != n:
+            raise RenderError(f"shots {sorted(set(range(n)) - announced)} were not rendered", reason="SHOT_MISSING")
+        return _struct({"shots": n, "gops": len(encoded)}), {}
 
     async def _assemble(self, claim: Claim, state: dict[int, bytes], emit: Emit) -> StageOutput:
         shot_list = prompt_pb2.ShotList.FromString(state[S.STAGE_BUILD_PROMPT])
-        checkpoints = await self.store.shots(claim.job_id)
-        fields = set(storyboard.ShotRender.__dataclass_fields__)
-        renders = [
-            storyboard.ShotRender(**{k: v for k, v in checkpoints[i].items() if k in fields})
-            for i in range(len(shot_list.shots))
-        ]
-        out = self.work_dir(claim.job_id) / "video.mp4"
-
-        async def assemble(p: RenderProvider) -> storyboard.AssemblyReport:
-            return await p.assemble(shot_list, renders, out)
-
-        report = await self.providers.run(claim.options.provider, assemble)
+        kept = await self.store.shots(claim.job_id)
+        sources = [_source_of(kept.get(i, {})) for i in range(len(shot_list.shots))]
+        if any(s is None for s in sources):
+            raise RenderError("a rendered shot's checkpoint is missing", reason="SHOT_MISSING")
+        work = self.work_dir(claim.job_id)
+        start = time.perf_counter()
+        gops = await asyncio.to_thread(storyboard.finished_gops, shot_list, work / "gops")
+        report = await self.providers.encoder.mux(
+            shot_list, [s for s in sources if s is not None], gops, work / "video.mp4"
+        )
+        log.info("job %s: %d GOPs muxed in %.3f s", claim.job_id, len(gops), time.perf_counter() - start)
         return _struct(
             {
                 "path": report.path,
@@ -384,14 +456,34 @@ class Pipeline:
         raise JobEnded(summary)
 
 
-def _shot_dict(shot: storyboard.ShotRender) -> dict[str, Any]:
+def _source_dict(source: storyboard.ShotSource) -> dict[str, Any]:
     return {
-        "index": shot.index,
-        "video_path": shot.video_path,
-        "audio_path": shot.audio_path,
-        "frame_count": shot.frame_count,
-        "narration_ms": shot.narration_ms,
+        "index": source.index,
+        "frame_count": source.frame_count,
+        "frames_path": source.frames_path,
+        "audio_path": source.audio_path,
+        "narration_ms": source.narration_ms,
     }
+
+
+def _source_of(record: dict[str, Any]) -> storyboard.ShotSource | None:
+    """The shot source a checkpoint describes, or None when it is unusable (written by the earlier
+    per-shot encoding, or a file it names is gone)."""
+    if "video_path" in record:
+        return None
+    try:
+        source = storyboard.ShotSource(
+            index=int(record["index"]),
+            frame_count=int(record["frame_count"]),
+            frames_path=record.get("frames_path"),
+            audio_path=record.get("audio_path"),
+            narration_ms=int(record.get("narration_ms") or 0),
+        )
+    except (KeyError, TypeError, ValueError):
+        return None
+    if any(p and not Path(p).exists() for p in (source.frames_path, source.audio_path)):
+        return None
+    return source
 
 
 def _metrics_dict(metrics: FrameMetrics) -> dict[str, Any]:

@@ -1,5 +1,5 @@
 """A generative chain link: a keyframe image, then an image-to-video clip, normalised to the shot,
-with the narration and subtitle laid over exactly as the storyboard lays them.
+with the subtitle laid over exactly as the storyboard lays it (the narration is spoken for every shot alike).
 
 Keyframes come from ``image`` (an :class:`ImageProvider`, possibly another provider than the clip's)
 or, when no image provider is configured, from the storyboard renderer's first frame of the shot
@@ -15,7 +15,6 @@ import asyncio
 import hashlib
 import io
 import re
-from collections.abc import Sequence
 from pathlib import Path
 
 from PIL import Image
@@ -65,8 +64,8 @@ def characters_of(shot_list: prompt_pb2.ShotList, index: int) -> list[str]:
 class GenerativeProvider:
     """A chain link named ``name``: keyframes from ``image`` (or the storyboard), clips from ``clip``.
 
-    ``fallback`` is the storyboard provider: it draws keyframes when ``image`` is None and assembles
-    the job's shots (assembly does not depend on who made them).
+    ``fallback`` is the storyboard provider: it draws keyframes when ``image`` is None (it also
+    encodes every job's GOPs, whoever made the shots).
     """
 
     def __init__(
@@ -83,15 +82,15 @@ class GenerativeProvider:
         index: int,
         out_dir: Path,
         *,
-        narration: bool,
         subtitles: bool,
         progress: Progress = no_progress,
-    ) -> storyboard.ShotRender:
-        """Render shot ``index`` to ``out_dir`` (the storyboard's file layout and contract).
+    ) -> storyboard.ShotSource:
+        """Shot ``index``'s source: the provider's clip decoded once, normalised to the shot's
+        rendered frames and kept raw with the subtitle laid over (:func:`storyboard.save_frames`).
 
         Raises:
             ProviderError, ProviderRejected, SafetyRefusal: from the adapters or normalisation.
-            RenderError: ``FONT_MISSING``, ``TTS_FAILED``, ``ENCODE_FAILED``.
+            RenderError: ``FONT_MISSING``, ``SHOT_MISSING``.
         """
         out_dir.mkdir(parents=True, exist_ok=True)
         refs = {c: out_dir / f"ref_{re.sub(r'[^A-Za-z0-9_-]', '_', c)}.png" for c in characters_of(shot_list, index)}
@@ -116,11 +115,9 @@ class GenerativeProvider:
                 _write(path, keyframe)
         media = await self.clip.clip(req, keyframe, await part(0.3, 0.95))
         count = spans(shot_list)[index].rendered_frames
-        render = await asyncio.to_thread(
-            _finish, shot_list, index, out_dir, media, count, self.clip.name, narration, subtitles
-        )
-        await progress(1.0, "encoded")
-        return render
+        source = await asyncio.to_thread(_finish, shot_list, index, out_dir, media, count, self.clip.name, subtitles)
+        await progress(1.0, "normalised")
+        return source
 
     async def _keyframe(self, shot_list: prompt_pb2.ShotList, req: ShotRequest, progress: Progress) -> bytes:
         if self.image is None:
@@ -128,12 +125,6 @@ class GenerativeProvider:
         media = await self.image.keyframe(req, progress)
         frames = await asyncio.to_thread(normalise, media, 1, provider=self.image.name)
         return await asyncio.to_thread(_png, frames[0])
-
-    async def assemble(
-        self, shot_list: prompt_pb2.ShotList, renders: Sequence[storyboard.ShotRender], out_path: Path
-    ) -> storyboard.AssemblyReport:
-        """Join the shots (delegated to the storyboard provider's assembly)."""
-        return await self.fallback.assemble(shot_list, renders, out_path)
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -149,9 +140,7 @@ def _finish(
     media: Media,
     count: int,
     provider: str,
-    narration: bool,
     subtitles: bool,
-) -> storyboard.ShotRender:
+) -> storyboard.ShotSource:
     frames = normalise(media, count, provider=provider)
-    images = storyboard.overlay_subtitle(shot_list, index, frames, subtitles=subtitles)
-    return storyboard.encode_shot(shot_list, index, out_dir, images, count, narration=narration)
+    return storyboard.save_frames(shot_list, index, out_dir, frames, subtitles=subtitles)

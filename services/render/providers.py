@@ -10,8 +10,7 @@ both cases the chain then falls back to the next link, and says why. A safety re
 (``SafetyRefusal``) is a moderation outcome: it is passed on, never retried or fallen back from.
 Every call has a deadline (``call_timeout_s``).
 
-The storyboard renders in a separate process so the service's event loop keeps answering while a
-shot is drawn and encoded.
+The storyboard draws and encodes in separate processes so the service's event loop keeps answering.
 
 Circuit breaker: the closed / open / half-open state machine of M. Nygard, *Release It!* (2007),
 ch. 5: ``failure_threshold`` consecutive failures open it; after ``reset_timeout_s`` one trial
@@ -26,7 +25,7 @@ import multiprocessing
 import random
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, Protocol, TypeVar
@@ -75,7 +74,8 @@ class CircuitBreaker:
 
 
 class RenderProvider(Protocol):
-    """Renders shots of a shot list and assembles them into one video."""
+    """Makes the picture source of one shot (:class:`~services.render.storyboard.ShotSource`): the
+    storyboard draws it later, GOP by GOP; a generative provider returns its normalised clip."""
 
     name: str
 
@@ -85,28 +85,42 @@ class RenderProvider(Protocol):
         index: int,
         out_dir: Path,
         *,
-        narration: bool,
         subtitles: bool,
         progress: Progress = no_progress,
-    ) -> storyboard.ShotRender: ...
-
-    async def assemble(
-        self,
-        shot_list: prompt_pb2.ShotList,
-        renders: Sequence[storyboard.ShotRender],
-        out_path: Path,
-    ) -> storyboard.AssemblyReport: ...
+    ) -> storyboard.ShotSource: ...
 
 
 class StoryboardProvider:
-    """The local storyboard renderer (``services.render.storyboard``), run in worker processes."""
+    """The local storyboard renderer (``services.render.storyboard``): its shots are drawn by the
+    render processes while they encode (:meth:`encode_gops`), which also mux the renditions.
+
+    A render process that dies breaks its pool: the pool is replaced and the call fails as
+    transient (``Unavailable`` RENDER_PROCESS_DIED), so the job's next attempt resumes from its
+    checkpoints.
+    """
 
     name = "storyboard"
 
     def __init__(self, processes: int = 1) -> None:
-        self._pool: Executor = ProcessPoolExecutor(
-            processes, mp_context=multiprocessing.get_context("spawn"), initializer=die_with_parent
+        self.processes = max(1, processes)
+        self._pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            self.processes, mp_context=multiprocessing.get_context("spawn"), initializer=_render_process_ready
         )
+
+    async def _call(self, fn: Callable[..., T], *args: object) -> T:
+        from concurrent.futures.process import BrokenProcessPool
+
+        pool = self._pool
+        try:
+            return await asyncio.get_running_loop().run_in_executor(pool, fn, *args)
+        except BrokenProcessPool as exc:
+            if self._pool is pool:
+                pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = self._new_pool()
+            raise Unavailable(f"a render process died: {exc}", reason="RENDER_PROCESS_DIED") from exc
 
     async def render_shot(
         self,
@@ -114,50 +128,60 @@ class StoryboardProvider:
         index: int,
         out_dir: Path,
         *,
-        narration: bool,
         subtitles: bool,
         progress: Progress = no_progress,
-    ) -> storyboard.ShotRender:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(
-            self._pool,
-            _render_shot,
-            shot_list.SerializeToString(),
-            index,
-            str(out_dir),
-            narration,
-            subtitles,
-        )
+    ) -> storyboard.ShotSource:
+        """The shot's source: nothing to make now, its frames are drawn as its GOPs are encoded."""
+        return storyboard.storyboard_source(shot_list, index)
 
-    async def assemble(
+    async def encode_gops(
         self,
         shot_list: prompt_pb2.ShotList,
-        renders: Sequence[storyboard.ShotRender],
+        sources: dict[int, storyboard.ShotSource],
+        gops: Sequence[int],
+        out_dir: Path,
+        *,
+        subtitles: bool,
+    ) -> list[storyboard.GopRender]:
+        """:func:`services.render.storyboard.encode_gops` on a render process."""
+        return await self._call(
+            _encode_gops, shot_list.SerializeToString(), sources, list(gops), str(out_dir), subtitles
+        )
+
+    async def mux(
+        self,
+        shot_list: prompt_pb2.ShotList,
+        sources: Sequence[storyboard.ShotSource],
+        gops: dict[int, storyboard.GopRender],
         out_path: Path,
     ) -> storyboard.AssemblyReport:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(
-            self._pool,
-            _assemble,
-            shot_list.SerializeToString(),
-            list(renders),
-            str(out_path),
-        )
+        """:func:`services.render.storyboard.mux` on a render process."""
+        return await self._call(_mux, shot_list.SerializeToString(), list(sources), gops, str(out_path))
 
     async def keyframe(self, shot_list: prompt_pb2.ShotList, index: int) -> bytes:
         """The first frame of shot ``index`` without its subtitle, as PNG bytes (a keyframe for an
         image-to-video provider when no image provider is configured)."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool, _keyframe, shot_list.SerializeToString(), index)
+        return await self._call(_keyframe, shot_list.SerializeToString(), index)
 
     def close(self) -> None:
-        """Stop the worker processes."""
+        """Stop the render processes, killing any still drawing (its GOP is encoded again on resume)."""
+        processes = list(getattr(self._pool, "_processes", {}).values())  # the pool keeps no public list
         self._pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
 
 
-def _render_shot(shot_list: bytes, index: int, out_dir: str, narration: bool, subtitles: bool) -> storyboard.ShotRender:
+def _render_process_ready() -> None:
+    """A render process's start: die with the worker, and import the renderer before the first job."""
+    die_with_parent()
+    from services.render.storyboard import draw  # noqa: F401  (fonts, scenery and encoder modules)
+
+
+def _encode_gops(
+    shot_list: bytes, sources: dict[int, storyboard.ShotSource], gops: list[int], out_dir: str, subtitles: bool
+) -> list[storyboard.GopRender]:
     sl = prompt_pb2.ShotList.FromString(shot_list)
-    return storyboard.render_shot(sl, index, Path(out_dir), narration=narration, subtitles=subtitles)
+    return storyboard.encode_gops(sl, sources, gops, Path(out_dir), subtitles=subtitles)
 
 
 def _keyframe(shot_list: bytes, index: int) -> bytes:
@@ -169,8 +193,10 @@ def _keyframe(shot_list: bytes, index: int) -> bytes:
     return buf.getvalue()
 
 
-def _assemble(shot_list: bytes, renders: list[storyboard.ShotRender], out_path: str) -> storyboard.AssemblyReport:
-    return storyboard.assemble(prompt_pb2.ShotList.FromString(shot_list), renders, Path(out_path))
+def _mux(
+    shot_list: bytes, sources: list[storyboard.ShotSource], gops: dict[int, storyboard.GopRender], out_path: str
+) -> storyboard.AssemblyReport:
+    return storyboard.mux(prompt_pb2.ShotList.FromString(shot_list), sources, gops, Path(out_path))
 
 
 def is_transient(exc: BaseException) -> bool:
@@ -215,6 +241,19 @@ class ProviderChain:
     def __post_init__(self) -> None:
         for p in self.providers:
             self.breakers.setdefault(p.name, CircuitBreaker())
+
+    @property
+    def encoder(self) -> StoryboardProvider:
+        """The storyboard link (always last): it draws, encodes and muxes every job's GOPs, whoever
+        made the shots' sources.
+
+        Raises:
+            TypeError: the last link is not a :class:`StoryboardProvider`.
+        """
+        last = self.providers[-1]
+        if not isinstance(last, StoryboardProvider):
+            raise TypeError(f"the last link must be the storyboard, not {last.name}")
+        return last
 
     @property
     def names(self) -> list[str]:

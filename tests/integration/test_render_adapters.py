@@ -1,5 +1,5 @@
 """The ComfyUI and Gemini/Veo adapters against local servers that follow those APIs' shapes, and the
-generative chain link (keyframe, clip, normalisation, subtitle and narration) on top of them."""
+generative chain link (keyframe, clip, normalisation, subtitle, joining the GOP encode) on top of them."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import av
+import numpy as np
 import pytest
 import pytest_asyncio
 
@@ -16,7 +17,8 @@ from services.render.comfyui import ComfyUI
 from services.render.gemini import Gemini
 from services.render.generative import GenerativeProvider
 from services.render.providers import ProviderChain, StoryboardProvider
-from services.render.storyboard import SUBTITLE_BAND
+from services.render.storyboard import SUBTITLE_BAND, storyboard_source
+from services.render.storyboard.timeline import TAIL_FRAMES
 from services.render.types import Media, ProviderError, ProviderRejected, SafetyRefusal, ShotRequest
 from tests.fakes import comfyui as fc
 from tests.fakes import gemini as fg
@@ -231,22 +233,32 @@ async def test_veo_timeout_and_cancel_stop_polling(gem: fg.FakeGemini) -> None:
 # -- the generative chain link ---------------------------------------------------------------------
 
 
-async def test_generative_shot_is_the_clip_with_subtitle_and_narration(
+async def test_generative_shot_is_the_clip_with_subtitle_and_joins_the_one_pass(
     comfy: fc.FakeComfyUI, storyboard: StoryboardProvider, tmp_path: Path
 ) -> None:
+    """The clip is decoded once, normalised to the shot's frames and kept raw with the subtitle
+    laid over; the GOP encoder then takes its frames as they are (no decode), next to a drawn shot."""
     sl = make_shot_list(shots=2, duration_ms=1500)
     link = GenerativeProvider("comfyui", client(comfy), client(comfy), storyboard)
     notes = Notes()
-    first = await link.render_shot(sl, 0, tmp_path, narration=True, subtitles=True, progress=notes)
-    second = await link.render_shot(sl, 1, tmp_path, narration=True, subtitles=True)
-    assert first.audio_path and first.narration_ms > 0
-    with av.open(first.video_path) as container:
-        frames = [f.to_ndarray(format="rgb24") for f in container.decode(video=0)]
-    assert len(frames) == first.frame_count
+    first = await link.render_shot(sl, 0, tmp_path, subtitles=True, progress=notes)
+    second = await link.render_shot(sl, 1, tmp_path, subtitles=True)
+    assert first.frames_path is not None and first.audio_path is None  # narration is spoken apart
+    frames = np.load(first.frames_path)
+    assert frames.shape == (first.frame_count, 720, 1280, 3) == (36 + TAIL_FRAMES, 720, 1280, 3)
     top = frames[0][100, 640]
     assert media.close_to(top, fc.CLIP_COLOUR)
     band = frames[0][SUBTITLE_BAND[0] : SUBTITLE_BAND[1], :, :]
     assert (abs(band.astype(int) - list(fc.CLIP_COLOUR)).max(axis=2) > 60).any()  # the subtitle is there
+    assert not (abs(frames[-1][SUBTITLE_BAND[0] :].astype(int) - list(fc.CLIP_COLOUR)).max(axis=2) > 60).any()
+    # the clip's shot and a drawn shot go through the same encoders; its frames come out as kept
+    drawn = storyboard_source(sl, 1)
+    gops = await storyboard.encode_gops(sl, {0: first, 1: drawn}, [0, 1], tmp_path / "gops", subtitles=True)
+    report = await storyboard.mux(sl, [first, drawn], {g.index: g for g in gops}, tmp_path / "video.mp4")
+    with av.open(report.path) as c:
+        out = [f.to_ndarray(format="rgb24") for f in c.decode(video=0)]
+    assert len(out) == 72
+    assert float(np.mean(np.abs(out[5].astype(np.float32) - frames[5]))) < 3.0
     # Continuity: the girl's first keyframe is the reference of her next shot.
     assert (tmp_path / "ref_character-girl.png").read_bytes() == (tmp_path / "key_00.png").read_bytes()
     ref_prompt = comfy.prompts[2]["graph"]
@@ -262,7 +274,7 @@ async def test_storyboard_keyframes_feed_an_image_to_video_provider(
 ) -> None:
     sl = make_shot_list(shots=1, duration_ms=1000)
     link = GenerativeProvider("gemini", veo(gem), None, storyboard)
-    await link.render_shot(sl, 0, tmp_path, narration=False, subtitles=False)
+    await link.render_shot(sl, 0, tmp_path, subtitles=False)
     assert not gem.image_requests and len(gem.video_requests) == 1
     sent = gem.video_requests[0]["instances"][0]["image"]["bytesBase64Encoded"]
     assert base64.b64decode(sent) == (tmp_path / "key_00.png").read_bytes()
@@ -275,7 +287,7 @@ async def test_undecodable_clip_fails_the_shot_for_the_chain(
     comfy.mode = "garbage"
     link = GenerativeProvider("comfyui", client(comfy), None, storyboard)
     chain = ProviderChain([link, storyboard])
-    out = await chain.run_traced("comfyui", lambda p: p.render_shot(sl, 0, tmp_path, narration=False, subtitles=False))
+    out = await chain.run_traced("comfyui", lambda p: p.render_shot(sl, 0, tmp_path, subtitles=False))
     assert out.provider == "storyboard" and "OUTPUT_UNDECODABLE" in out.fallbacks[0]
 
 

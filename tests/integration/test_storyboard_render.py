@@ -1,4 +1,4 @@
-"""Render a Telugu scene shot by shot, assemble it, and decode the MP4 to check what was made."""
+"""Render a Telugu scene GOP by GOP in two runs, mux it, and decode the MP4 to check what was made."""
 
 from __future__ import annotations
 
@@ -21,16 +21,28 @@ from services.delivery.packaging import copy_blocker
 from services.render.metrics import measure_frame
 from services.render.storyboard import (
     FPS,
+    GOP_FRAMES,
     HEIGHT,
     MASTER_AUDIO_RATE,
+    NARRATION_FILE,
     SUBTITLE_BAND,
     WIDTH,
     AssemblyReport,
+    GopRender,
     RenderError,
-    ShotRender,
-    assemble,
+    ShotSource,
+    draw,
     draw_frame,
-    render_shot,
+    encode_gops,
+    encode_narration,
+    finished_gops,
+    gop_count,
+    mux,
+    narrate,
+    plan_runs,
+    render,
+    shots_of_gops,
+    storyboard_source,
 )
 from services.render.storyboard import encode as enc
 from services.render.storyboard.encode import FINAL_GOP_S, quality_check
@@ -58,7 +70,8 @@ class Decoded:
 @dataclass
 class Scene:
     shot_list: prompt_pb2.ShotList
-    renders: list[ShotRender]
+    sources: list[ShotSource]
+    gops: dict[int, GopRender]
     out: Decoded
     work: Path
 
@@ -74,35 +87,52 @@ def decode(path: Path, report: AssemblyReport) -> Decoded:
     return Decoded(report, frames, audio, rate, info[0], info[1], info[2], info[3], (info[4] or 0) / 1e6)
 
 
+def spoken_sources(sl: prompt_pb2.ShotList, work: Path) -> list[ShotSource]:
+    out = []
+    for i in range(len(sl.shots)):
+        audio, ms = narrate(sl, i, work)
+        out.append(dataclasses.replace(storyboard_source(sl, i), audio_path=audio, narration_ms=ms))
+    return out
+
+
 @pytest.fixture(scope="module")
 def scene(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scene]:
+    """Three 2 s shots (144 frames, 3 GOPs) encoded as two runs, as two render processes would."""
     work = tmp_path_factory.mktemp("storyboard")
     sl = make_shot_list(movement=a.CAMERA_MOVEMENT_DOLLY_IN)
-    renders = [render_shot(sl, i, work) for i in range(len(sl.shots))]
-    report = assemble(sl, renders, work / "scene.mp4")
-    yield Scene(sl, renders, decode(work / "scene.mp4", report), work)
+    sources = spoken_sources(sl, work)
+    runs = plan_runs(range(gop_count(sl)), 2)
+    assert runs == [[0, 1], [2]]
+    gops = {g.index: g for run in runs for g in encode_gops(sl, {s.index: s for s in sources}, run, work)}
+    encode_narration(sl, sources, work / NARRATION_FILE)
+    report = mux(sl, sources, gops, work / "scene.mp4")
+    yield Scene(sl, sources, gops, decode(work / "scene.mp4", report), work)
 
 
 def mad(x: np.ndarray, y: np.ndarray) -> float:
     return float(np.mean(np.abs(x - y)))
 
 
-def test_shot_files_are_checkpoints(scene: Scene) -> None:
-    plan = spans(scene.shot_list)
-    assert [r.index for r in scene.renders] == [0, 1, 2]
-    assert [r.frame_count for r in scene.renders] == [48 + TAIL_FRAMES, 48 + TAIL_FRAMES, 48]
-    for render, span in zip(scene.renders, plan, strict=True):
-        with av.open(render.video_path) as c:
-            assert len(c.streams.audio) == 0
-            v = c.streams.video[0]
-            assert (v.codec_context.name, v.width, v.height) == ("h264", WIDTH, HEIGHT)
-            assert v.average_rate == FPS
-            assert sum(1 for _ in c.decode(video=0)) == span.rendered_frames
-        assert render.audio_path is not None
-        with wave.open(render.audio_path) as w:
+def test_gops_and_narration_are_the_checkpoints(scene: Scene) -> None:
+    assert [s.frame_count for s in scene.sources] == [48 + TAIL_FRAMES, 48 + TAIL_FRAMES, 48]
+    assert all(s.frames_path is None for s in scene.sources)  # the storyboard keeps no pixels
+    assert finished_gops(scene.shot_list, scene.work) == scene.gops
+    for gop in scene.gops.values():
+        assert gop.frames == GOP_FRAMES == len(gop.luma) == len(gop.luminance)
+        for spec in enc.RENDITIONS:
+            with av.open(gop.paths[spec.name]) as c:
+                v = c.streams.video[0]
+                assert (v.codec_context.name, v.width, v.height) == ("h264", spec.width, spec.height)
+                packets = [p for p in c.demux(v) if p.size]
+                assert len(packets) == GOP_FRAMES
+                assert min(packets, key=lambda p: p.pts or 0).is_keyframe
+                assert sum(p.is_keyframe for p in packets) == 1  # closed GOP: one IDR, at its start
+    for source, span in zip(scene.sources, spans(scene.shot_list), strict=True):
+        assert source.audio_path is not None
+        with wave.open(source.audio_path) as w:
             assert (w.getnchannels(), w.getsampwidth()) == (1, 2)
-            assert 300 < render.narration_ms <= span.duration_ms
-            assert abs(w.getnframes() * 1000 // w.getframerate() - render.narration_ms) <= 1
+            assert 300 < source.narration_ms <= span.duration_ms
+            assert abs(w.getnframes() * 1000 // w.getframerate() - source.narration_ms) <= 1
     assert not list(scene.work.glob(".*partial*"))  # every write finished with a rename
 
 
@@ -132,9 +162,9 @@ def test_keyframes_fall_exactly_every_48_frames(scene: Scene) -> None:
 def test_narration_is_audible_where_it_is_spoken(scene: Scene) -> None:
     audio = scene.out.audio[0]
     rate = scene.out.audio_rate
-    for render, shot in zip(scene.renders, scene.shot_list.shots, strict=True):
+    for source, shot in zip(scene.sources, scene.shot_list.shots, strict=True):
         a0 = (shot.start_ms + 100) * rate // 1000
-        a1 = (shot.start_ms + render.narration_ms - 100) * rate // 1000
+        a1 = (shot.start_ms + source.narration_ms - 100) * rate // 1000
         assert float(np.sqrt(np.mean(audio[a0:a1] ** 2))) > 0.02, shot.index
     assert float(np.abs(scene.out.audio).max()) <= 1.0
 
@@ -147,7 +177,7 @@ def test_subtitle_band_differs_from_bare_frame_only_inside_the_band(scene: Scene
     inside = mad(decoded[top:bottom], bare[top:bottom])
     outside = mad(np.concatenate([decoded[:top], decoded[bottom:]]), np.concatenate([bare[:top], bare[bottom:]]))
     assert inside > 10
-    assert outside < 4.5  # H.264 loss twice over (shot file, then the final encode)
+    assert outside < 3.0  # H.264 loss of the one encode
     assert outside < inside / 3
 
 
@@ -173,11 +203,9 @@ def test_fade_to_black_dips_to_black_and_cut_follows(scene: Scene) -> None:
 
 def test_shot_without_narration_assembles_with_a_silent_audio_track(tmp_path: Path) -> None:
     sl = make_shot_list(shots=1, duration_ms=1000)
-    render = render_shot(sl, 0, tmp_path, narration=False, subtitles=False)
-    assert render.audio_path is None and render.narration_ms == 0
-    assert render.frame_count == FPS  # the last shot has no tail
+    report = render(sl, tmp_path, tmp_path / "silent.mp4", narration=False, subtitles=False)
+    assert storyboard_source(sl, 0).frame_count == FPS  # the last shot has no tail
     assert not (tmp_path / "shot_00.wav").exists()
-    report = assemble(sl, [render], tmp_path / "silent.mp4")
     assert report.has_audio and report.audio_codec == "aac" and report.frame_count == FPS
     with av.open(report.path) as c:
         audio = np.concatenate([f.to_ndarray() for f in c.decode(audio=0)], axis=1)
@@ -185,14 +213,55 @@ def test_shot_without_narration_assembles_with_a_silent_audio_track(tmp_path: Pa
     assert float(np.abs(audio).max()) < 1e-3
 
 
-def test_missing_or_stale_renders_are_refused(scene: Scene) -> None:
+def test_missing_gops_or_sources_are_refused(scene: Scene, tmp_path: Path) -> None:
+    partial = {g: gop for g, gop in scene.gops.items() if g != 1}
     with pytest.raises(RenderError) as info:
-        assemble(scene.shot_list, scene.renders[:2], scene.work / "missing.mp4")
-    assert info.value.reason == "SHOT_MISSING"
-    stale = [*scene.renders[:2], dataclasses.replace(scene.renders[2], frame_count=5)]
+        mux(scene.shot_list, scene.sources, partial, scene.work / "missing.mp4")
+    assert info.value.reason == "SHOT_MISSING" and info.value.metadata["gops"] == "1"
+    stale = {0: dataclasses.replace(scene.sources[0], frame_count=5), 1: scene.sources[1]}
     with pytest.raises(RenderError) as info:
-        assemble(scene.shot_list, stale, scene.work / "stale.mp4")
+        encode_gops(scene.shot_list, stale, [0], tmp_path)
     assert info.value.reason == "SHOT_MISSING"
+    with pytest.raises(RenderError) as info:  # shot 1's frames are in GOP 1, its source is not given
+        encode_gops(scene.shot_list, {0: scene.sources[0]}, [1], tmp_path)
+    assert info.value.reason == "SHOT_MISSING"
+    assert not finished_gops(scene.shot_list, tmp_path)  # nothing half-written counts as finished
+    with pytest.raises(ValueError):
+        encode_gops(scene.shot_list, {s.index: s for s in scene.sources}, [0, 2], tmp_path)
+
+
+def test_resumed_render_encodes_only_unfinished_gops_and_draws_only_their_shots(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A job stopped after its first GOP: the next render encodes GOPs 1 and 2 only, and never
+    sets up a painter for shot 0, whose frames all lie in the finished GOP."""
+    sl = make_shot_list(shots=3, duration_ms=1500)  # shots at frames 0-36, 36-72, 72-108
+    sources = {i: storyboard_source(sl, i) for i in range(3)}
+    first = encode_gops(sl, sources, [0], tmp_path)
+    stamp = Path(first[0].paths["720p"]).stat().st_mtime_ns
+    encoded: list[list[int]] = []
+    drawn: list[int] = []
+    real_encode = enc.encode_gops
+
+    def counting_encode(*args: Any, **kwargs: Any) -> list[GopRender]:
+        encoded.append(list(args[2]))
+        return real_encode(*args, **kwargs)
+
+    class CountingPainter(draw.ShotPainter):
+        def __init__(self, shot_list: prompt_pb2.ShotList, index: int, **kwargs: Any) -> None:
+            drawn.append(index)
+            super().__init__(shot_list, index, **kwargs)
+
+    draw.painter_of.cache_clear()
+    monkeypatch.setattr(enc, "encode_gops", counting_encode)
+    monkeypatch.setattr(draw, "ShotPainter", CountingPainter)
+    report = render(sl, tmp_path, tmp_path / "video.mp4", narration=False)
+    draw.painter_of.cache_clear()
+    assert encoded == [[1, 2]]
+    assert shots_of_gops(sl, [1, 2]) == {1, 2}  # shot 0's 36 frames and its 12-frame tail end at 48
+    assert 0 not in drawn and sorted(set(drawn)) == [1, 2]
+    assert Path(first[0].paths["720p"]).stat().st_mtime_ns == stamp  # the finished GOP was left alone
+    assert report.frame_count == 108
 
 
 def test_quality_check_rejects_a_wrong_duration(scene: Scene) -> None:
@@ -205,31 +274,60 @@ def test_quality_check_rejects_a_wrong_duration(scene: Scene) -> None:
 def test_mp4_and_both_renditions_come_from_one_encode_each(
     scene: Scene, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Assembly instantiates one H.264 encoder per rendition and decodes each lossless shot
-    checkpoint once; publishing then segments both renditions without any encoder or re-decode
-    of an intermediate file, and the frame measurements come out of the same pass."""
-    encoders: list[tuple[int, int]] = []
-    decoded: list[int] = []
+    """Every frame passes through exactly one encoder per rendition (one encoder per rendition per
+    run of GOPs), nothing made along the way is decoded, the mux encodes nothing; publishing then
+    segments both renditions without any encoder or re-decode of an intermediate file, and the
+    frame measurements come out of the same pass."""
+    encoders: list[tuple[str, int, int]] = []
+    frames_in: dict[str, int] = {}
+    opened: list[str] = []
 
-    class CountingOut(enc._VideoOut):
+    class CountingEncoder(enc._RenditionEncoder):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            encoders.append((self.stream.width, self.stream.height))
+            encoders.append((self.spec.name, self.spec.width, self.spec.height))
 
-    real_decode = enc._decode
+        def encode(self, frame: av.VideoFrame, index: int) -> av.VideoFrame:
+            frames_in[self.spec.name] = frames_in.get(self.spec.name, 0) + 1
+            return super().encode(frame, index)
 
-    def counting_decode(render: ShotRender) -> Iterator[av.VideoFrame]:
-        decoded.append(render.index)
-        return real_decode(render)
+    class NoDecode:
+        """An input container that may be demuxed but not decoded."""
 
-    monkeypatch.setattr(enc, "_VideoOut", CountingOut)
-    monkeypatch.setattr(enc, "_decode", counting_decode)
-    report = assemble(scene.shot_list, scene.renders, tmp_path / "video.mp4")
-    assert encoders == [(WIDTH, HEIGHT), (640, 360)]
-    assert decoded == [0, 1, 2]
+        def __init__(self, container: Any) -> None:
+            self._container = container
+
+        def __enter__(self) -> NoDecode:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self._container.close()
+
+        def decode(self, *args: Any, **kwargs: Any) -> Any:
+            raise AssertionError("an intermediate file was decoded")
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self._container, name)
+
+    real_open = av.open
+
+    def open_without_decoding(file: Any, mode: Any = "r", **kwargs: Any) -> Any:
+        container = real_open(file, mode, **kwargs)
+        if mode != "r":
+            return container
+        opened.append(Path(str(file)).name)
+        return NoDecode(container)
+
+    monkeypatch.setattr(enc, "_RenditionEncoder", CountingEncoder)
+    monkeypatch.setattr(av, "open", open_without_decoding)
+    report = render(scene.shot_list, tmp_path / "work", tmp_path / "video.mp4", parts=1)
+    monkeypatch.setattr(av, "open", real_open)
+    frames = scene.shot_list.total_duration_ms * FPS // 1000
+    assert encoders == [("720p", WIDTH, HEIGHT), ("360p", 640, 360)]  # one run: one encoder each
+    assert frames_in == {"720p": frames, "360p": frames}
+    assert {name.split(".")[0] for name in opened} >= {"gop_0000", "gop_0001", "gop_0002", "narration"}
     assert dict(report.renditions) == {"360p": str(tmp_path / "video.360p.mp4")}
 
-    frames = scene.shot_list.total_duration_ms * FPS // 1000
     assert report.metrics is not None and len(report.metrics.times_s) == frames == report.frame_count
     assert report.metrics.duration_s == pytest.approx(frames / FPS)
     # the measurements match those of the decoded file within coding noise
@@ -237,6 +335,10 @@ def test_mp4_and_both_renditions_come_from_one_encode_each(
         again = [measure_frame(f) for f in c.decode(video=0)]
     assert np.allclose([a for a, _ in again], report.metrics.luminance, atol=0.01)
     assert np.allclose([b for _, b in again], report.metrics.luma, atol=2.0)
+    # the scene's two runs joined give the frames of this one run, within coding noise
+    with av.open(report.path) as c:
+        joined = [f.to_ndarray(format="rgb24").astype(np.float32) for f in c.decode(video=0)]
+    assert max(mad(x, y) for x, y in zip(joined, (scene.out.frame(k) for k in range(frames)), strict=True)) < 1.0
 
     class NoEncoder:
         def __init__(self, *args: Any, **kwargs: Any) -> None:

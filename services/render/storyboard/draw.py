@@ -298,8 +298,10 @@ def _rolled(canvas: Image.Image, roll: float) -> Image.Image:
     return canvas.transform((nw, nh), Image.Transform.AFFINE, data, resample=Image.Resampling.BILINEAR)
 
 
-@functools.lru_cache(maxsize=4)
-def _painter(data: bytes, index: int, subtitles: bool) -> ShotPainter:
+@functools.lru_cache(maxsize=8)
+def painter_of(data: bytes, index: int, subtitles: bool) -> ShotPainter:
+    """The painter of shot ``index`` of the serialized shot list ``data``, kept for the next call
+    (a render process draws a shot over several GOPs; set-up costs 30-300 ms)."""
     shot_list = prompt_pb2.ShotList()
     shot_list.ParseFromString(data)
     return ShotPainter(shot_list, index, subtitles=subtitles)
@@ -314,5 +316,5 @@ def draw_frame(shot_list: prompt_pb2.ShotList, index: int, t_s: float, *, subtit
         InvalidShotList: the shot list breaks its contract or ``index`` is out of range.
         RenderError: ``FONT_MISSING`` when subtitles are on and no shaped font is available.
     """
-    painter = _painter(shot_list.SerializeToString(deterministic=True), index, subtitles)
+    painter = painter_of(shot_list.SerializeToString(deterministic=True), index, subtitles)
     return painter.frame(t_s)

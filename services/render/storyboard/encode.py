@@ -1,31 +1,54 @@
-"""Per-shot rendering to files, and assembly of the shots into the renditions in one pass, with QC.
+"""One pass from a shot list to its renditions: every frame drawn once and encoded once per rendition.
 
-``render_shot`` writes ``shot_NN.mp4`` (lossless H.264, ``qp=0``, video only) and ``shot_NN.wav``
-(narration, mono PCM16 at eSpeak NG's rate); both are written to a temporary name and renamed, so a
-file that exists is complete and a resumed job can trust it. The checkpoint is the drawn frames,
-losslessly, rather than the draw parameters: a provider clip cannot be drawn again, drawing costs
-more than decoding, and a resumed job then redoes only its unfinished shots; being lossless, the
-renditions' encode is the only lossy step every frame goes through. ``assemble`` decodes each
-shot once and, staying in ``yuv420p`` (no RGB round trip), blends each shot's tail with the next
-shot's head (dissolve, or a dip through black); it mixes the narration once at each shot's start
-on a 48 kHz stereo bus with a peak limiter, and encodes every rendition of :data:`RENDITIONS`
-from the same frames (libx264, an IDR keyframe exactly every ``FINAL_GOP_S`` seconds and nowhere
-else, VBV-capped; AAC) into MP4s with the index up front (``movflags=+faststart``), measures each
-frame for the video checks, and checks the result.
+The 24 fps timeline is cut into GOPs of ``GOP_FRAMES`` frames (``FINAL_GOP_S`` = 2 s, the HLS
+segment length), and a job is made in five steps (``services.generation.pipeline`` drives them):
+
+1. A source per shot (:class:`ShotSource`): a storyboard shot keeps no pixels, since its draw
+   parameters are the shot list the build-prompt stage stored and drawing is deterministic; a
+   generative provider's clip is decoded once, normalised and kept as raw RGB frames with the
+   subtitle laid over (:func:`save_frames`, ``shot_NN.frames.npy``), because it cannot be made again
+   for free.
+2. Narration per shot (:func:`narrate`): eSpeak NG to ``shot_NN.wav``; the worker runs it in a
+   thread while the render processes draw.
+3. :func:`encode_gops` in a render process, for a run of consecutive GOPs: each frame is drawn (or
+   read from its source), the transition between two shots is composed on raw RGB frames (Pillow's
+   ``Image.blend``), the frame is measured for the video checks, converted once to ``yuv420p`` and
+   fed to one libx264 encoder per rendition of :data:`RENDITIONS` (the 360p frame is scaled from the
+   720p one). An IDR keyframe falls exactly every ``GOP_FRAMES`` frames and nowhere else (closed
+   GOPs), so each GOP's packets are self-contained: they are written to ``gop_NNNN.<rendition>.mp4``
+   as they leave the encoder, and ``gop_NNNN.json`` (frame count and measurements), written last
+   and atomically, marks the GOP finished. These are the checkpoints: a resumed job encodes only
+   the GOPs without a marker, so it picks up at the first unfinished GOP (at most 2 s of video is
+   drawn again) and a shot whose GOPs are all finished is neither drawn nor encoded again. Encoded
+   GOPs were chosen over lossless shot files because they are the output itself: a lossless
+   checkpoint costs an encode and a decode of every frame (measured 0.6 of a 720p encode here).
+4. The narration track, once every line is spoken: mixed once (:func:`mix_narration`) and encoded
+   once to AAC (:func:`encode_narration`, ``narration.m4a`` beside the GOPs).
+5. :func:`mux`: the packets of every GOP, in order, and of the narration track into one MP4 per
+   rendition (stream copy, no decoding), with the index up front (``movflags=+faststart``); then
+   :func:`quality_check`.
+
+Parallel render processes each take their own run of GOPs (:func:`plan_runs`); every frame still
+passes through exactly one encoder per rendition, so the output is what one encoder per rendition
+would make, split at its keyframes (x264's rate control restarts at each run's first IDR).
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+import io
+import json
 import os
 import queue
 import threading
 import wave
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import av
 import numpy as np
@@ -40,25 +63,25 @@ from drishya.prompt.v1 import prompt_pb2
 from ..metrics import FrameMetrics, measure_frame
 from . import tts
 from .constants import FPS, HEIGHT, MASTER_AUDIO_RATE, SUBTITLE_BAND, WIDTH
-from .draw import ShotPainter
+from .draw import painter_of
 from .errors import RenderError
 from .subtitles import subtitle_overlay
 from .timeline import ShotSpan, spans, validate
 
-SHOT_OPTIONS = {"preset": "ultrafast", "qp": "0"}
-"""Shot checkpoints are lossless H.264 (``qp=0``) of the same ``yuv420p`` frames the final encode
-gets: assembly decodes them once and the only lossy encode of each frame is the rendition's."""
 FINAL_CRF = 20
 PRESET = "veryfast"
 FINAL_GOP_S = 2
-"""Keyframe spacing of the renditions in seconds (48 frames at 24 fps): the delivery service's
-HLS segment length (``services.delivery.packaging.SEGMENT_S``), so it copies each rendition's
-packets into 2 s segments that each start on a keyframe instead of re-encoding them."""
+"""Keyframe spacing of the renditions in seconds: the delivery service's HLS segment length
+(``services.delivery.packaging.SEGMENT_S``), so it copies each rendition's packets into 2 s
+segments that each start on a keyframe instead of re-encoding them."""
+GOP_FRAMES = FINAL_GOP_S * FPS
+"""Frames per GOP (48): the unit of encoding work and of checkpointing."""
 
 
 @dataclass(frozen=True)
 class RenditionSpec:
-    """One rendition made by :func:`assemble`: frame size, rate control and AAC bit rate.
+    """One rendition's video: frame size and rate control (every rendition carries the same audio
+    track, :func:`encode_narration`).
 
     ``crf`` None means average bit rate ``video_bps``; either way the peak is capped with the VBV
     (``maxrate`` = 1.1 x ``video_bps``, ``bufsize`` = 2 x ``video_bps``), the same cap the delivery
@@ -70,12 +93,10 @@ class RenditionSpec:
     width: int
     height: int
     video_bps: int
-    audio_bps: int
     crf: int | None = None
 
     def options(self) -> dict[str, str]:
-        """libx264 options: preset, High profile, rate control and the fixed keyframe grid."""
-        gop = FINAL_GOP_S * FPS
+        """libx264 options: preset, High profile, rate control and the fixed, closed keyframe grid."""
         rate = {"crf": str(self.crf)} if self.crf is not None else {"b": str(self.video_bps)}
         return {
             "preset": PRESET,
@@ -83,16 +104,18 @@ class RenditionSpec:
             **rate,
             "maxrate": str(self.video_bps * 11 // 10),
             "bufsize": str(self.video_bps * 2),
-            "x264-params": f"keyint={gop}:min-keyint={gop}:scenecut=0:open-gop=0",
+            "x264-params": f"keyint={GOP_FRAMES}:min-keyint={GOP_FRAMES}:scenecut=0:open-gop=0",
         }
 
 
 #: The MP4 (also the 720p HLS rendition) first, then the lower rungs, all from one pass.
 RENDITIONS: tuple[RenditionSpec, ...] = (
-    RenditionSpec("720p", WIDTH, HEIGHT, 2_500_000, 128_000, crf=FINAL_CRF),
-    RenditionSpec("360p", 640, 360, 800_000, 96_000),
+    RenditionSpec("720p", WIDTH, HEIGHT, 2_500_000, crf=FINAL_CRF),
+    RenditionSpec("360p", 640, 360, 800_000),
 )
-AUDIO_BITRATE = 128_000
+AUDIO_BPS = 128_000
+"""Bit rate of the narration track (AAC-LC, 48 kHz stereo), encoded once and copied into every rendition."""
+NARRATION_FILE = "narration.m4a"
 AAC_FRAME = 1024
 ENCODE_QUEUE = 6
 """Frames buffered between the drawing thread and the encoding thread (2.7 MB each)."""
@@ -106,27 +129,41 @@ Frame = npt.NDArray[np.uint8]
 
 
 @dataclass(frozen=True)
-class ShotRender:
-    """What a rendered shot left on disk (plain fields, safe to checkpoint as JSON).
+class ShotSource:
+    """What the render stage keeps of shot ``index`` (plain fields, safe to checkpoint as JSON).
 
-    ``video_path``: lossless H.264 MP4, video only, WIDTH x HEIGHT at FPS, ``frame_count`` frames (the shot's
-    own frames plus the crossfade tail). ``audio_path``: mono PCM16 WAV of the narration, or None
-    when narration is off or the line is blank. ``narration_ms``: length of that WAV.
+    ``frame_count``: the shot's own frames plus its crossfade tail. ``frames_path``: raw RGB frames
+    (``.npy``, shape ``(frame_count, HEIGHT, WIDTH, 3)`` uint8, subtitle included) of a provider's
+    clip, or None when the storyboard draws the shot. ``audio_path``: mono PCM16 WAV of the
+    narration, or None (narration off, blank or silent line); ``narration_ms``: its length.
     """
 
     index: int
-    video_path: str
-    audio_path: str | None
     frame_count: int
-    narration_ms: int
+    frames_path: str | None = None
+    audio_path: str | None = None
+    narration_ms: int = 0
+
+
+@dataclass(frozen=True)
+class GopRender:
+    """A finished GOP: ``frames`` frames from ``index * GOP_FRAMES``, one file per rendition
+    (``paths``: rendition name to MP4 path), and each frame's measurements (see
+    :func:`services.render.metrics.frame_measures`: five relative luminances, mean luma)."""
+
+    index: int
+    frames: int
+    paths: dict[str, str]
+    luminance: list[list[float]] = field(default_factory=list)
+    luma: list[float] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class AssemblyReport:
-    """The assembled file as read back by QC: duration in ms, frames, size and codecs.
+    """The muxed file as read back by QC: duration in ms, frames, size and codecs.
 
-    ``renditions``: (name, path) of the lower renditions written in the same pass (MP4 files next
-    to ``path``); ``metrics``: every frame measured as it was encoded (for the video checks).
+    ``renditions``: (name, path) of the lower renditions written next to ``path``; ``metrics``:
+    every frame as measured before it was encoded (for the video checks).
     """
 
     path: str
@@ -141,85 +178,100 @@ class AssemblyReport:
     metrics: FrameMetrics | None = None
 
 
-class _VideoOut:
-    """An H.264 stream at ``FPS`` in ``container`` with libx264 ``options``, ``width`` x ``height``.
+# -- the timeline in GOPs ---------------------------------------------------------------------------
 
-    Frames of another size are scaled (libswscale, bilinear, as the delivery ladder did) before
-    encoding; with ``gop`` set the stream's GOP size is that many frames (the options place the
-    keyframes, see :class:`RenditionSpec`).
+
+def total_frames(shot_list: prompt_pb2.ShotList) -> int:
+    """Frames of the whole video: the shots' own frames (tails overlap the next shot's head)."""
+    return sum(s.frames for s in spans(shot_list))
+
+
+def gop_count(shot_list: prompt_pb2.ShotList) -> int:
+    """GOPs of the whole video (the last may be short)."""
+    return -(-total_frames(shot_list) // GOP_FRAMES)
+
+
+def gop_range(shot_list: prompt_pb2.ShotList, index: int) -> range:
+    """Timeline frames of GOP ``index``."""
+    start = index * GOP_FRAMES
+    return range(start, min(start + GOP_FRAMES, total_frames(shot_list)))
+
+
+def shot_gops(shot_list: prompt_pb2.ShotList, index: int) -> range:
+    """GOPs holding any frame of shot ``index`` (its own frames and its tail, blended into the next)."""
+    span = spans(shot_list)[index]
+    end = span.start_frame + span.rendered_frames
+    return range(span.start_frame // GOP_FRAMES, -(-end // GOP_FRAMES))
+
+
+def shots_of_gops(shot_list: prompt_pb2.ShotList, gops: Iterable[int]) -> set[int]:
+    """Shots with a frame in any of ``gops``."""
+    wanted = set(gops)
+    return {s.index for s in spans(shot_list) if wanted & set(shot_gops(shot_list, s.index))}
+
+
+def plan_runs(missing: Sequence[int], parts: int) -> list[list[int]]:
+    """Split the ``missing`` GOP indices into runs of consecutive GOPs for ``parts`` render processes.
+
+    Consecutive GOPs stay together (one encoder per rendition per run, and a shot's painter is set
+    up once per run); the longest runs are halved until there are ``parts`` runs or every run is a
+    single GOP. Returned in timeline order.
     """
-
-    def __init__(
-        self,
-        container: av.container.OutputContainer,
-        options: dict[str, str],
-        *,
-        width: int = WIDTH,
-        height: int = HEIGHT,
-        gop: int | None = None,
-    ) -> None:
-        stream = container.add_stream("libx264", rate=FPS, options=options)
-        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
-        if gop is not None:
-            stream.gop_size = gop
-        self.container, self.stream, self.count = container, stream, 0
-        self.scaler = VideoReformatter()  # its own scaling context, reused frame after frame
-
-    def write(self, rgb: Frame) -> None:
-        self.write_frame(av.VideoFrame.from_ndarray(rgb, format="rgb24"))
-
-    def write_frame(self, frame: av.VideoFrame) -> av.VideoFrame:
-        """Encode ``frame`` as the next frame (its own timing and picture type are replaced); returns
-        the frame encoded, scaled to this stream's size."""
-        if (frame.width, frame.height) != (self.stream.width, self.stream.height):
-            frame = self.scaler.reformat(frame, width=self.stream.width, height=self.stream.height, format="yuv420p")
-        frame.pts, frame.time_base = self.count, Fraction(1, FPS)
-        frame.pict_type = PictureType.NONE  # let the encoder choose, not the source file's GOP
-        self.container.mux(self.stream.encode(frame))
-        self.count += 1
-        return frame
-
-    def close(self) -> None:
-        self.container.mux(self.stream.encode(None))
+    runs: list[list[int]] = []
+    for g in sorted(set(missing)):
+        if runs and runs[-1][-1] == g - 1:
+            runs[-1].append(g)
+        else:
+            runs.append([g])
+    while len(runs) < parts:
+        longest = max(range(len(runs)), key=lambda r: len(runs[r]), default=None)
+        if longest is None or len(runs[longest]) < 2:
+            break
+        run = runs.pop(longest)
+        half = (len(run) + 1) // 2
+        runs[longest:longest] = [run[:half], run[half:]]
+    return runs
 
 
-def _encode_overlapped(out: _VideoOut, frames: Iterator[Image.Image]) -> None:
-    """Draw in this thread while another converts and encodes (PyAV releases the GIL in swscale
-    and libx264), then flush ``out``. Measured 1.6x faster than drawing and encoding in turn.
+def gop_path(out_dir: Path, index: int, rendition: str) -> Path:
+    """Where GOP ``index`` of ``rendition`` is kept: ``gop_0003.720p.mp4``."""
+    return Path(out_dir) / f"gop_{index:04d}.{rendition}.mp4"
 
-    Raises:
-        The encoder thread's exception, if it failed.
-    """
-    pending: queue.Queue[Frame | None] = queue.Queue(maxsize=ENCODE_QUEUE)
-    failure: list[BaseException] = []
 
-    def encode() -> None:
+def _marker(out_dir: Path, index: int) -> Path:
+    return Path(out_dir) / f"gop_{index:04d}.json"
+
+
+def finished_gops(shot_list: prompt_pb2.ShotList, out_dir: Path) -> dict[int, GopRender]:
+    """The GOPs of ``shot_list`` already finished in ``out_dir``: a marker whose frame count is the
+    GOP's and whose rendition files all exist (anything else is encoded again)."""
+    done: dict[int, GopRender] = {}
+    for g in range(gop_count(shot_list)):
         try:
-            while (rgb := pending.get()) is not None:
-                if not failure:
-                    out.write(rgb)
-            out.close()
-        except BaseException as exc:  # handed to the drawing thread below
-            failure.append(exc)
-            while pending.get() is not None:  # drain so the producer never blocks
-                pass
+            data = json.loads(_marker(out_dir, g).read_text())
+            gop = GopRender(
+                int(data["index"]), int(data["frames"]), dict(data["paths"]), data["luminance"], data["luma"]
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        names = {spec.name for spec in RENDITIONS}
+        if (
+            gop.index == g
+            and gop.frames == len(gop_range(shot_list, g)) == len(gop.luma)
+            and set(gop.paths) == names
+            and all(os.path.exists(p) for p in gop.paths.values())
+        ):
+            done[g] = gop
+    return done
 
-    worker = threading.Thread(target=encode, name="storyboard-encode", daemon=True)
-    worker.start()
-    try:
-        for image in frames:
-            if failure:
-                break
-            pending.put(np.asarray(image, dtype=np.uint8))
-    finally:
-        pending.put(None)
-        worker.join()
-    if failure:
-        raise failure[0]
+
+# -- sources and narration ------------------------------------------------------------------------
 
 
 def _tmp(path: Path) -> Path:
-    return path.with_name(f".{path.stem}.partial{path.suffix}")
+    """Where ``path`` is written before its atomic rename; per process, so two writers of the same
+    file (a render process still running for a worker that lost its job) never mix their bytes."""
+    return path.with_name(f".{path.stem}.{os.getpid()}.partial{path.suffix}")
 
 
 def write_wav(path: Path, samples: npt.NDArray[np.int16], rate: int) -> None:
@@ -249,66 +301,31 @@ def read_wav(path: Path) -> tuple[npt.NDArray[np.int16], int]:
         raise RenderError(f"cannot read {path}: {exc}", reason="ENCODE_FAILED") from exc
 
 
-def render_shot(
-    shot_list: prompt_pb2.ShotList,
-    index: int,
-    out_dir: Path,
-    *,
-    narration: bool = True,
-    subtitles: bool = True,
-) -> ShotRender:
-    """Render shot ``index`` to ``out_dir/shot_{index:02d}.mp4`` (+ ``.wav`` narration).
+def storyboard_source(shot_list: prompt_pb2.ShotList, index: int) -> ShotSource:
+    """The source of a shot the storyboard draws: no file, its frames come from the shot list."""
+    validate(shot_list)
+    return ShotSource(index, spans(shot_list)[index].rendered_frames)
 
-    Frames cover the shot's duration plus ``FADE_MS`` of tail when the shot is not the last and
-    does not cut, so crossfades do not shorten the assembled video. Deterministic: the same shot
-    list and index give the same frames (:func:`draw_frame` returns them one by one).
+
+def narrate(shot_list: prompt_pb2.ShotList, index: int, out_dir: Path) -> tuple[str | None, int]:
+    """Speak shot ``index``'s narration into ``out_dir/shot_{index:02d}.wav`` (mono PCM16, eSpeak NG's
+    rate, at most the shot's length). Returns (path, length in ms), or (None, 0) for a blank or
+    silent line.
 
     Raises:
-        InvalidShotList: the shot list breaks its contract or ``index`` is out of range.
-        RenderError: ``FONT_MISSING``, ``TTS_FAILED`` or ``ENCODE_FAILED``.
-    """
-    painter = ShotPainter(shot_list, index, subtitles=subtitles)
-    n = painter.span.rendered_frames
-    return encode_shot(shot_list, index, out_dir, (painter.frame(k / FPS) for k in range(n)), n, narration=narration)
-
-
-def encode_shot(
-    shot_list: prompt_pb2.ShotList,
-    index: int,
-    out_dir: Path,
-    frames: Iterator[Image.Image],
-    count: int,
-    *,
-    narration: bool = True,
-) -> ShotRender:
-    """Encode ``count`` RGB ``frames`` (WIDTH x HEIGHT) as shot ``index`` and speak its narration.
-
-    The frame source is the storyboard's painter or a generative provider's normalised clip with
-    the subtitle laid over (:func:`overlay_subtitle`); the files are the same either way.
-
-    Raises:
-        RenderError: ``TTS_FAILED`` or ``ENCODE_FAILED``.
+        RenderError: ``TTS_FAILED``.
     """
     shot = shot_list.shots[index]
+    if not shot.narration.strip():
+        return None, 0
+    samples, rate = tts.synthesize(shot.narration, shot_list.language_code, shot.duration_ms)
+    if not samples.size or float(np.sqrt(np.mean(samples.astype(np.float64) ** 2))) <= SILENCE_RMS:
+        return None, 0
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    video = out_dir / f"shot_{index:02d}.mp4"
-    tmp = _tmp(video)
-    try:
-        with av.open(str(tmp), "w", format="mp4") as container:
-            _encode_overlapped(_VideoOut(container, SHOT_OPTIONS), frames)
-    except (av.FFmpegError, OSError) as exc:
-        raise RenderError(f"cannot encode shot {index}: {exc}", reason="ENCODE_FAILED") from exc
-    os.replace(tmp, video)
-    audio_path: str | None = None
-    narration_ms = 0
-    if narration and shot.narration.strip():
-        samples, rate = tts.synthesize(shot.narration, shot_list.language_code, shot.duration_ms)
-        if samples.size and float(np.sqrt(np.mean(samples.astype(np.float64) ** 2))) > SILENCE_RMS:
-            wav = out_dir / f"shot_{index:02d}.wav"
-            write_wav(wav, samples, rate)
-            audio_path, narration_ms = str(wav), samples.size * 1000 // rate
-    return ShotRender(index, str(video), audio_path, count, narration_ms)
+    wav = out_dir / f"shot_{index:02d}.wav"
+    write_wav(wav, samples, rate)
+    return str(wav), samples.size * 1000 // rate
 
 
 def overlay_subtitle(
@@ -330,46 +347,295 @@ def overlay_subtitle(
         yield image
 
 
-def _black_yuv() -> Frame:
-    """A black ``yuv420p`` frame as ``to_ndarray`` lays it out: Y rows (16), then U and V rows (128)."""
-    black = np.full((HEIGHT * 3 // 2, WIDTH), 128, np.uint8)
-    black[:HEIGHT] = 16
-    return black
+def save_frames(
+    shot_list: prompt_pb2.ShotList, index: int, out_dir: Path, frames: Sequence[Frame], *, subtitles: bool = True
+) -> ShotSource:
+    """Keep a provider clip's normalised ``frames`` (``(HEIGHT, WIDTH, 3)`` uint8, exactly the shot's
+    rendered frame count) with the subtitle laid over, as ``out_dir/shot_{index:02d}.frames.npy``
+    (raw, memory-mapped by :func:`encode_gops`; 2.7 MB a frame), written atomically.
+
+    Raises:
+        RenderError: ``SHOT_MISSING`` when the frame count is not the shot's; ``FONT_MISSING``.
+    """
+    count = spans(shot_list)[index].rendered_frames
+    if len(frames) != count:
+        raise RenderError(
+            f"shot {index} has {len(frames)} frames, expected {count}",
+            reason="SHOT_MISSING",
+            metadata={"index": str(index)},
+        )
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"shot_{index:02d}.frames.npy"
+    tmp = _tmp(path)
+    store = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.uint8, shape=(count, HEIGHT, WIDTH, 3))
+    for k, image in enumerate(overlay_subtitle(shot_list, index, frames, subtitles=subtitles)):
+        store[k] = np.asarray(image, dtype=np.uint8)
+    store.flush()
+    del store
+    os.replace(tmp, path)
+    return ShotSource(index, count, frames_path=str(path))
 
 
-def blend(a: Frame, b: Frame, k: int, count: int, transition: int) -> Frame:
-    """Frame ``k`` of ``count`` overlap frames joining tail ``a`` to head ``b`` (``yuv420p`` planes).
+# -- composing the frames ---------------------------------------------------------------------------
 
-    A dissolve mixes linearly (YUV is an affine map of RGB, so this is the RGB dissolve too); a fade
-    to black spends the first half fading ``a`` out and the second half fading ``b`` in.
+
+_BLACK = Image.new("RGB", (WIDTH, HEIGHT))
+
+
+def blend(a: Image.Image, b: Image.Image, k: int, count: int, transition: int) -> Image.Image:
+    """Frame ``k`` of ``count`` overlap frames joining tail ``a`` to head ``b`` (RGB images).
+
+    A dissolve mixes linearly; a fade to black spends the first half fading ``a`` out and the
+    second half fading ``b`` in (Pillow's ``Image.blend``, rounded to 8 bits).
     """
     alpha = (k + 0.5) / count
     if transition == analysis_pb2.TRANSITION_FADE_TO_BLACK:
-        src, weight = (a, 1 - 2 * alpha) if alpha < 0.5 else (b, 2 * alpha - 1)
-        black = _black_yuv().astype(np.float32)
-        mixed = black + (src.astype(np.float32) - black) * weight
-    else:
-        mixed = a.astype(np.float32) * (1 - alpha) + b.astype(np.float32) * alpha
-    return np.clip(mixed + 0.5, 0, 255).astype(np.uint8)
+        return Image.blend(_BLACK, a, 1 - 2 * alpha) if alpha < 0.5 else Image.blend(_BLACK, b, 2 * alpha - 1)
+    return Image.blend(a, b, alpha)
 
 
-def _decode(render: ShotRender) -> Iterator[av.VideoFrame]:
+class Composer:
+    """The final frames of a shot list, one at a time: each shot's frame drawn by its painter (or
+    read from its provider frames), its head blended with the previous shot's tail (:func:`blend`).
+
+    Raises (from :meth:`frame`):
+        RenderError: ``SHOT_MISSING`` when a shot in the way has no source or a wrong frame count.
+        InvalidShotList, RenderError (``FONT_MISSING``): from the painter.
+    """
+
+    def __init__(
+        self, shot_list: prompt_pb2.ShotList, sources: Mapping[int, ShotSource], *, subtitles: bool = True
+    ) -> None:
+        validate(shot_list)
+        self.plan: list[ShotSpan] = spans(shot_list)
+        self.starts = [s.start_frame for s in self.plan]
+        self.data = shot_list.SerializeToString(deterministic=True)
+        self.sources = dict(sources)
+        self.subtitles = subtitles
+        self._frames: dict[int, npt.NDArray[np.uint8]] = {}
+
+    def shot_frame(self, index: int, k: int) -> Image.Image:
+        """Frame ``k`` of shot ``index``'s rendered frames."""
+        source = self.sources.get(index)
+        span = self.plan[index]
+        if source is None or source.frame_count != span.rendered_frames:
+            raise RenderError(
+                f"shot {index} has no source of {span.rendered_frames} frames",
+                reason="SHOT_MISSING",
+                metadata={"index": str(index)},
+            )
+        if source.frames_path is None:
+            return painter_of(self.data, index, self.subtitles).frame(k / FPS)
+        frames = self._frames.get(index)
+        if frames is None:
+            try:
+                frames = np.load(source.frames_path, mmap_mode="r")
+            except (OSError, ValueError) as exc:
+                raise RenderError(
+                    f"cannot read shot {index}'s frames: {exc}", reason="SHOT_MISSING", metadata={"index": str(index)}
+                ) from exc
+            if frames.shape != (span.rendered_frames, HEIGHT, WIDTH, 3):
+                raise RenderError(
+                    f"shot {index}'s frames have shape {frames.shape}",
+                    reason="SHOT_MISSING",
+                    metadata={"index": str(index)},
+                )
+            self._frames[index] = frames
+        return Image.fromarray(np.ascontiguousarray(frames[k]), "RGB")
+
+    def frame(self, f: int) -> Image.Image:
+        """Timeline frame ``f`` (RGB, WIDTH x HEIGHT)."""
+        i = bisect_right(self.starts, f) - 1
+        k = f - self.starts[i]
+        image = self.shot_frame(i, k)
+        if i > 0 and k < self.plan[i - 1].tail:
+            prev = self.plan[i - 1]
+            image = blend(self.shot_frame(i - 1, prev.frames + k), image, k, prev.tail, prev.transition)
+        return image
+
+
+# -- one encoder per rendition, cut at its keyframes -----------------------------------------------
+
+
+class _RenditionEncoder:
+    """One libx264 encoder of ``spec`` whose packets are cut into one MP4 per GOP in ``out_dir``.
+
+    The encoder's stream belongs to an MP4 container that is never written: it gives the encoder
+    MP4's global header (parameter sets in the extradata, which every GOP file copies with
+    ``add_stream_from_template``).
+    """
+
+    def __init__(self, spec: RenditionSpec, out_dir: Path) -> None:
+        self.spec, self.out_dir = spec, out_dir
+        self.holder = av.open(io.BytesIO(), "w", format="mp4")
+        stream = self.holder.add_stream("libx264", rate=FPS, options=spec.options())
+        stream.width, stream.height, stream.pix_fmt = spec.width, spec.height, "yuv420p"
+        stream.gop_size = GOP_FRAMES
+        self.stream = stream
+        self.scaler = VideoReformatter()
+        self.current: tuple[int, Any, Any, Path] | None = None
+        self.closed: set[int] = set()
+        self.frames = 0
+
+    def encode(self, frame: av.VideoFrame, index: int) -> av.VideoFrame:
+        """Encode ``frame`` (any size, ``yuv420p`` or RGB) as timeline frame ``index``; returns the
+        frame as encoded (scaled to this rendition's size)."""
+        if (frame.width, frame.height, frame.format.name) != (self.spec.width, self.spec.height, "yuv420p"):
+            frame = self.scaler.reformat(frame, width=self.spec.width, height=self.spec.height, format="yuv420p")
+        frame.pts, frame.time_base = index, Fraction(1, FPS)
+        frame.pict_type = PictureType.NONE
+        for packet in self.stream.encode(frame):
+            self._write(packet)
+        self.frames += 1
+        return frame
+
+    def _write(self, packet: av.Packet[Any]) -> None:
+        base = packet.time_base or Fraction(1, FPS)
+        gop = round(float((packet.pts or 0) * base) * FPS) // GOP_FRAMES
+        if self.current is None or gop != self.current[0]:
+            if not packet.is_keyframe:
+                raise RenderError(
+                    f"GOP {gop} of {self.spec.name} does not start with a keyframe", reason="ENCODE_FAILED"
+                )
+            self._close_current()
+            path = gop_path(self.out_dir, gop, self.spec.name)
+            container = av.open(str(_tmp(path)), "w", format="mp4")
+            stream = container.add_stream_from_template(self.stream)
+            # an output template's parameters are copied before its encoder made them: set them here
+            stream.codec_context.width, stream.codec_context.height = self.spec.width, self.spec.height
+            stream.codec_context.extradata = self.stream.codec_context.extradata
+            self.current = (gop, container, stream, path)
+        packet.stream = self.current[2]
+        self.current[1].mux(packet)
+
+    def _close_current(self) -> None:
+        if self.current is not None:
+            gop, container, _, path = self.current
+            self.current = None
+            container.close()
+            os.replace(_tmp(path), path)
+            self.closed.add(gop)
+
+    def finish(self) -> None:
+        """Flush the encoder and close the last GOP's file."""
+        for packet in self.stream.encode(None):
+            self._write(packet)
+        self._close_current()
+
+    def abandon(self) -> None:
+        """Drop the file of an unfinished GOP (a failed pass); finished GOP files stay."""
+        if self.current is not None:
+            _, container, _, path = self.current
+            self.current = None
+            with contextlib.suppress(av.FFmpegError, OSError):
+                container.close()
+            _tmp(path).unlink(missing_ok=True)
+
+
+def encode_gops(
+    shot_list: prompt_pb2.ShotList,
+    sources: Mapping[int, ShotSource],
+    gops: Sequence[int],
+    out_dir: Path,
+    *,
+    subtitles: bool = True,
+) -> list[GopRender]:
+    """Draw, measure and encode the consecutive GOPs ``gops`` into ``out_dir``, one encoder per
+    rendition; each GOP is committed (its marker written) as soon as every rendition closed it.
+
+    ``sources`` must hold every shot with a frame in these GOPs. Drawing runs in this thread while
+    another converts, measures and encodes (PyAV releases the GIL in libswscale and libx264).
+
+    Returns:
+        The finished GOPs, in order.
+    Raises:
+        ValueError: ``gops`` is empty or not consecutive.
+        RenderError: ``SHOT_MISSING``, ``FONT_MISSING`` or ``ENCODE_FAILED``.
+        InvalidShotList: the shot list breaks its contract.
+    """
+    gops = list(gops)
+    if not gops or gops != list(range(gops[0], gops[0] + len(gops))):
+        raise ValueError(f"GOPs must be consecutive, got {gops}")
+    composer = Composer(shot_list, sources, subtitles=subtitles)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    first, last = gop_range(shot_list, gops[0]), gop_range(shot_list, gops[-1])
+    frames = range(first.start, last.stop)
+    measured: dict[int, list[tuple[list[float], float]]] = {g: [] for g in gops}
+    finished: list[GopRender] = []
+    encoders = [_RenditionEncoder(spec, out_dir) for spec in RENDITIONS]
+
+    def commit() -> None:
+        for g in gops[len(finished) :]:
+            if len(measured[g]) != len(gop_range(shot_list, g)) or any(g not in e.closed for e in encoders):
+                return
+            gop = GopRender(
+                g,
+                len(measured[g]),
+                {e.spec.name: str(gop_path(out_dir, g, e.spec.name)) for e in encoders},
+                [m[0] for m in measured[g]],
+                [m[1] for m in measured[g]],
+            )
+            marker = _marker(out_dir, g)
+            _tmp(marker).write_text(json.dumps(dataclasses.asdict(gop)))
+            os.replace(_tmp(marker), marker)
+            finished.append(gop)
+
+    pending: queue.Queue[tuple[int, Image.Image] | None] = queue.Queue(maxsize=ENCODE_QUEUE)
+    failure: list[BaseException] = []
+
+    def encode() -> None:
+        measuring = VideoReformatter()
+        ended = False  # the producer's None was taken
+        try:
+            while (item := pending.get()) is not None:
+                f, image = item
+                # one copy (Image.tobytes), 2-3 times the speed of np.asarray and from_ndarray
+                frame = av.VideoFrame.from_image(image)  # type: ignore[no-untyped-call]
+                for e in encoders:
+                    frame = e.encode(frame, f)  # the next rendition scales down from this one
+                lum, luma = measure_frame(frame, measuring)
+                measured[f // GOP_FRAMES].append(([float(v) for v in lum], luma))
+                commit()
+            ended = True
+            for e in encoders:
+                e.finish()
+            commit()
+        except BaseException as exc:  # handed to the drawing thread below
+            failure.append(exc)
+            while not ended and pending.get() is not None:  # drain so the producer never blocks
+                pass
+
+    worker = threading.Thread(target=encode, name="render-encode", daemon=True)
+    worker.start()
     try:
-        with av.open(render.video_path) as container:
-            for frame in container.decode(video=0):
-                if frame.format.name != "yuv420p" or (frame.width, frame.height) != (WIDTH, HEIGHT):
-                    frame = frame.reformat(width=WIDTH, height=HEIGHT, format="yuv420p")
-                yield frame
+        try:
+            for f in frames:
+                if failure:
+                    break
+                pending.put((f, composer.frame(f)))
+        finally:
+            pending.put(None)
+            worker.join()
+        if failure:
+            raise failure[0]
     except (av.FFmpegError, OSError) as exc:
-        raise RenderError(f"cannot decode {render.video_path}: {exc}", reason="SHOT_MISSING") from exc
+        raise RenderError(f"cannot encode GOPs {gops[0]}-{gops[-1]}: {exc}", reason="ENCODE_FAILED") from exc
+    finally:
+        for e in encoders:
+            e.abandon()
+            e.holder.close()
+    if len(finished) != len(gops):
+        raise RenderError(f"GOPs {gops[0]}-{gops[-1]} did not all finish", reason="ENCODE_FAILED")
+    return finished
 
 
-def _planes(frame: av.VideoFrame) -> Frame:
-    return np.asarray(frame.to_ndarray(format="yuv420p"), dtype=np.uint8)
+# -- narration bus and muxing -----------------------------------------------------------------------
 
 
 def mix_narration(
-    shot_list: prompt_pb2.ShotList, renders: Sequence[ShotRender], total_samples: int
+    shot_list: prompt_pb2.ShotList, sources: Sequence[ShotSource], total_samples: int
 ) -> npt.NDArray[np.float32]:
     """The narration bus: mono float32 at ``MASTER_AUDIO_RATE``, each line at its shot's start.
 
@@ -377,14 +643,14 @@ def mix_narration(
     ``PEAK``; samples past the end of the video are dropped.
     """
     bus = np.zeros(total_samples, np.float32)
-    for render in renders:
-        if not render.audio_path:
+    for source in sources:
+        if not source.audio_path:
             continue
-        samples, rate = read_wav(Path(render.audio_path))
+        samples, rate = read_wav(Path(source.audio_path))
         if samples.size == 0:
             continue
         line = _resample(samples, rate)
-        start = shot_list.shots[render.index].start_ms * MASTER_AUDIO_RATE // 1000
+        start = shot_list.shots[source.index].start_ms * MASTER_AUDIO_RATE // 1000
         end = min(total_samples, start + line.size)
         if end > start:
             bus[start:end] += line[: end - start]
@@ -403,162 +669,164 @@ def _resample(samples: npt.NDArray[np.int16], rate: int) -> npt.NDArray[np.float
     return np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)
 
 
-def _check_renders(
-    shot_list: prompt_pb2.ShotList, renders: Sequence[ShotRender], plan: list[ShotSpan]
-) -> list[ShotRender]:
-    by_index = {r.index: r for r in renders}
-    missing = [s.index for s in plan if s.index not in by_index]
-    if missing or len(by_index) != len(plan):
-        raise RenderError(
-            f"renders do not match the shot list (missing {missing})",
-            reason="SHOT_MISSING",
-            metadata={"missing": ",".join(map(str, missing))},
-        )
-    ordered = [by_index[s.index] for s in plan]
-    for render, span in zip(ordered, plan, strict=True):
-        if render.frame_count != span.rendered_frames or not os.path.exists(render.video_path):
-            raise RenderError(
-                f"shot {span.index} render is stale or missing (frames {render.frame_count},"
-                f" expected {span.rendered_frames})",
-                reason="SHOT_MISSING",
-                metadata={"index": str(span.index)},
-            )
-    return ordered
-
-
-class _RenditionOut:
-    """One rendition being written by :func:`assemble`: an MP4 with H.264 and AAC stereo streams."""
-
-    def __init__(self, path: Path, spec: RenditionSpec) -> None:
-        self.path, self.tmp = path, _tmp(path)
-        self.container = av.open(str(self.tmp), "w", format="mp4", options={"movflags": "+faststart"})
-        self.video = _VideoOut(
-            self.container, spec.options(), width=spec.width, height=spec.height, gop=FINAL_GOP_S * FPS
-        )
-        self.audio = self.container.add_stream("aac", rate=MASTER_AUDIO_RATE, layout="stereo")
-        self.audio.bit_rate = spec.audio_bps
-        self.closed = False
-
-    def write_audio(self, chunk: npt.NDArray[np.float32], pts: int) -> None:
-        frame = av.AudioFrame.from_ndarray(
-            np.ascontiguousarray(np.stack([chunk, chunk])), format="fltp", layout="stereo"
-        )
-        frame.sample_rate, frame.pts, frame.time_base = MASTER_AUDIO_RATE, pts, Fraction(1, MASTER_AUDIO_RATE)
-        self.container.mux(self.audio.encode(frame))
-
-    def close(self) -> None:
-        self.video.close()
-        self.container.mux(self.audio.encode(None))
-        self.container.close()
-        self.closed = True
-
-    def abandon(self) -> None:
-        """Close the file of a pass that failed (no flush); a finished file is left alone."""
-        if not self.closed:
-            self.closed = True
-            with contextlib.suppress(av.FFmpegError, OSError):
-                self.container.close()
-
-
-def _composed(ordered: Sequence[ShotRender], plan: Sequence[ShotSpan]) -> Iterator[av.VideoFrame]:
-    """The final ``yuv420p`` frames in order: each shot's own frames, its head blended with the
-    previous shot's tail (:func:`blend`).
-
-    Raises:
-        RenderError: ``SHOT_MISSING`` when a shot file has another frame count than its span.
-    """
-    tail: list[Frame] = []
-    tail_transition: int = analysis_pb2.TRANSITION_UNSPECIFIED
-    for render, span in zip(ordered, plan, strict=True):
-        decoded = 0
-        new_tail: list[Frame] = []
-        for k, frame in enumerate(_decode(render)):
-            decoded += 1
-            if k < len(tail):
-                mixed = blend(tail[k], _planes(frame), k, len(tail), tail_transition)
-                frame = av.VideoFrame.from_ndarray(mixed, format="yuv420p")
-            if k < span.frames:
-                yield frame
-            else:
-                new_tail.append(_planes(frame))
-        if decoded != span.rendered_frames:
-            raise RenderError(
-                f"shot {span.index} has {decoded} frames, expected {span.rendered_frames}",
-                reason="SHOT_MISSING",
-                metadata={"index": str(span.index)},
-            )
-        tail, tail_transition = new_tail, span.transition
-
-
 def rendition_path(out_path: Path, name: str) -> Path:
-    """Where :func:`assemble` writes rendition ``name`` next to ``out_path``: ``video.360p.mp4``."""
+    """Where :func:`mux` writes rendition ``name`` next to ``out_path``: ``video.360p.mp4``."""
     return out_path.with_name(f"{out_path.stem}.{name}{out_path.suffix}")
 
 
-def assemble(shot_list: prompt_pb2.ShotList, renders: Sequence[ShotRender], out_path: Path) -> AssemblyReport:
-    """Join rendered shots into ``out_path`` and the lower renditions, in one pass over the frames.
+def encode_narration(shot_list: prompt_pb2.ShotList, sources: Sequence[ShotSource], path: Path) -> Path:
+    """Mix the narration once (:func:`mix_narration`) and encode it once: AAC-LC, 48 kHz stereo,
+    ``AUDIO_BPS``, the length of the video (silent where nobody speaks), into the M4A ``path``,
+    written atomically. Every rendition copies this track.
+
+    Raises:
+        RenderError: ``ENCODE_FAILED`` (a WAV cannot be read, or the file cannot be written).
+    """
+    total = total_frames(shot_list) * MASTER_AUDIO_RATE // FPS
+    bus = mix_narration(shot_list, sources, total)
+    path = Path(path)
+    tmp = _tmp(path)
+    try:
+        with av.open(str(tmp), "w", format="mp4") as out:
+            audio = out.add_stream("aac", rate=MASTER_AUDIO_RATE, layout="stereo")
+            audio.bit_rate = AUDIO_BPS
+            for start in range(0, total, AAC_FRAME):
+                chunk = bus[start : start + AAC_FRAME]
+                frame = av.AudioFrame.from_ndarray(
+                    np.ascontiguousarray(np.stack([chunk, chunk])), format="fltp", layout="stereo"
+                )
+                frame.sample_rate, frame.pts, frame.time_base = MASTER_AUDIO_RATE, start, Fraction(1, MASTER_AUDIO_RATE)
+                out.mux(audio.encode(frame))
+            out.mux(audio.encode(None))
+    except (av.FFmpegError, OSError) as exc:
+        tmp.unlink(missing_ok=True)
+        raise RenderError(f"cannot encode the narration: {exc}", reason="ENCODE_FAILED") from exc
+    os.replace(tmp, path)
+    return path
+
+
+def _packets(container: Any, stream: Any) -> list[av.Packet[Any]]:
+    """``stream``'s packets in ``container`` (demuxed only; valid while the container is open)."""
+    return [p for p in container.demux(stream) if p.size and p.pts is not None and p.dts is not None]
+
+
+def _mux_rendition(spec: RenditionSpec, files: Sequence[str], narration: Path, path: Path) -> None:
+    """Copy the GOP files' packets, in order and re-timed onto the timeline, and the narration
+    track's packets into ``path``; written to a temporary name and renamed."""
+    tmp = _tmp(path)
+    try:
+        with contextlib.ExitStack() as inputs:
+            sound_in = inputs.enter_context(av.open(str(narration)))
+            ain = sound_in.streams.audio[0]
+            sound = _packets(sound_in, ain)
+            first = inputs.enter_context(av.open(files[0]))  # the template's container stays open
+            with av.open(str(tmp), "w", format="mp4", options={"movflags": "+faststart"}) as out:
+                video = out.add_stream_from_template(first.streams.video[0])
+                audio = out.add_stream_from_template(ain)
+                extradata = bytes(first.streams.video[0].codec_context.extradata or b"")
+                for g, file in enumerate(files):
+                    with av.open(file) as src:
+                        vin = src.streams.video[0]
+                        if bytes(vin.codec_context.extradata or b"") != extradata:
+                            raise RenderError(
+                                f"GOP {g} of {spec.name} has other parameter sets", reason="ENCODE_FAILED"
+                            )
+                        packets = _packets(src, vin)
+                        if not packets or not packets[0].is_keyframe:
+                            raise RenderError(
+                                f"GOP {g} of {spec.name} is empty or starts without a keyframe", reason="ENCODE_FAILED"
+                            )
+                        base = packets[0].time_base
+                        shift = round(Fraction(g * GOP_FRAMES, FPS) / base) - min(p.pts or 0 for p in packets)
+                        for p in packets:
+                            p.pts, p.dts = (p.pts or 0) + shift, (p.dts or 0) + shift
+                            p.stream = video
+                            out.mux(p)
+                    until = Fraction((g + 1) * GOP_FRAMES, FPS)
+                    while sound and (g == len(files) - 1 or (sound[0].pts or 0) * sound[0].time_base < until):
+                        p = sound.pop(0)
+                        p.stream = audio
+                        out.mux(p)
+    except (av.FFmpegError, OSError, IndexError) as exc:
+        tmp.unlink(missing_ok=True)
+        raise RenderError(f"cannot write {path}: {exc}", reason="ENCODE_FAILED") from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    os.replace(tmp, path)
+
+
+def mux(
+    shot_list: prompt_pb2.ShotList, sources: Sequence[ShotSource], gops: Mapping[int, GopRender], out_path: Path
+) -> AssemblyReport:
+    """Join the finished GOPs and the narration track into ``out_path`` and the lower renditions,
+    without decoding or encoding a frame.
 
     ``out_path`` is H.264 High 1280x720 24 fps (CRF 20, peak capped) + AAC 48 kHz stereo MP4, and
     also the 720p HLS rendition; each lower rung of :data:`RENDITIONS` goes to
-    :func:`rendition_path` (640x360 at 800 kbit/s). Every frame is decoded once from its lossless
-    shot checkpoint, blended on raw ``yuv420p`` planes, measured for the video checks
-    (:class:`~services.render.metrics.FrameMetrics`) and encoded once per rendition.
-
-    Keyframes fall on a fixed grid in every rendition, exactly every ``FINAL_GOP_S`` seconds
-    (frames 0, 48, 96, ...), with no scene-cut keyframes: the files are HLS-ready, and the delivery
-    service copies their packets into 2 s segments instead of decoding and re-encoding them.
-
-    Overlapping frames are dissolved (``TRANSITION_FADE_TO_BLACK`` dips through black; cuts have no
-    overlap). There is always an audio track, silent when no shot has narration; the narration is
-    mixed once (:func:`mix_narration`) and encoded per rendition.
+    :func:`rendition_path` (640x360 at 800 kbit/s). Keyframes fall exactly every ``FINAL_GOP_S``
+    seconds (frames 0, 48, 96, ...) with no scene-cut keyframes, so the files are HLS-ready. The
+    audio is ``NARRATION_FILE`` next to the first GOP (made by :func:`encode_narration` from
+    ``sources`` when it is not there yet), silent when no shot has narration.
 
     Raises:
         InvalidShotList: the shot list breaks its contract.
-        RenderError: ``SHOT_MISSING`` (renders do not match the shot list), ``ENCODE_FAILED``, or
-            ``QC_FAILED`` when the written file lacks a stream, has the wrong size, or its duration
-            is more than 10% off ``total_duration_ms``.
+        RenderError: ``SHOT_MISSING`` (a GOP is not finished), ``ENCODE_FAILED``, or ``QC_FAILED``
+            when the written file lacks a stream, has the wrong size, or its duration is more than
+            10% off ``total_duration_ms``.
     """
     validate(shot_list)
-    plan = spans(shot_list)
-    ordered = _check_renders(shot_list, renders, plan)
-    total_frames = sum(s.frames for s in plan)
-    total_samples = total_frames * MASTER_AUDIO_RATE // FPS
-    bus = mix_narration(shot_list, ordered, total_samples)
+    count = gop_count(shot_list)
+    missing = [g for g in range(count) if g not in gops]
+    if missing:
+        raise RenderError(
+            f"GOPs {missing} are not encoded", reason="SHOT_MISSING", metadata={"gops": ",".join(map(str, missing))}
+        )
+    narration = Path(gops[0].paths[RENDITIONS[0].name]).with_name(NARRATION_FILE)
+    if not narration.exists():
+        encode_narration(shot_list, sources, narration)
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     paths = [out_path] + [rendition_path(out_path, spec.name) for spec in RENDITIONS[1:]]
-    metrics, measuring = FrameMetrics(), VideoReformatter()
-    outs: list[_RenditionOut] = []
-    try:
-        outs = [_RenditionOut(path, spec) for path, spec in zip(paths, RENDITIONS, strict=True)]
-        apos = 0
-
-        def audio_until(sample: int) -> None:
-            nonlocal apos
-            while apos + AAC_FRAME <= sample or (sample >= total_samples and apos < total_samples):
-                chunk = bus[apos : min(apos + AAC_FRAME, total_samples)]
-                for out in outs:
-                    out.write_audio(chunk, apos)
-                apos += chunk.size
-
-        for count, frame in enumerate(_composed(ordered, plan)):
-            encoded = [out.video.write_frame(frame) for out in outs]
-            # measured on the smallest rendition: the analysis size is smaller still
-            metrics.add(measure_frame(encoded[-1], measuring), count / FPS, 1 / FPS)
-            audio_until((count + 1) * MASTER_AUDIO_RATE // FPS)
-        audio_until(total_samples)
-        for out in outs:
-            out.close()
-    except (av.FFmpegError, OSError) as exc:
-        raise RenderError(f"cannot encode {out_path}: {exc}", reason="ENCODE_FAILED") from exc
-    finally:
-        for out in outs:
-            out.abandon()
-    for out in outs:
-        os.replace(out.tmp, out.path)
+    for spec, path in zip(RENDITIONS, paths, strict=True):
+        _mux_rendition(spec, [gops[g].paths[spec.name] for g in range(count)], narration, path)
+    metrics = FrameMetrics()
+    for g in range(count):
+        for j, (lum, luma) in enumerate(zip(gops[g].luminance, gops[g].luma, strict=True)):
+            metrics.add((np.asarray(lum, dtype=np.float64), float(luma)), (g * GOP_FRAMES + j) / FPS, 1 / FPS)
     report = quality_check(out_path, shot_list.total_duration_ms)
     lower = tuple((spec.name, str(path)) for spec, path in zip(RENDITIONS[1:], paths[1:], strict=True))
     return dataclasses.replace(report, renditions=lower, metrics=metrics)
+
+
+def render(
+    shot_list: prompt_pb2.ShotList,
+    work_dir: Path,
+    out_path: Path,
+    *,
+    narration: bool = True,
+    subtitles: bool = True,
+    parts: int = 1,
+) -> AssemblyReport:
+    """A storyboard job's render in this process: narration, every unfinished GOP (in ``parts`` runs,
+    one after another), then :func:`mux`. For tests and benchmarks; the worker runs the same steps
+    across its render processes.
+
+    Raises:
+        As :func:`encode_gops` and :func:`mux`; ``TTS_FAILED``.
+    """
+    validate(shot_list)
+    work_dir = Path(work_dir)
+    sources = []
+    for i in range(len(shot_list.shots)):
+        audio, ms = narrate(shot_list, i, work_dir) if narration else (None, 0)
+        sources.append(dataclasses.replace(storyboard_source(shot_list, i), audio_path=audio, narration_ms=ms))
+    by_index = {s.index: s for s in sources}
+    done = finished_gops(shot_list, work_dir)
+    for run in plan_runs([g for g in range(gop_count(shot_list)) if g not in done], parts):
+        done.update({g.index: g for g in encode_gops(shot_list, by_index, run, work_dir, subtitles=subtitles)})
+    encode_narration(shot_list, sources, work_dir / NARRATION_FILE)
+    return mux(shot_list, sources, done, out_path)
 
 
 def quality_check(path: Path, expected_ms: int) -> AssemblyReport:
