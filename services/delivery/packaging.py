@@ -1,21 +1,29 @@
 """Packaging a rendered MP4 for playback: HLS ladder, master playlist, poster, thumbnails (file work).
 
-:func:`package` reads the source once. The top rung is **copied** when the source already fits it
+:func:`package` demuxes the source once for the ladder. The top rung is **copied** when the source already fits it
 (see :func:`copy_blocker`: H.264 ``yuv420p`` at exactly the rung's frame size, IDR keyframes
 exactly every :data:`SEGMENT_S` seconds and nothing else, AAC-LC or no audio): its video and audio
 packets go unchanged into the ``hls`` muxer, which converts the MP4's length-prefixed H.264 to
 Annex B (FFmpeg's automatic ``h264_mp4toannexb`` bitstream filter, which also repeats SPS/PPS on
 every IDR) and wraps AAC in ADTS, and cuts each segment on a keyframe. The storyboard's assembled
-MP4 is made this way (libx264 ``keyint=48:min-keyint=48:scenecut=0`` at 24 fps). Every other rung,
-and the top rung of any other source, is encoded from the decoded frames: H.264 (libx264, closed
-GOPs of exactly :data:`SEGMENT_S` seconds, no scene-cut keyframes, so the muxer cuts each segment
-on a keyframe) and AAC-LC audio. Segments are MPEG-TS ``hls/<name>/seg_%03d.ts`` listed by a VOD
-media playlist ``hls/<name>/index.m3u8``. The master playlist ``hls/master.m3u8`` is then written
-from the actual segments: BANDWIDTH is the peak segment bit rate and AVERAGE-BANDWIDTH the mean
-(RFC 8216 section 4.3.4.2); CODECS comes from the source's ``avcC`` extradata for a copied rung
-and from the sequence parameter set libx264 wrote for an encoded one (RFC 6381). The poster is the
-frame at one third of the duration (JPEG, quality 85, source size); thumbnails are 320x180 JPEGs
-at the middle of equal intervals of about 2 s, at most 10.
+MP4 is made this way (libx264 ``keyint=48:min-keyint=48:scenecut=0`` at 24 fps). A lower rung is
+copied the same way from a file encoded in the same pass (``rung_sources``: the storyboard's 360p
+MP4). Every other rung, and the top rung of any other source, is encoded from the decoded frames:
+H.264 (libx264, closed GOPs of exactly :data:`SEGMENT_S` seconds, no scene-cut keyframes, so the
+muxer cuts each segment on a keyframe) and AAC-LC audio. Segments are MPEG-TS
+``hls/<name>/seg_%03d.ts`` listed by a VOD media playlist ``hls/<name>/index.m3u8``. The master
+playlist ``hls/master.m3u8`` is then written from the actual segments: BANDWIDTH is the peak
+segment bit rate and AVERAGE-BANDWIDTH the mean (RFC 8216 section 4.3.4.2); CODECS comes from the
+source's ``avcC`` extradata for a copied rung and from the sequence parameter set libx264 wrote
+for an encoded one (RFC 6381).
+
+The poster is the frame at one third of the duration (JPEG, quality 85, source size); thumbnails
+are 320x180 JPEGs at the middle of equal intervals of about 2 s, at most 10 (:func:`still_targets`);
+each is the first frame at or after its time, or the last frame. When a rung is encoded they are
+picked as its single decode pass goes by. When every rung is copied nothing else needs decoding,
+so only the stills' frames are (:func:`decode_stills`): each from the last keyframe at or before
+it, found by the packets' keyframe flags, up to it in decoding order; the poster from the source,
+the thumbnails from the smallest copied rung's file that is at least 320x180 (the 360p MP4).
 
 A copied rung keeps the source's bit rate (the storyboard encodes at CRF 20, not at the rung's
 2.5 Mbit/s target); the master playlist advertises what was measured either way.
@@ -24,8 +32,11 @@ Cost on 2 cores with the ``veryfast`` preset: encoding both rungs of a 720p24 so
 0.35-0.5 s per second of video (measured: a 4 s source in about 1.4 s, a 20 s source in 8-9 s).
 Copying the 720p rung takes milliseconds, so a copyable source costs only the decode, the 360p
 encode and the stills: about 0.15-0.2 s per second of video (measured: a 20 s source in about
-3.1 s against 7.2-7.5 s re-encoded). It is CPU-bound: callers run it in a worker thread and give
-Publish a deadline of a few minutes.
+3.1 s against 7.2-7.5 s re-encoded). With the 360p rung copied too, only the stills' frames are
+decoded (111 of 187 for the 7.79 s sample pair, at most a GOP per still): about 0.01-0.02 s per
+second of video (``benchmarks/publish.py``, median of 5: the sample pair in 0.12 s against
+0.33 s when every frame was decoded, a 20 s pair in 0.20 s against 0.68 s). It is CPU-bound:
+callers run it in a worker thread and give Publish a deadline of a few minutes.
 """
 
 from __future__ import annotations
@@ -480,9 +491,12 @@ def package(
     the source when :func:`copy_blocker` finds nothing against it and ``allow_copy`` is true
     (``PackagedRendition.copied`` says which). A lower rung named in ``rung_sources`` (rung name to
     an MP4 encoded in the same pass as the source) is copied from that file when
-    :func:`copy_blocker` finds nothing against it. Every other rung is encoded. Runs for about
-    0.35-0.5 times the source's duration on 2 cores, or 0.15-0.2 times when the top rung is
-    copied (see the module docstring).
+    :func:`copy_blocker` finds nothing against it. Every other rung is encoded. When a rung is
+    encoded every frame is decoded once and the stills are picked on the way; when every rung is
+    copied only the stills' keyframe-to-frame ranges are decoded (:func:`decode_stills`;
+    ``Packaged.decoded_frames`` counts the frames decoded either way). Runs for about 0.35-0.5
+    times the source's duration on 2 cores, 0.15-0.2 times when only the top rung is copied, or
+    0.01-0.02 times when every rung is (see the module docstring).
 
     Raises:
         SourceUnreadable: the source cannot be opened or decoded, or has no video stream.
