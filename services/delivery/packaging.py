@@ -1,21 +1,29 @@
 """Packaging a rendered MP4 for playback: HLS ladder, master playlist, poster, thumbnails (file work).
 
-:func:`package` reads the source once. The top rung is **copied** when the source already fits it
+:func:`package` demuxes the source once for the ladder. The top rung is **copied** when the source already fits it
 (see :func:`copy_blocker`: H.264 ``yuv420p`` at exactly the rung's frame size, IDR keyframes
 exactly every :data:`SEGMENT_S` seconds and nothing else, AAC-LC or no audio): its video and audio
 packets go unchanged into the ``hls`` muxer, which converts the MP4's length-prefixed H.264 to
 Annex B (FFmpeg's automatic ``h264_mp4toannexb`` bitstream filter, which also repeats SPS/PPS on
 every IDR) and wraps AAC in ADTS, and cuts each segment on a keyframe. The storyboard's assembled
-MP4 is made this way (libx264 ``keyint=48:min-keyint=48:scenecut=0`` at 24 fps). Every other rung,
-and the top rung of any other source, is encoded from the decoded frames: H.264 (libx264, closed
-GOPs of exactly :data:`SEGMENT_S` seconds, no scene-cut keyframes, so the muxer cuts each segment
-on a keyframe) and AAC-LC audio. Segments are MPEG-TS ``hls/<name>/seg_%03d.ts`` listed by a VOD
-media playlist ``hls/<name>/index.m3u8``. The master playlist ``hls/master.m3u8`` is then written
-from the actual segments: BANDWIDTH is the peak segment bit rate and AVERAGE-BANDWIDTH the mean
-(RFC 8216 section 4.3.4.2); CODECS comes from the source's ``avcC`` extradata for a copied rung
-and from the sequence parameter set libx264 wrote for an encoded one (RFC 6381). The poster is the
-frame at one third of the duration (JPEG, quality 85, source size); thumbnails are 320x180 JPEGs
-at the middle of equal intervals of about 2 s, at most 10.
+MP4 is made this way (libx264 ``keyint=48:min-keyint=48:scenecut=0`` at 24 fps). A lower rung is
+copied the same way from a file encoded in the same pass (``rung_sources``: the storyboard's 360p
+MP4). Every other rung, and the top rung of any other source, is encoded from the decoded frames:
+H.264 (libx264, closed GOPs of exactly :data:`SEGMENT_S` seconds, no scene-cut keyframes, so the
+muxer cuts each segment on a keyframe) and AAC-LC audio. Segments are MPEG-TS
+``hls/<name>/seg_%03d.ts`` listed by a VOD media playlist ``hls/<name>/index.m3u8``. The master
+playlist ``hls/master.m3u8`` is then written from the actual segments: BANDWIDTH is the peak
+segment bit rate and AVERAGE-BANDWIDTH the mean (RFC 8216 section 4.3.4.2); CODECS comes from the
+source's ``avcC`` extradata for a copied rung and from the sequence parameter set libx264 wrote
+for an encoded one (RFC 6381).
+
+The poster is the frame at one third of the duration (JPEG, quality 85, source size); thumbnails
+are 320x180 JPEGs at the middle of equal intervals of about 2 s, at most 10 (:func:`still_targets`);
+each is the first frame at or after its time, or the last frame. When a rung is encoded they are
+picked as its single decode pass goes by. When every rung is copied nothing else needs decoding,
+so only the stills' frames are (:func:`decode_stills`): each from the last keyframe at or before
+it, found by the packets' keyframe flags, up to it in decoding order; the poster from the source,
+the thumbnails from the smallest copied rung's file that is at least 320x180 (the 360p MP4).
 
 A copied rung keeps the source's bit rate (the storyboard encodes at CRF 20, not at the rung's
 2.5 Mbit/s target); the master playlist advertises what was measured either way.
@@ -24,12 +32,16 @@ Cost on 2 cores with the ``veryfast`` preset: encoding both rungs of a 720p24 so
 0.35-0.5 s per second of video (measured: a 4 s source in about 1.4 s, a 20 s source in 8-9 s).
 Copying the 720p rung takes milliseconds, so a copyable source costs only the decode, the 360p
 encode and the stills: about 0.15-0.2 s per second of video (measured: a 20 s source in about
-3.1 s against 7.2-7.5 s re-encoded). It is CPU-bound: callers run it in a worker thread and give
-Publish a deadline of a few minutes.
+3.1 s against 7.2-7.5 s re-encoded). With the 360p rung copied too, only the stills' frames are
+decoded (111 of 187 for the 7.79 s sample pair, at most a GOP per still): about 0.01-0.02 s per
+second of video (``benchmarks/publish.py``, median of 5: the sample pair in 0.12 s against
+0.33 s when every frame was decoded, a 20 s pair in 0.20 s against 0.68 s). It is CPU-bound:
+callers run it in a worker thread and give Publish a deadline of a few minutes.
 """
 
 from __future__ import annotations
 
+import bisect
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -101,6 +113,8 @@ class Packaged:
     master_playlist: str
     poster: str
     thumbnails: tuple[str, ...]
+    #: Video frames decoded: every frame when a rung is encoded, only the stills' ranges when all are copied.
+    decoded_frames: int = 0
 
 
 class SourceUnreadable(Exception):
@@ -351,14 +365,21 @@ def _image(frame: av.VideoFrame) -> Image.Image:
     return Image.fromarray(np.asarray(frame.to_ndarray(format="rgb24"), dtype=np.uint8), "RGB")
 
 
-class _Stills:
-    """Picks the poster and thumbnail frames while the source is decoded."""
+def still_targets(duration_s: float) -> list[tuple[float, str]]:
+    """The stills of a ``duration_s`` source as ``(time in s, name)``, by time: ``"poster"`` at
+    :data:`POSTER_AT` of the duration and ``"thumb_NN"`` at :func:`thumbnail_times`.
 
-    def __init__(self, duration_s: float) -> None:
-        self.targets = sorted(
-            [(duration_s * POSTER_AT, "poster")]
-            + [(t, f"thumb_{i:02d}") for i, t in enumerate(thumbnail_times(duration_s))]
-        )
+    Each still is the first frame whose time is at or after its target, or the last frame.
+    """
+    thumbs = [(t, f"thumb_{i:02d}") for i, t in enumerate(thumbnail_times(duration_s))]
+    return sorted([(duration_s * POSTER_AT, "poster"), *thumbs])
+
+
+class _Stills:
+    """Picks the stills (:func:`still_targets`) from frames offered in display order while the source is decoded."""
+
+    def __init__(self, targets: Sequence[tuple[float, str]]) -> None:
+        self.targets = list(targets)
         self.images: dict[str, Image.Image] = {}
         self.last: av.VideoFrame | None = None
 
@@ -372,6 +393,86 @@ class _Stills:
         while self.targets and self.last is not None:
             _, name = self.targets.pop(0)
             self.images[name] = _image(self.last)
+
+
+def plan_still_decodes(
+    packets: Sequence[tuple[int, bool]], time_base: Fraction, targets: Sequence[tuple[float, str]]
+) -> dict[int, dict[int, list[str]]]:
+    """Which packets to decode for each still, without decoding anything.
+
+    ``packets`` are a stream's video packets in decoding order as ``(pts, is_keyframe)`` (pts in
+    ``time_base`` units); ``targets`` are ``(time in s, name)``. A still's frame is the first in
+    display order whose time (pts x ``time_base``) is at or after its target, or the last frame
+    (the rule the full decode applies). Decoding starts at the last keyframe at or before that
+    frame's packet in decoding order (the first packet when there is none) and ends with that
+    packet; that range holds every reference the frame needs when GOPs are closed (IDR keyframes,
+    which :func:`copy_blocker` checks).
+
+    Returns: keyframe position -> {position of a still's packet -> names of the stills it makes},
+    positions being indexes into ``packets``. Empty when ``packets`` is.
+    """
+    if not packets:
+        return {}
+    order = sorted(range(len(packets)), key=lambda i: packets[i][0])
+    times = [float(packets[i][0] * time_base) for i in order]
+    plan: dict[int, dict[int, list[str]]] = {}
+    for target, name in targets:
+        chosen = order[min(bisect.bisect_left(times, target), len(order) - 1)]
+        start = next((i for i in range(chosen, -1, -1) if packets[i][1]), 0)
+        plan.setdefault(start, {}).setdefault(chosen, []).append(name)
+    return plan
+
+
+def decode_stills(source: Path, targets: Sequence[tuple[float, str]]) -> tuple[dict[str, Image.Image], int]:
+    """The stills of ``source`` decoding only the packets :func:`plan_still_decodes` names.
+
+    Demuxes the video stream twice (packet flags and timestamps, then the payloads), decoding the
+    packets of each planned range in order and draining the decoder at the range's end (its
+    buffers are then flushed). Returns the images by name (RGB at the source's frame size) and
+    the number of video packets decoded: at most ``len(targets)`` GOPs' worth.
+
+    Raises:
+        SourceUnreadable: the file cannot be demuxed or decoded, has no video packet, or a
+            planned frame does not come out of the decoder.
+    """
+    try:
+        with av.open(str(source)) as container:
+            vin = container.streams.video[0]
+            coded = [(p.pts, p.is_keyframe) for p in container.demux(vin) if p.size and p.pts is not None]
+            time_base = vin.time_base
+        if not coded or time_base is None:
+            raise SourceUnreadable(f"{source.name} has no timed video packet")
+        plan = plan_still_decodes(coded, time_base, targets)
+        # first position of a range -> (its last position, still names by the pts of their frames)
+        ranges = {
+            start: (max(wanted), {coded[i][0]: names for i, names in wanted.items()}) for start, wanted in plan.items()
+        }
+        images: dict[str, Image.Image] = {}
+        decoded = 0
+        with av.open(str(source)) as container:
+            vin = container.streams.video[0]
+            packets = (p for p in container.demux(vin) if p.size and p.pts is not None)
+            end, wanted = -1, dict[int, list[str]]()
+            for position, packet in enumerate(packets):
+                if position in ranges:
+                    end, wanted = ranges[position]
+                if position > end:
+                    continue
+                frames = list(packet.decode())
+                decoded += 1
+                if position == end:
+                    frames += vin.codec_context.decode(None)
+                    vin.codec_context.flush_buffers()
+                for frame in frames:
+                    if frame.pts is not None:
+                        for name in wanted.pop(frame.pts, []):
+                            images[name] = _image(frame)
+                if position == end and wanted:
+                    missing = ", ".join(f"{float(pts * time_base):.3f}" for pts in wanted)
+                    raise SourceUnreadable(f"the frames at {missing} s of {source.name} did not decode")
+    except (av.FFmpegError, OSError) as exc:
+        raise SourceUnreadable(f"{source.name} cannot be decoded: {type(exc).__name__}: {exc}") from exc
+    return images, decoded
 
 
 def package(
@@ -390,9 +491,12 @@ def package(
     the source when :func:`copy_blocker` finds nothing against it and ``allow_copy`` is true
     (``PackagedRendition.copied`` says which). A lower rung named in ``rung_sources`` (rung name to
     an MP4 encoded in the same pass as the source) is copied from that file when
-    :func:`copy_blocker` finds nothing against it. Every other rung is encoded. Runs for about
-    0.35-0.5 times the source's duration on 2 cores, or 0.15-0.2 times when the top rung is
-    copied (see the module docstring).
+    :func:`copy_blocker` finds nothing against it. Every other rung is encoded. When a rung is
+    encoded every frame is decoded once and the stills are picked on the way; when every rung is
+    copied only the stills' keyframe-to-frame ranges are decoded (:func:`decode_stills`;
+    ``Packaged.decoded_frames`` counts the frames decoded either way). Runs for about 0.35-0.5
+    times the source's duration on 2 cores, 0.15-0.2 times when only the top rung is copied, or
+    0.01-0.02 times when every rung is (see the module docstring).
 
     Raises:
         SourceUnreadable: the source cannot be opened or decoded, or has no video stream.
@@ -426,21 +530,32 @@ def package(
                         codecs[r.name] = _copy_file(rung_source, out_dir / "hls" / r.name, r, w, h)
             encoded = [(r, w, h) for r, w, h in plan if r.name not in codecs]
             outputs = [_Output(out_dir / "hls" / r.name, r, w, h, fps, audio, preset) for r, w, h in encoded]
-            stills = _Stills(duration_s if duration_s > 0 else 1.0)
+            targets = still_targets(duration_s if duration_s > 0 else 1.0)
+            # Encoding a rung decodes every frame anyway, and the stills are picked as they pass;
+            # when every rung is copied, only the stills' frames are decoded, after the copy.
+            stills = _Stills(targets) if outputs else None
+            decoded = 0
             last_video_s = 0.0
             streams = [vin] if ain is None else [vin, ain]
             try:
                 for packet in src.demux(*streams):
+                    if stills is None and copy is not None:
+                        if packet.stream is vin and packet.pts is not None and packet.time_base is not None:
+                            last_video_s = max(last_video_s, float(packet.pts * packet.time_base) + 1 / float(fps))
+                        copy.mux(packet)
+                        continue
                     frames = packet.decode()
                     if copy is not None:
                         copy.mux(packet)  # after decoding: muxing re-points and rescales the packet
                     for frame in frames:
                         if isinstance(frame, av.VideoFrame):
+                            decoded += 1
                             t = float(frame.time) if frame.time is not None else last_video_s
                             last_video_s = t + 1 / float(fps)
                             for out in outputs:
                                 out.encode_video(frame)
-                            stills.offer(frame, t)
+                            if stills is not None:
+                                stills.offer(frame, t)
                         elif isinstance(frame, av.AudioFrame):
                             for out in outputs:
                                 out.encode_audio(frame)
@@ -449,9 +564,19 @@ def package(
                     out.close()
                 if copy is not None:
                     copy.close()
-            stills.finish()
     except (av.FFmpegError, OSError) as exc:
         raise SourceUnreadable(f"the source cannot be decoded: {type(exc).__name__}: {exc}") from exc
+    if stills is not None:
+        stills.finish()
+        images = stills.images
+    else:
+        thumbs_from = _thumbnail_source(source, plan, codecs, rung_sources or {})
+        images = {}
+        for path, wanted in _by_file(targets, source, thumbs_from).items():
+            picked, count = decode_stills(path, wanted)
+            images.update(picked)
+            decoded += count
+        log.info("stills of %s: %d frames decoded, thumbnails from %s", source.name, decoded, thumbs_from.name)
     if duration_s <= 0:
         duration_s = last_video_s
     has_audio = audio is not None
@@ -473,10 +598,10 @@ def package(
     (out_dir / "hls" / "master.m3u8").write_text(master, encoding="ascii")
     thumbs_dir = out_dir / "thumbs"
     thumbs_dir.mkdir(exist_ok=True)
-    stills.images["poster"].convert("RGB").save(out_dir / "poster.jpg", "JPEG", quality=JPEG_QUALITY)
+    images["poster"].convert("RGB").save(out_dir / "poster.jpg", "JPEG", quality=JPEG_QUALITY)
     thumbs: list[str] = []
-    for name in sorted(k for k in stills.images if k.startswith("thumb_")):
-        thumb = ImageOps.pad(stills.images[name].convert("RGB"), THUMB_SIZE, Image.Resampling.LANCZOS)
+    for name in sorted(k for k in images if k.startswith("thumb_")):
+        thumb = ImageOps.pad(images[name].convert("RGB"), THUMB_SIZE, Image.Resampling.LANCZOS)
         thumb.save(thumbs_dir / f"{name}.jpg", "JPEG", quality=JPEG_QUALITY)
         thumbs.append(f"thumbs/{name}.jpg")
     return Packaged(
@@ -488,7 +613,32 @@ def package(
         master_playlist="hls/master.m3u8",
         poster="poster.jpg",
         thumbnails=tuple(thumbs),
+        decoded_frames=decoded,
     )
+
+
+def _thumbnail_source(
+    source: Path, plan: Sequence[tuple[Rung, int, int]], copied: Mapping[str, str], rung_sources: Mapping[str, Path]
+) -> Path:
+    """The file to take thumbnails from: the smallest copied lower rung's source that is at least
+    :data:`THUMB_SIZE`, else ``source`` (fewer pixels to decode for the same frames)."""
+    fits = [
+        (w * h, rung_sources[r.name])
+        for r, w, h in plan[1:]
+        if r.name in copied and r.name in rung_sources and w >= THUMB_SIZE[0] and h >= THUMB_SIZE[1]
+    ]
+    return min(fits, key=lambda f: f[0])[1] if fits else source
+
+
+def _by_file(
+    targets: Sequence[tuple[float, str]], poster_from: Path, thumbs_from: Path
+) -> dict[Path, list[tuple[float, str]]]:
+    """``targets`` grouped by the file each is decoded from: the poster from ``poster_from``, the
+    thumbnails from ``thumbs_from``."""
+    groups: dict[Path, list[tuple[float, str]]] = {}
+    for target in targets:
+        groups.setdefault(poster_from if target[1] == "poster" else thumbs_from, []).append(target)
+    return groups
 
 
 def _measure(

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import av
 import numpy as np
 import pytest
+from PIL import Image
 
 from services.delivery import hls
-from services.delivery.packaging import Packaged, PackagedRendition, copy_blocker, package
+from services.delivery.packaging import Packaged, PackagedRendition, copy_blocker, package, probe, still_targets
 
 FPS = 24
 
@@ -25,44 +28,65 @@ def _write(
     gop: int | None = 2 * FPS,
     codec: str = "libx264",
     preset: str = "veryfast",
+    also: Sequence[tuple[Path, tuple[int, int]]] = (),
 ) -> Path:
     """An MP4 of a moving gradient + AAC-LC 48 kHz stereo tone, like the storyboard's assembled file.
 
     ``gop`` set: libx264 keyframes exactly every ``gop`` frames (``keyint=gop:min-keyint=gop:scenecut=0``,
     or ``gop_size`` for another encoder); None: the encoder's own defaults (libx264: one keyframe
-    in up to 250 frames, plus scene cuts).
+    in up to 250 frames, plus scene cuts). ``also``: more files, each of the same frames scaled to
+    its size and encoded in the same pass with the same settings (the generation worker's 360p
+    rendition). The top eighth of every frame shows its index as 8 black or white blocks
+    (:func:`_frame_index` reads it back).
     """
     w, h = size
     frames = round(seconds * FPS)
     x = np.arange(w, dtype=np.int64)[None, :]
     y = np.arange(h, dtype=np.int64)[:, None]
-    with av.open(str(path), "w", format="mp4", options={"movflags": "+faststart"}) as out:
-        options = {"preset": preset, "crf": "20"} if codec == "libx264" else {}
-        if gop is not None and codec == "libx264":
-            options["x264-params"] = f"keyint={gop}:min-keyint={gop}:scenecut=0"
-        video = out.add_stream(codec, rate=FPS, options=options)
-        video.width, video.height, video.pix_fmt = w, h, "yuv420p"
-        if gop is not None:
-            video.gop_size = gop
-        audio = out.add_stream("aac", rate=48000, layout="stereo")
-        audio.bit_rate = 128_000
+    with contextlib.ExitStack() as stack:
+        outs: list[tuple[Any, Any, Any]] = []
+        for file, (ow, oh) in [(path, size), *also]:
+            out = stack.enter_context(av.open(str(file), "w", format="mp4", options={"movflags": "+faststart"}))
+            options = {"preset": preset, "crf": "20"} if codec == "libx264" else {}
+            if gop is not None and codec == "libx264":
+                options["x264-params"] = f"keyint={gop}:min-keyint={gop}:scenecut=0"
+            video = out.add_stream(codec, rate=FPS, options=options)
+            video.width, video.height, video.pix_fmt = ow, oh, "yuv420p"
+            if gop is not None:
+                video.gop_size = gop
+            audio = out.add_stream("aac", rate=48000, layout="stereo")
+            audio.bit_rate = 128_000
+            outs.append((out, video, audio))
         for i in range(frames):
             img = np.empty((h, w, 3), np.uint8)
             img[..., 0] = ((x + 8 * i) % 256).astype(np.uint8)
             img[..., 1] = (y * 255 // h).astype(np.uint8)
             img[..., 2] = i * 255 // frames
+            for bit in range(8):
+                img[: h // 8, bit * w // 8 : (bit + 1) * w // 8] = 255 if i >> bit & 1 else 0
             frame = av.VideoFrame.from_ndarray(img, format="rgb24")
-            frame.pts, frame.time_base = i, Fraction(1, FPS)
-            out.mux(video.encode(frame))
+            for out, video, _ in outs:
+                scaled = frame.reformat(width=video.width, height=video.height, format="yuv420p")
+                scaled.pts, scaled.time_base = i, Fraction(1, FPS)
+                out.mux(video.encode(scaled))
         for start in range(0, frames * 48000 // FPS, 1024):
             t = np.arange(start, start + 1024) / 48000
             tone = (0.2 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
-            aframe = av.AudioFrame.from_ndarray(np.stack([tone, tone]), format="fltp", layout="stereo")
-            aframe.sample_rate, aframe.pts = 48000, start
-            out.mux(audio.encode(aframe))
-        out.mux(video.encode(None))
-        out.mux(audio.encode(None))
+            for out, _, audio in outs:
+                aframe = av.AudioFrame.from_ndarray(np.stack([tone, tone]), format="fltp", layout="stereo")
+                aframe.sample_rate, aframe.pts = 48000, start
+                out.mux(audio.encode(aframe))
+        for out, video, audio in outs:
+            out.mux(video.encode(None))
+            out.mux(audio.encode(None))
     return path
+
+
+def _frame_index(image: Path) -> int:
+    """The frame index :func:`_write` drew into a picture (at any size, after JPEG)."""
+    gray = np.asarray(Image.open(image).convert("L"), dtype=np.int64)
+    h, w = gray.shape
+    return sum(1 << bit for bit in range(8) if gray[h // 16, (2 * bit + 1) * w // 16] > 127)
 
 
 def _slices(path: Path) -> list[bytes]:
@@ -217,3 +241,68 @@ def test_copying_can_be_turned_off(sources: dict[str, Path], tmp_path: Path) -> 
     packaged = package(sources["grid"], tmp_path, allow_copy=False)
     assert [r.copied for r in packaged.renditions] == [False, False]
     _check_segments(tmp_path, packaged.renditions[0], 5)
+
+
+SAMPLE_FRAMES = 187  # the sample job: 7.79 s at 24 fps
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The generation worker's output: the MP4 (720p) and the 360p rendition from the same pass."""
+    d = tmp_path_factory.mktemp("packaging-pair")
+    low = d / "video.360p.mp4"
+    return _write(d / "video.mp4", seconds=SAMPLE_FRAMES / FPS, also=[(low, (640, 360))]), low
+
+
+@pytest.fixture(scope="module")
+def both_ways(
+    pair: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[tuple[Path, Packaged], tuple[Path, Packaged]]:
+    """The pair packaged with the 360p rung encoded (one full decode) and with both rungs copied."""
+    source, low = pair
+    full, copied = tmp_path_factory.mktemp("full-decode"), tmp_path_factory.mktemp("copied")
+    return (full, package(source, full)), (copied, package(source, copied, rung_sources={"360p": low}))
+
+
+def _expected_frame(target_s: float) -> int:
+    """The frame index the stills' rule picks: the first frame at or after ``target_s``, or the last."""
+    return next((i for i in range(SAMPLE_FRAMES) if i / FPS >= target_s), SAMPLE_FRAMES - 1)
+
+
+def test_copied_renditions_give_the_stills_a_full_decode_picks(
+    both_ways: tuple[tuple[Path, Packaged], tuple[Path, Packaged]], pair: tuple[Path, Path]
+) -> None:
+    (full_dir, full), (copied_dir, copied) = both_ways
+    assert [r.copied for r in full.renditions] == [True, False]
+    assert [r.copied for r in copied.renditions] == [True, True]
+    duration_s = probe(pair[0])
+    targets = dict((name, t) for t, name in still_targets(duration_s))
+    # the poster: the same 720p frame, so the same pixels
+    old_poster = np.asarray(Image.open(full_dir / full.poster))
+    new_poster = np.asarray(Image.open(copied_dir / copied.poster))
+    assert new_poster.shape == (720, 1280, 3)
+    assert np.array_equal(new_poster, old_poster)
+    assert _frame_index(copied_dir / copied.poster) == _expected_frame(targets["poster"])
+    # the thumbnails: the same frames, taken from the 360p file (so not the same pixels)
+    assert copied.thumbnails == full.thumbnails
+    assert len(copied.thumbnails) == 4
+    for thumb in copied.thumbnails:
+        with Image.open(copied_dir / thumb) as image:
+            assert image.size == (320, 180)
+        expected = _expected_frame(targets[Path(thumb).stem])
+        assert _frame_index(copied_dir / thumb) == _frame_index(full_dir / thumb) == expected
+
+
+def test_copied_renditions_decode_only_from_each_stills_keyframe(
+    both_ways: tuple[tuple[Path, Packaged], tuple[Path, Packaged]], pair: tuple[Path, Path]
+) -> None:
+    (_, full), (_, copied) = both_ways
+    gop = 2 * FPS
+    assert full.decoded_frames == SAMPLE_FRAMES  # encoding the 360p rung decodes every frame
+    targets = still_targets(probe(pair[0]))
+    assert copied.decoded_frames <= len(targets) * gop
+    # Each still costs its frame's place in its GOP, plus at most the B-frames (libx264 veryfast:
+    # up to 3) whose references come after them in display order but before in decoding order.
+    places = [_expected_frame(t) % gop + 1 for t, _ in targets]
+    assert sum(places) <= copied.decoded_frames <= sum(min(gop, p + 3) for p in places)
+    assert copied.decoded_frames < SAMPLE_FRAMES

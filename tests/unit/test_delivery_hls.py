@@ -1,16 +1,18 @@
-"""Pure delivery helpers: playlists, bandwidth, codec strings, ladder planning, thumbnails, ids, proto codec."""
+"""Pure delivery helpers: playlists, bandwidth, codec strings, ladder planning, thumbnails, still decode plans,
+ids, proto codec."""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from fractions import Fraction
 
 import pytest
 
 from services.delivery import hls
 from services.delivery.codec import from_proto, to_proto
 from services.delivery.model import Delivery, Rendition, parse_job_id
-from services.delivery.packaging import LADDER, plan_ladder, thumbnail_times
+from services.delivery.packaging import LADDER, plan_ladder, plan_still_decodes, still_targets, thumbnail_times
 from services.mesh.errors import InvalidArgument
 
 MEDIA_PLAYLIST = """#EXTM3U
@@ -85,6 +87,30 @@ def test_thumbnail_times_every_two_seconds_up_to_ten() -> None:
     assert thumbnail_times(1.0) == [0.5]
     assert len(thumbnail_times(60.0)) == 10
     assert thumbnail_times(60.0)[0] == 3.0
+
+
+def test_still_targets_are_the_poster_and_thumbnails_by_time() -> None:
+    targets = dict((name, t) for t, name in still_targets(7.8))
+    assert targets.pop("poster") == pytest.approx(2.6)
+    assert targets == {f"thumb_{i:02d}": t for i, t in enumerate(thumbnail_times(7.8))}
+    assert [name for _, name in still_targets(7.8)] == ["thumb_00", "poster", "thumb_01", "thumb_02", "thumb_03"]
+
+
+def test_still_decode_plan_starts_at_the_keyframe_and_ends_at_the_frame() -> None:
+    # Two closed GOPs of 6 frames at 1 frame/s, B-frames reordered as x264 writes them (decoding order):
+    # display 0 4 2 1 3 5 | 6 10 8 7 9 11
+    pts = [0, 4, 2, 1, 3, 5, 6, 10, 8, 7, 9, 11]
+    packets = [(p, p % 6 == 0) for p in pts]
+    tb = Fraction(1)
+    # frame 3 (position 4) needs positions 0-4: 0, 4, 2, 1 and itself
+    assert plan_still_decodes(packets, tb, [(2.5, "a")]) == {0: {4: ["a"]}}
+    # a target on a frame's time takes that frame; two stills of one GOP share its range
+    assert plan_still_decodes(packets, tb, [(7.0, "b"), (8.0, "c"), (7.2, "d")]) == {6: {9: ["b"], 8: ["c", "d"]}}
+    # the keyframe itself needs only itself; past the end: the last frame in display order (11)
+    assert plan_still_decodes(packets, tb, [(6.0, "e"), (99.0, "f")]) == {6: {6: ["e"], 11: ["f"]}}
+    # no keyframe before the frame: from the first packet
+    assert plan_still_decodes([(1, False), (0, False), (2, True)], tb, [(0.5, "g")]) == {0: {0: ["g"]}}
+    assert plan_still_decodes([], tb, [(1.0, "h")]) == {}
 
 
 def test_parse_job_id() -> None:
