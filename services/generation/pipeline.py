@@ -276,7 +276,10 @@ class Pipeline:
 
         async def encode(run: list[int]) -> None:
             needed = {i: await sources[i] for i in sorted(storyboard.shots_of_gops(shot_list, run))}
+            start = time.perf_counter()
             await self.providers.encoder.encode_gops(shot_list, needed, run, gop_dir, subtitles=subtitles)
+            took = time.perf_counter() - start
+            log.info("job %s: GOPs %d-%d encoded in %.2f s", claim.job_id, run[0], run[-1], took)
 
         async def announce() -> None:
             encoded.update(await asyncio.to_thread(storyboard.finished_gops, shot_list, gop_dir))

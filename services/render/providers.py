@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
 import random
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -143,10 +144,11 @@ class StoryboardProvider:
         *,
         subtitles: bool,
     ) -> list[storyboard.GopRender]:
-        """:func:`services.render.storyboard.encode_gops` on a render process."""
-        return await self._call(
-            _encode_gops, shot_list.SerializeToString(), sources, list(gops), str(out_dir), subtitles
-        )
+        """:func:`services.render.storyboard.encode_gops` on a render process; with several render
+        processes each encoder gets ``cores // processes`` libx264 threads."""
+        data = shot_list.SerializeToString()
+        threads = max(1, (os.cpu_count() or 1) // self.processes) if self.processes > 1 else 0
+        return await self._call(_encode_gops, data, sources, list(gops), str(out_dir), subtitles, threads)
 
     async def mux(
         self,
@@ -178,10 +180,15 @@ def _render_process_ready() -> None:
 
 
 def _encode_gops(
-    shot_list: bytes, sources: dict[int, storyboard.ShotSource], gops: list[int], out_dir: str, subtitles: bool
+    shot_list: bytes,
+    sources: dict[int, storyboard.ShotSource],
+    gops: list[int],
+    out_dir: str,
+    subtitles: bool,
+    threads: int,
 ) -> list[storyboard.GopRender]:
     sl = prompt_pb2.ShotList.FromString(shot_list)
-    return storyboard.encode_gops(sl, sources, gops, Path(out_dir), subtitles=subtitles)
+    return storyboard.encode_gops(sl, sources, gops, Path(out_dir), subtitles=subtitles, threads=threads)
 
 
 def _keyframe(shot_list: bytes, index: int) -> bytes:

@@ -147,11 +147,16 @@ class ShotPainter:
         box = self._box(view)
         cached = self._cached  # one tuple read: safe if another thread swaps it meanwhile
         if cached is not None and cached[0] == box:
-            base = cached[1]
+            image = cached[1].copy()
         else:
-            base = self.canvas.resize((WIDTH, HEIGHT), Image.Resampling.BILINEAR, box=box)
-            self._cached = (box, base)
-        image = base.copy()
+            # area sampling (BOX) where the canvas is reduced or kept at scale: at 1:1 it is the
+            # bilinear mix of the two nearest pixels, and 25% cheaper; bilinear where it is enlarged
+            wide = box[2] - box[0] >= WIDTH
+            image = self.canvas.resize(
+                (WIDTH, HEIGHT), Image.Resampling.BOX if wide else Image.Resampling.BILINEAR, box=box
+            )
+            if self._box(self.view_at(t_s + 1 / FPS)) == box:  # a still camera: keep it for the next frame
+                self._cached = (box, image.copy())
         pen = Pen(image, Affine.camera(view.cx, view.cy, view.zoom, view.roll, WIDTH, HEIGHT))
         self._water(pen, t_s)
         self._figures(pen, t_s, view)

@@ -466,10 +466,11 @@ class _RenditionEncoder:
     ``add_stream_from_template``).
     """
 
-    def __init__(self, spec: RenditionSpec, out_dir: Path) -> None:
+    def __init__(self, spec: RenditionSpec, out_dir: Path, threads: int = 0) -> None:
         self.spec, self.out_dir = spec, out_dir
         self.holder = av.open(io.BytesIO(), "w", format="mp4")
-        stream = self.holder.add_stream("libx264", rate=FPS, options=spec.options())
+        options = spec.options() | ({"threads": str(threads)} if threads else {})
+        stream = self.holder.add_stream("libx264", rate=FPS, options=options)
         stream.width, stream.height, stream.pix_fmt = spec.width, spec.height, "yuv420p"
         stream.gop_size = GOP_FRAMES
         self.stream = stream
@@ -540,9 +541,14 @@ def encode_gops(
     out_dir: Path,
     *,
     subtitles: bool = True,
+    threads: int = 0,
 ) -> list[GopRender]:
     """Draw, measure and encode the consecutive GOPs ``gops`` into ``out_dir``, one encoder per
     rendition; each GOP is committed (its marker written) as soon as every rendition closed it.
+
+    ``threads``: libx264 threads per encoder, 0 for its default (1.5 per core). Render processes
+    that share the cores between them pass 1: frame threads only add overhead when every core
+    already has a process drawing and encoding.
 
     ``sources`` must hold every shot with a frame in these GOPs. Drawing runs in this thread while
     another converts, measures and encodes (PyAV releases the GIL in libswscale and libx264).
@@ -564,7 +570,7 @@ def encode_gops(
     frames = range(first.start, last.stop)
     measured: dict[int, list[tuple[list[float], float]]] = {g: [] for g in gops}
     finished: list[GopRender] = []
-    encoders = [_RenditionEncoder(spec, out_dir) for spec in RENDITIONS]
+    encoders = [_RenditionEncoder(spec, out_dir, threads) for spec in RENDITIONS]
 
     def commit() -> None:
         for g in gops[len(finished) :]:
