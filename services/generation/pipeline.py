@@ -367,8 +367,14 @@ class Pipeline:
                     luminance=[v for row in metrics["luminance"] for v in row],
                     luma=metrics["luma"],
                     duration_s=metrics["duration_s"],
+                    frame_difference=metrics.get("difference", []),  # absent in older outputs
+                    has_narration=bool(metrics.get("has_narration", False)),
                 )
             )
+            loudness = metrics.get("loudness")
+            if loudness:
+                request.metrics.integrated_loudness_lufs = loudness["integrated_lufs"]
+                request.metrics.true_peak_dbtp = loudness["true_peak_dbtp"]
         resp = await self.clients.moderation.CheckVideo(request, timeout=self.clients.deadline_s)
         await self._stop_if_blocked(resp.decision, resp, emit, "rendered video")
         return bytes(resp.SerializeToString()), {}
@@ -487,11 +493,19 @@ def _source_of(record: dict[str, Any]) -> storyboard.ShotSource | None:
 
 
 def _metrics_dict(metrics: FrameMetrics) -> dict[str, Any]:
+    loudness = metrics.loudness
     return {
         "times_s": metrics.times_s,
         "luminance": metrics.luminance,
         "luma": metrics.luma,
         "duration_s": metrics.duration_s,
+        "difference": metrics.difference,
+        "has_narration": metrics.has_narration,
+        **(
+            {"loudness": {"integrated_lufs": loudness.integrated_lufs, "true_peak_dbtp": loudness.true_peak_dbtp}}
+            if loudness is not None
+            else {}
+        ),
     }
 
 
