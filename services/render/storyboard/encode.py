@@ -23,7 +23,8 @@ segment length), and a job is made in five steps (``services.generation.pipeline
    GOPs were chosen over lossless shot files because they are the output itself: a lossless
    checkpoint costs an encode and a decode of every frame (measured 0.6 of a 720p encode here).
 4. The narration track, once every line is spoken: mixed once (:func:`mix_narration`) and encoded
-   once to AAC (:func:`encode_narration`, ``narration.m4a`` beside the GOPs).
+   once to AAC (:func:`encode_narration`, ``narration.m4a`` beside the GOPs), its loudness measured
+   on the way (``narration.json``).
 5. :func:`mux`: the packets of every GOP, in order, and of the narration track into one MP4 per
    rendition (stream copy, no decoding), with the index up front (``movflags=+faststart``); then
    :func:`quality_check`.
