@@ -14,10 +14,10 @@ frame) and the audio track's loudness, from which the findings follow:
   -60 dB of full scale (0.001 x 255, https://ffmpeg.org/ffmpeg-filters.html#freezedetect); it sits
   above the coding noise of the 720p rendition (measured up to 0.15 at its keyframes on a still
   picture), so the measure made before encoding and the one made on the decoded file agree. The
-  storyboard draws static shots as near-still pictures (measured differences 0 to 0.06 for a
-  standing figure, exactly 0 without one): under any threshold above coding noise such a shot is
-  a held picture for its whole length, so ``FREEZE_S`` is longer than the storyboard's shots for
-  ordinary scenes (the planner made shots of 2.0 to 9.3 s from scenes of 95 to 550 characters);
+  storyboard draws static shots as near-still pictures (measured differences up to 0.006 for a
+  standing figure in a wide shot, 0.125 in a close-up, exactly 0 without one): under any threshold
+  above coding noise such a shot is a held picture for its whole length, so ``FREEZE_S`` is longer
+  than the storyboard's shots for ordinary scenes (the planner made shots of 2.0 to 9.3 s from scenes of 95 to 550 characters);
   a still shot longer than that is a finding. A frame whose difference is unknown (negative:
   measured without its previous frame) never counts as frozen and ends a frozen run.
 * **Loudness** (TECHNICAL, REVIEW), only for a track that carries narration (a video without
