@@ -17,9 +17,10 @@ frame) and the audio track's loudness, from which the findings follow:
   storyboard draws static shots as near-still pictures (measured differences up to 0.006 for a
   standing figure in a wide shot, 0.125 in a close-up, exactly 0 without one): under any threshold
   above coding noise such a shot is a held picture for its whole length, so ``FREEZE_S`` is longer
-  than the storyboard's shots for ordinary scenes (the planner made shots of 2.0 to 9.3 s from scenes of 95 to 550 characters);
-  a still shot longer than that is a finding. A frame whose difference is unknown (negative:
-  measured without its previous frame) never counts as frozen and ends a frozen run.
+  than the storyboard's shots for ordinary scenes (the planner made shots of 2.0 to 9.3 s from
+  scenes of 95 to 550 characters); a still shot longer than that is a finding. A frame whose
+  difference is unknown (negative: measured without its previous frame) never counts as frozen
+  and ends a frozen run.
 * **Loudness** (TECHNICAL, REVIEW), only for a track that carries narration (a video without
   narration is silent by design): integrated loudness (ITU-R BS.1770-4) outside ``LOUDNESS_MIN``
   to ``LOUDNESS_MAX`` LUFS, that is from EBU R 128's broadcast target of -23 LUFS to the -14 LUFS
