@@ -364,14 +364,7 @@ class Pipeline:
         request = moderation_pb2_svc.CheckVideoRequest(path=path, expected_duration_ms=shot_list.total_duration_ms)
         metrics = _assembled(state).get("metrics")
         if metrics:  # measured as the video was encoded: moderation applies its rules without decoding
-            request.metrics.CopyFrom(
-                moderation_pb2_svc.VideoMetrics(
-                    frame_times_s=metrics["times_s"],
-                    luminance=[v for row in metrics["luminance"] for v in row],
-                    luma=metrics["luma"],
-                    duration_s=metrics["duration_s"],
-                )
-            )
+            request.metrics.CopyFrom(_video_metrics(metrics))
         resp = await self.clients.moderation.CheckVideo(request, timeout=self.clients.deadline_s)
         await self._stop_if_blocked(resp.decision, resp, emit, "rendered video")
         return bytes(resp.SerializeToString()), {}
@@ -490,12 +483,38 @@ def _source_of(record: dict[str, Any]) -> storyboard.ShotSource | None:
 
 
 def _metrics_dict(metrics: FrameMetrics) -> dict[str, Any]:
+    loudness = metrics.loudness
     return {
         "times_s": metrics.times_s,
         "luminance": metrics.luminance,
         "luma": metrics.luma,
         "duration_s": metrics.duration_s,
+        "difference": metrics.difference,
+        "has_narration": metrics.has_narration,
+        **(
+            {"loudness": {"integrated_lufs": loudness.integrated_lufs, "true_peak_dbtp": loudness.true_peak_dbtp}}
+            if loudness is not None
+            else {}
+        ),
     }
+
+
+def _video_metrics(metrics: dict[str, Any]) -> moderation_pb2_svc.VideoMetrics:
+    """``VideoMetrics`` from the assemble stage's stored ``metrics`` (:func:`_metrics_dict`); an
+    older output lacks the differences and loudness, and moderation then skips those checks."""
+    out = moderation_pb2_svc.VideoMetrics(
+        frame_times_s=metrics["times_s"],
+        luminance=[v for row in metrics["luminance"] for v in row],
+        luma=metrics["luma"],
+        duration_s=metrics["duration_s"],
+        frame_difference=metrics.get("difference", []),
+        has_narration=bool(metrics.get("has_narration", False)),
+    )
+    loudness = metrics.get("loudness")
+    if loudness:
+        out.integrated_loudness_lufs = loudness["integrated_lufs"]
+        out.true_peak_dbtp = loudness["true_peak_dbtp"]
+    return out
 
 
 def _assembled(state: dict[int, bytes]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from drishya.moderation.v1 import moderation_service_pb2_grpc as svc_grpc
 from services.mesh.storage import resolve_media_path
 from services.moderation import text_rules, video_checks
 from services.moderation.findings import Decision, Verdict
+from services.render.metrics import Loudness
 
 Ctx: TypeAlias = grpc.aio.ServicerContext[object, object]
 
@@ -56,7 +57,14 @@ class ModerationServicer(svc_grpc.ModerationServiceServicer):
         video_checks.validate_expected_duration(request.expected_duration_ms)
         if request.HasField("metrics"):
             m = request.metrics
-            stats = video_checks.stats_from_metrics(m.frame_times_s, m.luminance, m.luma, m.duration_s)
+            loudness = (
+                Loudness(m.integrated_loudness_lufs, m.true_peak_dbtp)
+                if m.HasField("integrated_loudness_lufs") and m.HasField("true_peak_dbtp")
+                else None
+            )
+            stats = video_checks.stats_from_metrics(
+                m.frame_times_s, m.luminance, m.luma, m.duration_s, m.frame_difference, loudness, m.has_narration
+            )
             verdict = video_checks.check_metrics(stats, request.expected_duration_ms)
             return svc_pb2.CheckVideoResponse(decision=decision_of(verdict.decision), reasons=reasons_of(verdict))
         async with self._video_slots:

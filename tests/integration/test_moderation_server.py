@@ -21,9 +21,10 @@ from drishya.moderation.v1 import moderation_service_pb2_grpc as svc_grpc
 from services.mesh.channels import channel
 from services.mesh.errors import details_of
 from services.mesh.server import MeshServer
+from services.moderation import video_checks
 from services.moderation.config import ModerationConfig
 from services.moderation.server import SERVICE_NAME, create_server
-from services.render.metrics import FrameMetrics, measure_frame
+from services.render.metrics import FrameMeter, FrameMetrics, measure_frame
 
 FPS = 24
 W, H = 320, 180
@@ -31,8 +32,17 @@ W, H = 320, 180
 Painter = Callable[[int], np.ndarray]
 
 
-def _write_video(path: Path, seconds: float, paint: Painter, *, audio_only: bool = False) -> Path:
-    """Encode an H.264 (or, with ``audio_only``, an AAC-only) file of ``seconds`` with PyAV."""
+def _write_video(
+    path: Path,
+    seconds: float,
+    paint: Painter,
+    *,
+    audio_only: bool = False,
+    x264: dict[str, str] | None = None,
+    size: tuple[int, int] = (W, H),
+) -> Path:
+    """Encode an H.264 (``size``, libx264 ``x264`` options, default ultrafast) or, with
+    ``audio_only``, an AAC-only file of ``seconds`` with PyAV."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with av.open(str(path), "w") as out:
         if audio_only:
@@ -47,8 +57,8 @@ def _write_video(path: Path, seconds: float, paint: Painter, *, audio_only: bool
                     out.mux(packet)
         else:
             stream = out.add_stream("libx264", rate=FPS)
-            stream.width, stream.height, stream.pix_fmt = W, H, "yuv420p"
-            stream.options = {"preset": "ultrafast"}
+            stream.width, stream.height, stream.pix_fmt = *size, "yuv420p"
+            stream.options = x264 or {"preset": "ultrafast"}
             for i in range(round(seconds * FPS)):
                 frame = av.VideoFrame.from_ndarray(paint(i), format="rgb24")
                 frame.pts, frame.time_base = i, Fraction(1, FPS)
@@ -286,3 +296,58 @@ async def test_inconsistent_metrics_are_invalid(stub: svc_grpc.ModerationService
         d = details_of(err.value)
         assert (d.code, d.reason) == (grpc.StatusCode.INVALID_ARGUMENT, "INVALID_VIDEO_METRICS")
         assert [v.field for v in d.violations] == ["metrics"]
+
+
+def still(i: int) -> np.ndarray:
+    """One 1280x720 picture, every frame."""
+    return np.ascontiguousarray(np.repeat(np.repeat(gradient(0), 4, axis=0), 4, axis=1))
+
+
+async def test_frozen_picture_needs_review_from_the_file_and_from_metrics(
+    stub: svc_grpc.ModerationServiceStub, work_dir: Path
+) -> None:
+    seconds = video_checks.FREEZE_S + 1
+    # the 720p rendition's settings: coding noise on a still stays below the threshold (at 320x180
+    # it reaches 0.46 to 0.51 at a keyframe, above it, and splits the frozen run)
+    rendition = {"preset": "veryfast", "crf": "20", "x264-params": "keyint=48:min-keyint=48:scenecut=0"}
+    path = _write_video(work_dir / "frozen.mp4", seconds, still, x264=rendition, size=(1280, 720))
+    meter, m = FrameMeter(), FrameMetrics()
+    for i in range(round(seconds * FPS)):
+        r = meter.measure(av.VideoFrame.from_ndarray(still(i), format="rgb24"))
+        m.add((r.luminance, r.luma), i / FPS, 1 / FPS, r.difference)
+    flat = [v for row in m.luminance for v in row]
+    metrics = svc_pb2.VideoMetrics(
+        frame_times_s=m.times_s, luminance=flat, luma=m.luma, duration_s=m.duration_s, frame_difference=m.difference
+    )
+    decoded = await _check_video(stub, path, expected_ms=int(seconds * 1000))
+    measured = await stub.CheckVideo(
+        svc_pb2.CheckVideoRequest(path=str(path), expected_duration_ms=int(seconds * 1000), metrics=metrics), timeout=30
+    )
+    for resp in (decoded, measured):
+        assert resp.decision == pb2.DECISION_REVIEW
+        assert _findings(resp) == [(pb2.REASON_CATEGORY_TECHNICAL, pb2.DECISION_REVIEW)]
+        assert "frozen for 11.00 s from 0.00 s" in resp.reasons[0].message
+    moving = await _check_video(stub, _write_video(work_dir / "moving.mp4", seconds, gradient))
+    assert moving.decision == pb2.DECISION_ALLOW, [r.message for r in moving.reasons]
+
+
+async def test_loudness_figures_in_metrics_are_judged(stub: svc_grpc.ModerationServiceStub, work_dir: Path) -> None:
+    base = _metrics(2.0, gradient)
+    cases = [
+        (-17.0, -2.0, True, 0),
+        (-8.0, -0.2, True, 2),  # too loud, and a true peak above -1 dBTP
+        (-70.0, -70.0, True, 1),  # narration expected, silence found
+        (-70.0, -70.0, False, 0),  # a video without narration is silent by design
+    ]
+    for lufs, dbtp, narrated, count in cases:
+        metrics = svc_pb2.VideoMetrics(integrated_loudness_lufs=lufs, true_peak_dbtp=dbtp, has_narration=narrated)
+        metrics.MergeFrom(base)
+        resp = await stub.CheckVideo(
+            svc_pb2.CheckVideoRequest(path=str(work_dir / "x.mp4"), metrics=metrics), timeout=30
+        )
+        assert _findings(resp) == [(pb2.REASON_CATEGORY_TECHNICAL, pb2.DECISION_REVIEW)] * count, (lufs, narrated)
+    bad = svc_pb2.VideoMetrics(frame_difference=[0.0])
+    bad.MergeFrom(base)
+    with pytest.raises(grpc.aio.AioRpcError) as err:
+        await stub.CheckVideo(svc_pb2.CheckVideoRequest(path=str(work_dir / "x.mp4"), metrics=bad), timeout=30)
+    assert details_of(err.value).reason == "INVALID_VIDEO_METRICS"

@@ -23,7 +23,8 @@ segment length), and a job is made in five steps (``services.generation.pipeline
    GOPs were chosen over lossless shot files because they are the output itself: a lossless
    checkpoint costs an encode and a decode of every frame (measured 0.6 of a 720p encode here).
 4. The narration track, once every line is spoken: mixed once (:func:`mix_narration`) and encoded
-   once to AAC (:func:`encode_narration`, ``narration.m4a`` beside the GOPs).
+   once to AAC (:func:`encode_narration`, ``narration.m4a`` beside the GOPs), its loudness measured
+   on the way (``narration.json``).
 5. :func:`mux`: the packets of every GOP, in order, and of the narration track into one MP4 per
    rendition (stream copy, no decoding), with the index up front (``movflags=+faststart``); then
    :func:`quality_check`.
@@ -60,7 +61,15 @@ from PIL import Image
 from drishya.analysis.v1 import analysis_pb2
 from drishya.prompt.v1 import prompt_pb2
 
-from ..metrics import FrameMetrics, measure_frame
+from ..metrics import (
+    SILENCE_FLOOR_DB,
+    UNKNOWN_DIFFERENCE,
+    FrameMeter,
+    FrameMetrics,
+    Loudness,
+    LoudnessMeter,
+    measure_loudness,
+)
 from . import tts
 from .constants import FPS, HEIGHT, MASTER_AUDIO_RATE, SUBTITLE_BAND, WIDTH
 from .draw import painter_of
@@ -149,13 +158,16 @@ class ShotSource:
 class GopRender:
     """A finished GOP: ``frames`` frames from ``index * GOP_FRAMES``, one file per rendition
     (``paths``: rendition name to MP4 path), and each frame's measurements (see
-    :func:`services.render.metrics.frame_measures`: five relative luminances, mean luma)."""
+    :class:`services.render.metrics.FrameMeter`: five relative luminances, mean luma, difference
+    from the previous frame; the first frame of a run of GOPs has ``UNKNOWN_DIFFERENCE``, and so
+    has every frame of a marker written before differences were measured)."""
 
     index: int
     frames: int
     paths: dict[str, str]
     luminance: list[list[float]] = field(default_factory=list)
     luma: list[float] = field(default_factory=list)
+    difference: list[float] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -249,15 +261,17 @@ def finished_gops(shot_list: prompt_pb2.ShotList, out_dir: Path) -> dict[int, Go
     for g in range(gop_count(shot_list)):
         try:
             data = json.loads(_marker(out_dir, g).read_text())
+            luma = list(data["luma"])
+            difference = list(data.get("difference") or [UNKNOWN_DIFFERENCE] * len(luma))
             gop = GopRender(
-                int(data["index"]), int(data["frames"]), dict(data["paths"]), data["luminance"], data["luma"]
+                int(data["index"]), int(data["frames"]), dict(data["paths"]), data["luminance"], luma, difference
             )
         except (OSError, ValueError, KeyError, TypeError):
             continue
         names = {spec.name for spec in RENDITIONS}
         if (
             gop.index == g
-            and gop.frames == len(gop_range(shot_list, g)) == len(gop.luma)
+            and gop.frames == len(gop_range(shot_list, g)) == len(gop.luma) == len(gop.difference)
             and set(gop.paths) == names
             and all(os.path.exists(p) for p in gop.paths.values())
         ):
@@ -568,7 +582,7 @@ def encode_gops(
     out_dir.mkdir(parents=True, exist_ok=True)
     first, last = gop_range(shot_list, gops[0]), gop_range(shot_list, gops[-1])
     frames = range(first.start, last.stop)
-    measured: dict[int, list[tuple[list[float], float]]] = {g: [] for g in gops}
+    measured: dict[int, list[tuple[list[float], float, float]]] = {g: [] for g in gops}
     finished: list[GopRender] = []
     encoders = [_RenditionEncoder(spec, out_dir, threads) for spec in RENDITIONS]
 
@@ -582,6 +596,7 @@ def encode_gops(
                 {e.spec.name: str(gop_path(out_dir, g, e.spec.name)) for e in encoders},
                 [m[0] for m in measured[g]],
                 [m[1] for m in measured[g]],
+                [m[2] for m in measured[g]],
             )
             marker = _marker(out_dir, g)
             _tmp(marker).write_text(json.dumps(dataclasses.asdict(gop)))
@@ -592,7 +607,7 @@ def encode_gops(
     failure: list[BaseException] = []
 
     def encode() -> None:
-        measuring = VideoReformatter()
+        measuring = FrameMeter()  # the run's first frame has no previous frame: difference unknown
         ended = False  # the producer's None was taken
         try:
             while (item := pending.get()) is not None:
@@ -601,8 +616,8 @@ def encode_gops(
                 frame = av.VideoFrame.from_image(image)  # type: ignore[no-untyped-call]
                 for e in encoders:
                     frame = e.encode(frame, f)  # the next rendition scales down from this one
-                lum, luma = measure_frame(frame, measuring)
-                measured[f // GOP_FRAMES].append(([float(v) for v in lum], luma))
+                m = measuring.measure(frame)
+                measured[f // GOP_FRAMES].append(([float(v) for v in m.luminance], m.luma, m.difference))
                 commit()
             ended = True
             for e in encoders:
@@ -685,6 +700,10 @@ def encode_narration(shot_list: prompt_pb2.ShotList, sources: Sequence[ShotSourc
     ``AUDIO_BPS``, the length of the video (silent where nobody speaks), into the M4A ``path``,
     written atomically. Every rendition copies this track.
 
+    The stereo frames fed to the encoder are measured on the way (:class:`LoudnessMeter`: integrated
+    loudness and true peak, ITU-R BS.1770-4) and the figures, with whether any shot is narrated,
+    go to :func:`loudness_path` (JSON, written before ``path``, read by :func:`narration_loudness`).
+
     Raises:
         RenderError: ``ENCODE_FAILED`` (a WAV cannot be read, or the file cannot be written).
     """
@@ -692,6 +711,7 @@ def encode_narration(shot_list: prompt_pb2.ShotList, sources: Sequence[ShotSourc
     bus = mix_narration(shot_list, sources, total)
     path = Path(path)
     tmp = _tmp(path)
+    meter = LoudnessMeter(MASTER_AUDIO_RATE)
     try:
         with av.open(str(tmp), "w", format="mp4") as out:
             audio = out.add_stream("aac", rate=MASTER_AUDIO_RATE, layout="stereo")
@@ -702,13 +722,48 @@ def encode_narration(shot_list: prompt_pb2.ShotList, sources: Sequence[ShotSourc
                     np.ascontiguousarray(np.stack([chunk, chunk])), format="fltp", layout="stereo"
                 )
                 frame.sample_rate, frame.pts, frame.time_base = MASTER_AUDIO_RATE, start, Fraction(1, MASTER_AUDIO_RATE)
+                meter.push(frame)
                 out.mux(audio.encode(frame))
             out.mux(audio.encode(None))
+        meter.push(None)
+        figures = meter.result()
+        spoken = any(s.audio_path for s in sources)
+        sidecar = loudness_path(path)
+        _tmp(sidecar).write_text(json.dumps({**dataclasses.asdict(figures), "has_narration": spoken}))
+        os.replace(_tmp(sidecar), sidecar)
     except (av.FFmpegError, OSError) as exc:
         tmp.unlink(missing_ok=True)
         raise RenderError(f"cannot encode the narration: {exc}", reason="ENCODE_FAILED") from exc
     os.replace(tmp, path)
     return path
+
+
+def loudness_path(narration: Path) -> Path:
+    """Where :func:`encode_narration` keeps the loudness of ``narration``: ``narration.json``."""
+    return Path(narration).with_suffix(".json")
+
+
+def narration_loudness(narration: Path) -> dict[str, Any]:
+    """``loudness`` (:class:`Loudness`) and ``has_narration`` of the track ``narration``, as
+    :func:`encode_narration` measured them; for a track made before it measured (no JSON), the
+    file's audio is decoded and measured the same way and it counts as narrated when it is louder
+    than the -70 LUFS gate.
+
+    Raises:
+        RenderError: ``ENCODE_FAILED`` when the track cannot be read.
+    """
+    try:
+        data = json.loads(loudness_path(narration).read_text())
+        figures = Loudness(float(data["integrated_lufs"]), float(data["true_peak_dbtp"]))
+        return {"loudness": figures, "has_narration": bool(data["has_narration"])}
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    try:
+        measured = measure_loudness(narration)
+    except (av.FFmpegError, OSError) as exc:
+        raise RenderError(f"cannot measure {narration}: {exc}", reason="ENCODE_FAILED") from exc
+    spoken = measured is not None and measured.integrated_lufs > SILENCE_FLOOR_DB
+    return {"loudness": measured, "has_narration": spoken}
 
 
 def _packets(container: Any, stream: Any) -> list[av.Packet[Any]]:
@@ -796,10 +851,11 @@ def mux(
     paths = [out_path] + [rendition_path(out_path, spec.name) for spec in RENDITIONS[1:]]
     for spec, path in zip(RENDITIONS, paths, strict=True):
         _mux_rendition(spec, [gops[g].paths[spec.name] for g in range(count)], narration, path)
-    metrics = FrameMetrics()
+    metrics = FrameMetrics(**narration_loudness(narration))
     for g in range(count):
-        for j, (lum, luma) in enumerate(zip(gops[g].luminance, gops[g].luma, strict=True)):
-            metrics.add((np.asarray(lum, dtype=np.float64), float(luma)), (g * GOP_FRAMES + j) / FPS, 1 / FPS)
+        rows = zip(gops[g].luminance, gops[g].luma, gops[g].difference, strict=True)
+        for j, (lum, luma, diff) in enumerate(rows):
+            metrics.add((np.asarray(lum, dtype=np.float64), float(luma)), (g * GOP_FRAMES + j) / FPS, 1 / FPS, diff)
     report = quality_check(out_path, shot_list.total_duration_ms)
     lower = tuple((spec.name, str(path)) for spec, path in zip(RENDITIONS[1:], paths[1:], strict=True))
     return dataclasses.replace(report, renditions=lower, metrics=metrics)

@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from drishya.moderation.v1 import moderation_pb2 as drishya_dot_moderation_dot_v1_dot_moderation__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n.drishya/moderation/v1/moderation_service.proto\x12\x15\x64rishya.moderation.v1\x1a&drishya/moderation/v1/moderation.proto\"7\n\x10\x43heckTextRequest\x12\x0c\n\x04text\x18\x01 \x01(\t\x12\x15\n\rlanguage_code\x18\x02 \x01(\t\"\x80\x01\n\x11\x43heckTextResponse\x12\x31\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0e\x32\x1f.drishya.moderation.v1.Decision\x12\x38\n\x07reasons\x18\x02 \x03(\x0b\x32\'.drishya.moderation.v1.ModerationReason\"u\n\x11\x43heckVideoRequest\x12\x0c\n\x04path\x18\x01 \x01(\t\x12\x1c\n\x14\x65xpected_duration_ms\x18\x02 \x01(\x05\x12\x34\n\x07metrics\x18\x03 \x01(\x0b\x32#.drishya.moderation.v1.VideoMetrics\"Z\n\x0cVideoMetrics\x12\x15\n\rframe_times_s\x18\x01 \x03(\x01\x12\x11\n\tluminance\x18\x02 \x03(\x01\x12\x0c\n\x04luma\x18\x03 \x03(\x01\x12\x12\n\nduration_s\x18\x04 \x01(\x01\"\x81\x01\n\x12\x43heckVideoResponse\x12\x31\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0e\x32\x1f.drishya.moderation.v1.Decision\x12\x38\n\x07reasons\x18\x02 \x03(\x0b\x32\'.drishya.moderation.v1.ModerationReason2\xd6\x01\n\x11ModerationService\x12^\n\tCheckText\x12\'.drishya.moderation.v1.CheckTextRequest\x1a(.drishya.moderation.v1.CheckTextResponse\x12\x61\n\nCheckVideo\x12(.drishya.moderation.v1.CheckVideoRequest\x1a).drishya.moderation.v1.CheckVideoResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n.drishya/moderation/v1/moderation_service.proto\x12\x15\x64rishya.moderation.v1\x1a&drishya/moderation/v1/moderation.proto\"7\n\x10\x43heckTextRequest\x12\x0c\n\x04text\x18\x01 \x01(\t\x12\x15\n\rlanguage_code\x18\x02 \x01(\t\"\x80\x01\n\x11\x43heckTextResponse\x12\x31\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0e\x32\x1f.drishya.moderation.v1.Decision\x12\x38\n\x07reasons\x18\x02 \x03(\x0b\x32\'.drishya.moderation.v1.ModerationReason\"u\n\x11\x43heckVideoRequest\x12\x0c\n\x04path\x18\x01 \x01(\t\x12\x1c\n\x14\x65xpected_duration_ms\x18\x02 \x01(\x05\x12\x34\n\x07metrics\x18\x03 \x01(\x0b\x32#.drishya.moderation.v1.VideoMetrics\"\xff\x01\n\x0cVideoMetrics\x12\x15\n\rframe_times_s\x18\x01 \x03(\x01\x12\x11\n\tluminance\x18\x02 \x03(\x01\x12\x0c\n\x04luma\x18\x03 \x03(\x01\x12\x12\n\nduration_s\x18\x04 \x01(\x01\x12\x18\n\x10\x66rame_difference\x18\x05 \x03(\x01\x12%\n\x18integrated_loudness_lufs\x18\x06 \x01(\x01H\x00\x88\x01\x01\x12\x1b\n\x0etrue_peak_dbtp\x18\x07 \x01(\x01H\x01\x88\x01\x01\x12\x15\n\rhas_narration\x18\x08 \x01(\x08\x42\x1b\n\x19_integrated_loudness_lufsB\x11\n\x0f_true_peak_dbtp\"\x81\x01\n\x12\x43heckVideoResponse\x12\x31\n\x08\x64\x65\x63ision\x18\x01 \x01(\x0e\x32\x1f.drishya.moderation.v1.Decision\x12\x38\n\x07reasons\x18\x02 \x03(\x0b\x32\'.drishya.moderation.v1.ModerationReason2\xd6\x01\n\x11ModerationService\x12^\n\tCheckText\x12\'.drishya.moderation.v1.CheckTextRequest\x1a(.drishya.moderation.v1.CheckTextResponse\x12\x61\n\nCheckVideo\x12(.drishya.moderation.v1.CheckVideoRequest\x1a).drishya.moderation.v1.CheckVideoResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -38,10 +38,10 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_CHECKTEXTRESPONSE']._serialized_end=299
   _globals['_CHECKVIDEOREQUEST']._serialized_start=301
   _globals['_CHECKVIDEOREQUEST']._serialized_end=418
-  _globals['_VIDEOMETRICS']._serialized_start=420
-  _globals['_VIDEOMETRICS']._serialized_end=510
-  _globals['_CHECKVIDEORESPONSE']._serialized_start=513
-  _globals['_CHECKVIDEORESPONSE']._serialized_end=642
-  _globals['_MODERATIONSERVICE']._serialized_start=645
-  _globals['_MODERATIONSERVICE']._serialized_end=859
+  _globals['_VIDEOMETRICS']._serialized_start=421
+  _globals['_VIDEOMETRICS']._serialized_end=676
+  _globals['_CHECKVIDEORESPONSE']._serialized_start=679
+  _globals['_CHECKVIDEORESPONSE']._serialized_end=808
+  _globals['_MODERATIONSERVICE']._serialized_start=811
+  _globals['_MODERATIONSERVICE']._serialized_end=1025
 # @@protoc_insertion_point(module_scope)

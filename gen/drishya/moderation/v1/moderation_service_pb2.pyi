@@ -34,16 +34,24 @@ class CheckVideoRequest(_message.Message):
     def __init__(self, path: _Optional[str] = ..., expected_duration_ms: _Optional[int] = ..., metrics: _Optional[_Union[VideoMetrics, _Mapping]] = ...) -> None: ...
 
 class VideoMetrics(_message.Message):
-    __slots__ = ("frame_times_s", "luminance", "luma", "duration_s")
+    __slots__ = ("frame_times_s", "luminance", "luma", "duration_s", "frame_difference", "integrated_loudness_lufs", "true_peak_dbtp", "has_narration")
     FRAME_TIMES_S_FIELD_NUMBER: _ClassVar[int]
     LUMINANCE_FIELD_NUMBER: _ClassVar[int]
     LUMA_FIELD_NUMBER: _ClassVar[int]
     DURATION_S_FIELD_NUMBER: _ClassVar[int]
+    FRAME_DIFFERENCE_FIELD_NUMBER: _ClassVar[int]
+    INTEGRATED_LOUDNESS_LUFS_FIELD_NUMBER: _ClassVar[int]
+    TRUE_PEAK_DBTP_FIELD_NUMBER: _ClassVar[int]
+    HAS_NARRATION_FIELD_NUMBER: _ClassVar[int]
     frame_times_s: _containers.RepeatedScalarFieldContainer[float]
     luminance: _containers.RepeatedScalarFieldContainer[float]
     luma: _containers.RepeatedScalarFieldContainer[float]
     duration_s: float
-    def __init__(self, frame_times_s: _Optional[_Iterable[float]] = ..., luminance: _Optional[_Iterable[float]] = ..., luma: _Optional[_Iterable[float]] = ..., duration_s: _Optional[float] = ...) -> None: ...
+    frame_difference: _containers.RepeatedScalarFieldContainer[float]
+    integrated_loudness_lufs: float
+    true_peak_dbtp: float
+    has_narration: bool
+    def __init__(self, frame_times_s: _Optional[_Iterable[float]] = ..., luminance: _Optional[_Iterable[float]] = ..., luma: _Optional[_Iterable[float]] = ..., duration_s: _Optional[float] = ..., frame_difference: _Optional[_Iterable[float]] = ..., integrated_loudness_lufs: _Optional[float] = ..., true_peak_dbtp: _Optional[float] = ..., has_narration: _Optional[bool] = ...) -> None: ...
 
 class CheckVideoResponse(_message.Message):
     __slots__ = ("decision", "reasons")
