@@ -13,7 +13,7 @@ import logging
 import shutil
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -197,8 +197,9 @@ class Pipeline:
         while its narration is synthesized in a thread; the two are checkpointed together. The
         unfinished GOPs are split into runs, one per render process
         (:func:`~services.render.storyboard.plan_runs`); a run starts once its shots' sources exist.
-        Once every line is spoken, the narration track is mixed and encoded in a thread
-        (:func:`~services.render.storyboard.encode_narration`) while the GOPs are still encoding.
+        Once every line is spoken and (with several runs) the first run has ended, freeing a core,
+        the narration track is mixed and encoded in a thread
+        (:func:`~services.render.storyboard.encode_narration`) while the other runs finish.
         A shot is announced (SHOT_RENDERED, its checkpoint marked rendered) once its source and
         narration are kept and every GOP holding its frames is finished; the stage's progress is half
         sources, half encoded frames, and never goes back.
@@ -306,8 +307,10 @@ class Pipeline:
                 await asyncio.sleep(GOP_POLL_S)
                 await announce()
 
-        async def soundtrack(prepared: list[asyncio.Future[None]]) -> None:
+        async def soundtrack(prepared: Sequence[asyncio.Future[None]], runs: Sequence[asyncio.Future[None]]) -> None:
             await asyncio.gather(*prepared)
+            if len(runs) > 1:  # every core is encoding: wait until the first run ends and frees one
+                await asyncio.wait(runs, return_when=asyncio.FIRST_COMPLETED)
             path = gop_dir / storyboard.NARRATION_FILE
             if not path.exists():
                 gop_dir.mkdir(parents=True, exist_ok=True)
@@ -315,9 +318,9 @@ class Pipeline:
                 await asyncio.to_thread(storyboard.encode_narration, shot_list, [s for s in made if s], path)
 
         missing = [g for g in range(storyboard.gop_count(shot_list)) if g not in encoded]
-        tasks = [asyncio.ensure_future(prepare(i)) for i in range(n) if i not in kept]
-        tasks.append(asyncio.ensure_future(soundtrack(list(tasks))))
-        tasks += [asyncio.ensure_future(encode(run)) for run in storyboard.plan_runs(missing, self.shot_concurrency)]
+        prepared = [asyncio.ensure_future(prepare(i)) for i in range(n) if i not in kept]
+        runs = [asyncio.ensure_future(encode(run)) for run in storyboard.plan_runs(missing, self.shot_concurrency)]
+        tasks = [*prepared, *runs, asyncio.ensure_future(soundtrack(prepared, runs))]
         watcher = asyncio.ensure_future(watch())
         try:
             for task in asyncio.as_completed(tasks):
