@@ -111,9 +111,10 @@ class GenerationServicer(svc_grpc.GenerationServiceServicer):
         return svc_pb2.ListJobsResponse(jobs=page, next_page_token=token)
 
     async def CancelJob(self, request: svc_pb2.CancelJobRequest, context: Ctx) -> svc_pb2.CancelJobResponse:
-        job, events = await self.store.cancel(request.job_id, _owner(request.owner_id))
+        job, events, held = await self.store.cancel(request.job_id, _owner(request.owner_id))
         self.workers.publish(events)
-        await asyncio.to_thread(self.workers.pipeline.discard_work, uuid.UUID(job.job_id))
+        if not held:  # a worker running it clears the files once it has stopped, not under its feet
+            await asyncio.to_thread(self.workers.pipeline.discard_work, uuid.UUID(job.job_id))
         return svc_pb2.CancelJobResponse(job=job)
 
     async def RetryJob(self, request: svc_pb2.RetryJobRequest, context: Ctx) -> svc_pb2.RetryJobResponse:

@@ -111,7 +111,8 @@ async def test_events_are_gap_free_and_cancel_loses_the_lease(store: JobStore) -
     await store.emit(jid, "w-events", gen_pb2.JOB_EVENT_TYPE_STAGE_STARTED, "x", stage=gen_pb2.STAGE_TRANSLATE)
     with pytest.raises(LeaseLost):
         await store.emit(jid, "another-worker", gen_pb2.JOB_EVENT_TYPE_STAGE_STARTED, "y")
-    cancelled, _ = await store.cancel(job.job_id, owner)
+    cancelled, _, held = await store.cancel(job.job_id, owner)
+    assert held  # w-events holds a live lease: it clears the job's files when it stops
     assert cancelled.state == gen_pb2.JOB_STATE_CANCELLED
     with pytest.raises(LeaseLost):
         await store.heartbeat(jid, "w-events", 60)

@@ -345,12 +345,25 @@ class JobStore:
             token = paging.encode_cursor(rows[size - 1].created_at, rows[size - 1].job_id)
         return [_job(r) for r in rows[:size]], token
 
-    async def cancel(self, job_id: str, owner_id: str) -> tuple[gen_pb2.Job, list[gen_pb2.JobEvent]]:
-        """Cancel a queued or running job. Raises NotFound or FailedPrecondition JOB_NOT_CANCELLABLE."""
+    async def cancel(self, job_id: str, owner_id: str) -> tuple[gen_pb2.Job, list[gen_pb2.JobEvent], bool]:
+        """Cancel a queued or running job: (the job, its event, whether a worker held a live lease on
+        it; that worker stops at its next event and clears the job's work files itself).
+
+        Raises NotFound or FailedPrecondition JOB_NOT_CANCELLABLE.
+        """
         jid = jobs.parse_job_id(job_id)
         async with self.engine.begin() as conn:
             state = await self._lock_owned(conn, jid, owner_id)
             jobs.check_cancellable(state)
+            held = (
+                await conn.execute(
+                    sa.text(
+                        "SELECT lease_owner FROM generation.jobs WHERE job_id = :id AND state = :running "
+                        "AND lease_expires_at > now()"
+                    ),
+                    {"id": jid, "running": gen_pb2.JOB_STATE_RUNNING},
+                )
+            ).scalar_one_or_none()
             event = await self._emit(
                 conn,
                 jid,
@@ -359,7 +372,7 @@ class JobStore:
                 state=gen_pb2.JOB_STATE_CANCELLED,
                 clear_lease=True,
             )
-            return await self._get(conn, jid), [event]
+            return await self._get(conn, jid), [event], held is not None
 
     async def retry(self, job_id: str, owner_id: str) -> tuple[gen_pb2.Job, list[gen_pb2.JobEvent]]:
         """Queue a FAILED or DEAD_LETTER job again with a fresh attempt budget."""
