@@ -9,6 +9,7 @@ unfinished step.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import shutil
 import time
@@ -210,15 +211,17 @@ class Pipeline:
         shot_dir, gop_dir = work / "shots", work / "gops"
         shot_dir.mkdir(parents=True, exist_ok=True)
         subtitles = not claim.options.disable_subtitles
-        kept = {i: c for i, c in (await self.store.shots(claim.job_id)).items() if _source_of(c) is not None}
+        saved = await self.store.shots(claim.job_id)
+        made = {i: s for i, c in saved.items() if (s := _source_of(c)) is not None}  # with their narration
+        kept = {i: saved[i] for i in made}
         announced = {i for i, c in kept.items() if c.get("rendered")}
         source_fraction: dict[int, float] = {i: 1.0 for i in kept}
         encoded = await asyncio.to_thread(storyboard.finished_gops, shot_list, gop_dir)
         total_frames = storyboard.total_frames(shot_list)
         loop = asyncio.get_running_loop()
         sources: dict[int, asyncio.Future[storyboard.ShotSource]] = {i: loop.create_future() for i in range(n)}
-        for i, record in kept.items():
-            sources[i].set_result(_source_of(record))  # type: ignore[arg-type]
+        for i, source in made.items():
+            sources[i].set_result(source)
         slots = asyncio.Semaphore(self.shot_concurrency)
         lock = asyncio.Lock()
 
@@ -262,28 +265,29 @@ class Pipeline:
                     sources[i].set_exception(exc)
                     sources[i].exception()  # retrieved here: the run waiting on it raises it too
                 raise
-            made = outcome.value
+            spoken = dataclasses.replace(outcome.value, audio_path=audio, narration_ms=narration_ms)
             record = {
-                **_source_dict(made),
-                "audio_path": audio,
-                "narration_ms": narration_ms,
+                **_source_dict(spoken),
                 "provider": outcome.provider,
                 "fallback_reason": "; ".join(outcome.fallbacks),
-                "cost_usd": self.providers.shot_cost(outcome.provider, made.frame_count / storyboard.FPS),
+                "cost_usd": self.providers.shot_cost(outcome.provider, spoken.frame_count / storyboard.FPS),
                 "rendered": False,
             }
             await self.store.save_shot(claim.job_id, i, record)
-            kept[i], source_fraction[i] = record, 1.0
+            made[i], kept[i], source_fraction[i] = spoken, record, 1.0
 
         async def encode(run: list[int]) -> None:
             needed = {i: await sources[i] for i in sorted(storyboard.shots_of_gops(shot_list, run))}
             start = time.perf_counter()
-            await self.providers.encoder.encode_gops(shot_list, needed, run, gop_dir, subtitles=subtitles)
+            done = await self.providers.encoder.encode_gops(shot_list, needed, run, gop_dir, subtitles=subtitles)
+            encoded.update((g.index, g) for g in done)
             took = time.perf_counter() - start
             log.info("job %s: GOPs %d-%d encoded in %.2f s", claim.job_id, run[0], run[-1], took)
 
         async def announce() -> None:
-            encoded.update(await asyncio.to_thread(storyboard.finished_gops, shot_list, gop_dir))
+            pending = [g for g in range(storyboard.gop_count(shot_list)) if g not in encoded]
+            if pending:  # only the markers not read yet
+                encoded.update(await asyncio.to_thread(storyboard.finished_gops, shot_list, gop_dir, pending))
             for i in range(n):
                 if i in announced or i not in kept or not set(storyboard.shot_gops(shot_list, i)) <= encoded.keys():
                     continue
@@ -314,8 +318,7 @@ class Pipeline:
             path = gop_dir / storyboard.NARRATION_FILE
             if not path.exists():
                 gop_dir.mkdir(parents=True, exist_ok=True)
-                made = [_source_of(kept[i]) for i in range(n)]
-                await asyncio.to_thread(storyboard.encode_narration, shot_list, [s for s in made if s], path)
+                await asyncio.to_thread(storyboard.encode_narration, shot_list, [made[i] for i in range(n)], path)
 
         missing = [g for g in range(storyboard.gop_count(shot_list)) if g not in encoded]
         prepared = [asyncio.ensure_future(prepare(i)) for i in range(n) if i not in kept]

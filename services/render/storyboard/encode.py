@@ -36,6 +36,7 @@ would make, split at its keyframes (x264's rate control restarts at each run's f
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import dataclasses
 import io
@@ -254,11 +255,14 @@ def _marker(out_dir: Path, index: int) -> Path:
     return Path(out_dir) / f"gop_{index:04d}.json"
 
 
-def finished_gops(shot_list: prompt_pb2.ShotList, out_dir: Path) -> dict[int, GopRender]:
-    """The GOPs of ``shot_list`` already finished in ``out_dir``: a marker whose frame count is the
-    GOP's and whose rendition files all exist (anything else is encoded again)."""
+def finished_gops(
+    shot_list: prompt_pb2.ShotList, out_dir: Path, among: Iterable[int] | None = None
+) -> dict[int, GopRender]:
+    """The GOPs of ``shot_list`` (or only those of ``among``) already finished in ``out_dir``: a
+    marker whose frame count is the GOP's and whose rendition files all exist (anything else is
+    encoded again)."""
     done: dict[int, GopRender] = {}
-    for g in range(gop_count(shot_list)):
+    for g in range(gop_count(shot_list)) if among is None else among:
         try:
             data = json.loads(_marker(out_dir, g).read_text())
             luma = list(data["luma"])
@@ -491,7 +495,6 @@ class _RenditionEncoder:
         self.scaler = VideoReformatter()
         self.current: tuple[int, Any, Any, Path] | None = None
         self.closed: set[int] = set()
-        self.frames = 0
 
     def encode(self, frame: av.VideoFrame, index: int) -> av.VideoFrame:
         """Encode ``frame`` (any size, ``yuv420p`` or RGB) as timeline frame ``index``; returns the
@@ -502,7 +505,6 @@ class _RenditionEncoder:
         frame.pict_type = PictureType.NONE
         for packet in self.stream.encode(frame):
             self._write(packet)
-        self.frames += 1
         return frame
 
     def _write(self, packet: av.Packet[Any]) -> None:
@@ -580,15 +582,15 @@ def encode_gops(
     composer = Composer(shot_list, sources, subtitles=subtitles)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    first, last = gop_range(shot_list, gops[0]), gop_range(shot_list, gops[-1])
-    frames = range(first.start, last.stop)
+    sizes = {g: len(gop_range(shot_list, g)) for g in gops}
+    frames = range(gops[0] * GOP_FRAMES, gops[-1] * GOP_FRAMES + sizes[gops[-1]])
     measured: dict[int, list[tuple[list[float], float, float]]] = {g: [] for g in gops}
     finished: list[GopRender] = []
     encoders = [_RenditionEncoder(spec, out_dir, threads) for spec in RENDITIONS]
 
     def commit() -> None:
         for g in gops[len(finished) :]:
-            if len(measured[g]) != len(gop_range(shot_list, g)) or any(g not in e.closed for e in encoders):
+            if len(measured[g]) != sizes[g] or any(g not in e.closed for e in encoders):
                 return
             gop = GopRender(
                 g,
@@ -779,7 +781,7 @@ def _mux_rendition(spec: RenditionSpec, files: Sequence[str], narration: Path, p
         with contextlib.ExitStack() as inputs:
             sound_in = inputs.enter_context(av.open(str(narration)))
             ain = sound_in.streams.audio[0]
-            sound = _packets(sound_in, ain)
+            sound = collections.deque(_packets(sound_in, ain))
             first = inputs.enter_context(av.open(files[0]))  # the template's container stays open
             with av.open(str(tmp), "w", format="mp4", options={"movflags": "+faststart"}) as out:
                 video = out.add_stream_from_template(first.streams.video[0])
@@ -805,7 +807,7 @@ def _mux_rendition(spec: RenditionSpec, files: Sequence[str], narration: Path, p
                             out.mux(p)
                     until = Fraction((g + 1) * GOP_FRAMES, FPS)
                     while sound and (g == len(files) - 1 or (sound[0].pts or 0) * sound[0].time_base < until):
-                        p = sound.pop(0)
+                        p = sound.popleft()
                         p.stream = audio
                         out.mux(p)
     except (av.FFmpegError, OSError, IndexError) as exc:
