@@ -44,6 +44,7 @@ from __future__ import annotations
 import bisect
 import logging
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -493,10 +494,10 @@ def package(
     an MP4 encoded in the same pass as the source) is copied from that file when
     :func:`copy_blocker` finds nothing against it. Every other rung is encoded. When a rung is
     encoded every frame is decoded once and the stills are picked on the way; when every rung is
-    copied only the stills' keyframe-to-frame ranges are decoded (:func:`decode_stills`;
-    ``Packaged.decoded_frames`` counts the frames decoded either way). Runs for about 0.35-0.5
-    times the source's duration on 2 cores, 0.15-0.2 times when only the top rung is copied, or
-    0.01-0.02 times when every rung is (see the module docstring).
+    copied only the stills' keyframe-to-frame ranges are decoded (:func:`decode_stills`, one thread
+    per file decoded from; ``Packaged.decoded_frames`` counts the frames decoded either way). Runs
+    for about 0.35-0.5 times the source's duration on 2 cores, 0.15-0.2 times when only the top
+    rung is copied, or 0.01-0.02 times when every rung is (see the module docstring).
 
     Raises:
         SourceUnreadable: the source cannot be opened or decoded, or has no video stream.
@@ -572,10 +573,11 @@ def package(
     else:
         thumbs_from = _thumbnail_source(source, plan, codecs, rung_sources or {})
         images = {}
-        for path, wanted in _by_file(targets, source, thumbs_from).items():
-            picked, count = decode_stills(path, wanted)
-            images.update(picked)
-            decoded += count
+        groups = _by_file(targets, source, thumbs_from)
+        with ThreadPoolExecutor(len(groups), thread_name_prefix="stills") as pool:  # decoding releases the GIL
+            for picked, count in pool.map(lambda group: decode_stills(*group), groups.items()):
+                images.update(picked)
+                decoded += count
         log.info("stills of %s: %d frames decoded, thumbnails from %s", source.name, decoded, thumbs_from.name)
     if duration_s <= 0:
         duration_s = last_video_s

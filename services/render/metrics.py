@@ -143,6 +143,9 @@ class LoudnessMeter:
     ones, once the input has ended, are the track's integrated loudness (``lavfi.r128.I``, LUFS)
     and true peak (``lavfi.r128.true_peak``, linear full scale, converted here to dBTP).
 
+    A mono track is measured as dual mono (the filter's ``dualmono``: +3 dB, EBU Tech 3341), as it
+    sounds from both speakers of a player, so it measures as the same signal duplicated into stereo.
+
     Raises (from the methods):
         av.FFmpegError: the filter graph rejects a frame.
     """
@@ -152,7 +155,8 @@ class LoudnessMeter:
         self._source = self._graph.add_abuffer(
             format=sample_format, sample_rate=rate, layout=layout, time_base=Fraction(1, rate)
         )
-        meter = self._graph.add("ebur128", "metadata=1:peak=true")
+        mono = av.AudioLayout(layout).nb_channels == 1
+        meter = self._graph.add("ebur128", "metadata=1:peak=true" + (":dualmono=true" if mono else ""))
         self._sink = self._graph.add("abuffersink")
         self._source.link_to(meter)
         meter.link_to(self._sink)

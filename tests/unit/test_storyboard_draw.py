@@ -297,3 +297,34 @@ def test_cast_draws_from_structured_elements() -> None:
     ]
     assert cast[0].clothes == COLOUR_WORDS["blue"]
     assert arr(draw_frame(sl, 0, 0.5, subtitles=False)).std() > 0
+
+
+@pytest.mark.parametrize(
+    ("movement", "shot_size"),
+    [
+        (a.CAMERA_MOVEMENT_PAN_RIGHT, a.SHOT_SIZE_WIDE),
+        (a.CAMERA_MOVEMENT_PAN_LEFT, a.SHOT_SIZE_MEDIUM),
+        (a.CAMERA_MOVEMENT_TILT_UP, a.SHOT_SIZE_WIDE),
+        (a.CAMERA_MOVEMENT_TRACKING, a.SHOT_SIZE_MEDIUM),
+    ],
+)
+def test_a_translating_camera_glides_over_a_prescaled_canvas_with_the_resampled_picture(
+    movement: int, shot_size: int
+) -> None:
+    sl = make_shot_list(movement=movement, shot_size=shot_size)
+    glide = ShotPainter(sl, 0, subtitles=False)
+    assert glide._glide is not None
+    resampled = ShotPainter(sl, 0, subtitles=False)
+    resampled._glide = None  # every frame a resize of its box, as for a zoom
+    n = glide.span.rendered_frames
+    for k in (0, 1, n // 3, n // 2 + 1, n - 1):
+        x, y = arr(glide.frame(k / FPS)), arr(resampled.frame(k / FPS))
+        psnr = 10 * np.log10(255**2 / max(float(np.mean((x - y) ** 2)), 1e-9))
+        assert psnr > 40, (k, psnr)
+    moved = mad(arr(glide.frame(0)), arr(glide.frame((n - 1) / FPS)))
+    assert moved > 2  # the picture did move
+
+
+def test_zoom_and_still_cameras_do_not_glide() -> None:
+    assert ShotPainter(make_shot_list(movement=a.CAMERA_MOVEMENT_DOLLY_IN), 0)._glide is None
+    assert ShotPainter(make_shot_list(movement=a.CAMERA_MOVEMENT_STATIC), 0)._glide is None

@@ -2,7 +2,7 @@
 
 ``AUDIO_RATE`` is the sample rate eSpeak NG 1.52 synthesizes at (22050 Hz, the value
 ``espeak_Initialize`` returns); narration WAVs keep it. The assembled AAC track is resampled to
-``MASTER_AUDIO_RATE`` (48 kHz stereo, the rate HLS players and the delivery ladder expect).
+``MASTER_AUDIO_RATE`` (48 kHz, the rate HLS players and the delivery ladder expect).
 """
 
 from __future__ import annotations
