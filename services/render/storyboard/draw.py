@@ -112,9 +112,11 @@ class ShotPainter:
         self.canvas = canvas
         self._cached: tuple[tuple[float, float, float, float], Image.Image] | None = None
         self._glide = _Glide.of(canvas, [self._box(v) for v in views])
-        self.overlay = (
-            subtitle_overlay(shot.subtitle, shot_list.language_code) if subtitles and shot.subtitle.strip() else None
-        )
+        band = subtitle_overlay(shot.subtitle, shot_list.language_code) if subtitles and shot.subtitle.strip() else None
+        inked = band.getchannel("A").getbbox() if band is not None else None
+        # only the inked part of the band is pasted (about a fifth of it): the rest is transparent
+        self.overlay = band.crop(inked) if band is not None and inked else None
+        self._overlay_at = (inked[0], SUBTITLE_BAND[0] + inked[1]) if inked else (0, SUBTITLE_BAND[0])
         rng = np.random.default_rng([index, 0xD125])
         self._particles = rng.random((420, 5))
         self._flashes = self._lightning(rng)
@@ -170,7 +172,7 @@ class ShotPainter:
         self._figures(pen, t_s, view)
         self._weather(image, pen, t_s)
         if self.overlay is not None and t_s * FPS < self.span.frames - 0.5:
-            image.paste(self.overlay, (0, SUBTITLE_BAND[0]), self.overlay)
+            image.paste(self.overlay, self._overlay_at, self.overlay)
         return image
 
     def _figures(self, pen: Pen, t: float, view: cam.View) -> None:

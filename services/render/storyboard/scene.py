@@ -11,6 +11,7 @@ darkest colour, highlights toward its lightest) mixed in by the mood's intensity
 
 from __future__ import annotations
 
+import functools
 import re
 import zlib
 from dataclasses import dataclass
@@ -167,10 +168,16 @@ class Scene:
         return np.clip(out, 0.0, 255.0).astype(np.float32)
 
     def paint(self, colour: RGB, light: float = 1.0) -> RGB:
-        """A figure colour: shaded, then graded like the background."""
-        shaded = np.array([self.shade(colour, light)], np.float32)
-        r, g, b = (int(v) for v in self.grade(shaded)[0])
-        return (r, g, b)
+        """A figure colour: shaded, then graded like the background (remembered: figures ask for
+        the same few colours in every frame)."""
+        return _painted(self, (colour[0], colour[1], colour[2]), light)  # a list would not hash
+
+
+@functools.lru_cache(maxsize=4096)
+def _painted(scene: Scene, colour: RGB, light: float) -> RGB:
+    shaded = np.array([scene.shade(colour, light)], np.float32)
+    r, g, b = (int(v) for v in scene.grade(shaded)[0])
+    return (r, g, b)
 
 
 @dataclass(frozen=True)
