@@ -309,11 +309,11 @@ class _Glide:
     under half a pixel, invisible).
     """
 
-    def __init__(self, canvas: Image.Image, factor: float, moves_x: bool, moves_y: bool) -> None:
+    def __init__(self, canvas: Image.Image, factor: float, moves_x: bool) -> None:
         if factor != 1.0:
             size = (max(WIDTH, round(canvas.width * factor)), max(HEIGHT, round(canvas.height * factor)))
             canvas = canvas.resize(size, Image.Resampling.BICUBIC if factor > 1 else Image.Resampling.BOX)
-        self.canvas, self.factor, self.moves_x, self.moves_y = canvas, factor, moves_x, moves_y
+        self.canvas, self.factor, self.moves_x = canvas, factor, moves_x
 
     @classmethod
     def of(cls, canvas: Image.Image, boxes: list[tuple[float, float, float, float]]) -> _Glide | None:
@@ -327,7 +327,7 @@ class _Glide:
         moves_y = len({round(b[1], 6) for b in boxes}) > 1
         if moves_x == moves_y:
             return None
-        return cls(canvas, WIDTH / widths.pop(), moves_x, moves_y)
+        return cls(canvas, WIDTH / widths.pop(), moves_x)
 
     def frame(self, box: tuple[float, float, float, float]) -> Image.Image:
         """The ``WIDTH`` x ``HEIGHT`` frame whose top-left corner is ``box``'s (canvas pixels)."""
@@ -335,15 +335,13 @@ class _Glide:
         x0, y0 = (math.floor(x), round(y)) if self.moves_x else (round(x), math.floor(y))
         x0 = min(max(0, x0), self.canvas.width - WIDTH)
         y0 = min(max(0, y0), self.canvas.height - HEIGHT)
-        a = self.canvas.crop((x0, y0, x0 + WIDTH, y0 + HEIGHT))
-        frac = (x - x0) if self.moves_x else (y - y0)
-        dx, dy = (1, 0) if self.moves_x else (0, 1)
-        if frac < 1 / 512 or x0 + dx + WIDTH > self.canvas.width or y0 + dy + HEIGHT > self.canvas.height:
-            return a
+        frac, (x1, y1) = ((x - x0), (x0 + 1, y0)) if self.moves_x else ((y - y0), (x0, y0 + 1))
+        if frac < 1 / 512 or x1 + WIDTH > self.canvas.width or y1 + HEIGHT > self.canvas.height:
+            return self.canvas.crop((x0, y0, x0 + WIDTH, y0 + HEIGHT))
+        b = self.canvas.crop((x1, y1, x1 + WIDTH, y1 + HEIGHT))  # the next pixel along the moving axis
         if frac > 1 - 1 / 512:
-            return self.canvas.crop((x0 + dx, y0 + dy, x0 + dx + WIDTH, y0 + dy + HEIGHT))
-        b = self.canvas.crop((x0 + dx, y0 + dy, x0 + dx + WIDTH, y0 + dy + HEIGHT))
-        return Image.blend(a, b, frac)
+            return b
+        return Image.blend(self.canvas.crop((x0, y0, x0 + WIDTH, y0 + HEIGHT)), b, frac)
 
 
 def _rolled(canvas: Image.Image, roll: float) -> Image.Image:
