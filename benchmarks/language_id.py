@@ -27,7 +27,6 @@ Run: ``.venv/bin/python benchmarks/language_id.py`` (``--before REV`` to pick th
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import subprocess
 import sys
 import tempfile
@@ -35,11 +34,14 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
 
-from services.language.detect import detect_language
-from services.language.languages import REFUSED_LANGUAGES, SUPPORTED_LANGUAGES
-from services.mesh.errors import InvalidArgument
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # run as a script: benchmarks.baseline is imported from the root
+
+from benchmarks.baseline import module_at  # noqa: E402
+from services.language.detect import detect_language  # noqa: E402
+from services.language.languages import REFUSED_LANGUAGES, SUPPORTED_LANGUAGES  # noqa: E402
+from services.mesh.errors import InvalidArgument  # noqa: E402
+
 DATA = ROOT / "tests" / "data" / "language_id.tsv"
 BASELINE = "15ea142"
 KINDS = ("native", "short", "mixed", "romanized")
@@ -70,21 +72,9 @@ def _service(detect: Callable[[str], object]) -> Detector:
 
 def _baseline(rev: str) -> Detector | None:
     try:
-        source = subprocess.run(
-            ["git", "-C", str(ROOT), "show", f"{rev}:services/language/detect.py"],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
+        module = module_at(rev, "services/language/detect.py", Path(tempfile.mkdtemp()))
     except (OSError, subprocess.CalledProcessError):
         return None
-    path = Path(tempfile.mkdtemp()) / "detect_before.py"
-    path.write_text(source, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location("detect_before", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
     return _service(module.detect_language)
 
 

@@ -19,39 +19,18 @@ Run: ``.venv/bin/python -m benchmarks.publish`` from the repository root (needs 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
-from types import ModuleType
 
+from benchmarks.baseline import module_at
 from services.delivery import packaging
 from tests.integration.test_delivery_packaging import FPS, SAMPLE_FRAMES, _write
 
 #: The last revision whose ``package`` decoded every frame of a copied source to pick the stills.
 BASELINE = "624728c"
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def baseline_module(revision: str, into: Path) -> ModuleType:
-    """``services/delivery/packaging.py`` as of ``revision``, imported from a file in ``into``."""
-    text = subprocess.run(
-        ["git", "-C", str(ROOT), "show", f"{revision}:services/delivery/packaging.py"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    path = into / "packaging_baseline.py"
-    path.write_text(text, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location("packaging_baseline", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
 
 
 def main() -> None:
@@ -64,7 +43,7 @@ def main() -> None:
         work = Path(tmp)
         low = work / "video.360p.mp4"
         source = _write(work / "video.mp4", seconds=args.frames / FPS, also=[(low, (640, 360))])
-        before_module = baseline_module(args.baseline, work)
+        before_module = module_at(args.baseline, "services/delivery/packaging.py", work)
         times: dict[str, list[float]] = {"before": [], "after": []}
         decoded = 0
         for run in range(args.runs):
