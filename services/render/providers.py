@@ -107,9 +107,14 @@ class StoryboardProvider:
         self._pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(
+        """A pool whose processes start now (each warms itself up, :func:`_render_process_ready`),
+        not when the first job arrives: one trivial call per process makes the pool start them all."""
+        pool = ProcessPoolExecutor(
             self.processes, mp_context=multiprocessing.get_context("spawn"), initializer=_render_process_ready
         )
+        for _ in range(self.processes):
+            pool.submit(_started)
+        return pool
 
     async def _call(self, fn: Callable[..., T], *args: object) -> T:
         from concurrent.futures.process import BrokenProcessPool
@@ -174,9 +179,21 @@ class StoryboardProvider:
 
 
 def _render_process_ready() -> None:
-    """A render process's start: die with the worker, and import the renderer before the first job."""
+    """A render process's start: die with the worker, then warm the renderer on a shot of its own
+    (:func:`services.render.storyboard.warm_up`) before the first job; a failure there is logged
+    and left for the job to meet."""
     die_with_parent()
-    from services.render.storyboard import draw  # noqa: F401  (fonts, scenery and encoder modules)
+    import tempfile
+
+    try:
+        with tempfile.TemporaryDirectory(prefix="drishya-warm-") as work:
+            storyboard.warm_up(Path(work))
+    except Exception:  # the warm-up only saves time; the job reports whatever is really wrong
+        log.warning("render process warm-up failed", exc_info=True)
+
+
+def _started() -> int:
+    return os.getpid()
 
 
 def _encode_gops(

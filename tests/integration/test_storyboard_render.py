@@ -376,3 +376,43 @@ def test_renditions_cap_their_peak_bit_rate_to_the_ladder() -> None:
         assert options["bufsize"] == str(rung.video_bps * 2)
         assert options["profile"] == "high"
         assert "keyint=48:min-keyint=48:scenecut=0" in options["x264-params"]
+
+
+def test_warm_up_draws_and_encodes_every_rendition_and_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A render process's warm-up goes through the drawing, every rendition's encoder and the
+    measuring, and deletes the files its encoders wrote."""
+    frames_in: dict[str, int] = {}
+    packets: dict[str, int] = {}
+
+    class CountingEncoder(enc._RenditionEncoder):
+        def encode(self, frame: av.VideoFrame, index: int) -> av.VideoFrame:
+            frames_in[self.spec.name] = frames_in.get(self.spec.name, 0) + 1
+            return super().encode(frame, index)
+
+        def _write(self, packet: av.Packet[Any]) -> None:
+            packets[self.spec.name] = packets.get(self.spec.name, 0) + 1
+            super()._write(packet)
+
+    monkeypatch.setattr(enc, "_RenditionEncoder", CountingEncoder)
+    enc.warm_up(tmp_path)
+    assert frames_in == {"720p": enc.WARM_UP_FRAMES, "360p": enc.WARM_UP_FRAMES}
+    assert packets == frames_in  # the encoders were flushed: every frame came out
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_storyboard_provider_starts_its_render_processes_at_once() -> None:
+    """The pool's processes start (and warm up) when the provider is made, not at the first job."""
+    import time
+
+    from services.render.providers import StoryboardProvider
+
+    provider = StoryboardProvider(2)
+    try:
+        deadline = time.monotonic() + 30
+        while len(provider._pool._processes or {}) < 2 and time.monotonic() < deadline:  # type: ignore[attr-defined]
+            time.sleep(0.05)
+        assert len(provider._pool._processes or {}) == 2  # type: ignore[attr-defined]
+    finally:
+        provider.close()

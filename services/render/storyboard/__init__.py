@@ -30,6 +30,7 @@ from .encode import (
     shots_of_gops,
     storyboard_source,
     total_frames,
+    warm_up,
 )
 from .errors import InvalidShotList, RenderError
 
@@ -64,4 +65,5 @@ __all__ = [
     "shots_of_gops",
     "storyboard_source",
     "total_frames",
+    "warm_up",
 ]
