@@ -230,6 +230,29 @@ def test_missing_gops_or_sources_are_refused(scene: Scene, tmp_path: Path) -> No
         encode_gops(scene.shot_list, {s.index: s for s in scene.sources}, [0, 2], tmp_path)
 
 
+@pytest.mark.parametrize("failing", ["720p", "360p"])
+def test_an_encoder_failing_mid_run_fails_the_run_and_keeps_only_the_gops_finished_before(
+    failing: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An encoder that fails in its GOP 1 (either pipeline stage): the run raises ENCODE_FAILED
+    instead of hanging, GOP 0 stays committed and nothing of GOPs 1-2 counts as finished."""
+    sl = make_shot_list(shots=3, duration_ms=2000)  # 144 frames: GOPs 0-2
+    sources = {i: storyboard_source(sl, i) for i in range(3)}
+
+    class FailingEncoder(enc._RenditionEncoder):
+        def encode(self, frame: av.VideoFrame, index: int) -> av.VideoFrame:
+            if self.spec.name == failing and index == GOP_FRAMES + 20:
+                raise OSError(28, "No space left on device")
+            return super().encode(frame, index)
+
+    monkeypatch.setattr(enc, "_RenditionEncoder", FailingEncoder)
+    with pytest.raises(RenderError) as info:
+        encode_gops(sl, sources, [0, 1, 2], tmp_path)
+    assert info.value.reason == "ENCODE_FAILED" and "No space left" in str(info.value)
+    assert sorted(finished_gops(sl, tmp_path)) == [0]
+    assert not list(tmp_path.glob("*.partial*"))  # the unfinished GOP's files were dropped
+
+
 def test_resumed_render_encodes_only_unfinished_gops_and_draws_only_their_shots(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -46,7 +46,7 @@ import queue
 import threading
 import wave
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -555,6 +555,35 @@ class _RenditionEncoder:
             _tmp(path).unlink(missing_ok=True)
 
 
+def _stage(
+    inbox: queue.Queue[Any],
+    work: Callable[[Any], Any],
+    outbox: queue.Queue[Any] | None,
+    finish: Callable[[], None],
+    failure: list[BaseException],
+) -> None:
+    """One stage of :func:`encode_gops`' pipeline, run on its own thread: ``work`` on each item of
+    ``inbox`` until its ``None``, results into ``outbox``, then ``finish``; always ends ``outbox``
+    with ``None``. An exception goes into ``failure`` (for the drawing thread to raise) and the
+    inbox is drained, so no stage before this one blocks on a full queue."""
+    ended = False  # the inbox's None was taken
+    try:
+        while (item := inbox.get()) is not None:
+            result = work(item)
+            if outbox is not None and not failure:
+                outbox.put(result)
+        ended = True
+        if not failure:
+            finish()
+    except BaseException as exc:
+        failure.append(exc)
+        while not ended and inbox.get() is not None:
+            pass
+    finally:
+        if outbox is not None:
+            outbox.put(None)
+
+
 def encode_gops(
     shot_list: prompt_pb2.ShotList,
     sources: Mapping[int, ShotSource],
@@ -571,8 +600,11 @@ def encode_gops(
     that share the cores between them pass 1: frame threads only add overhead when every core
     already has a process drawing and encoding.
 
-    ``sources`` must hold every shot with a frame in these GOPs. Drawing runs in this thread while
-    another converts, measures and encodes (PyAV releases the GIL in libswscale and libx264).
+    ``sources`` must hold every shot with a frame in these GOPs. Three threads make a pipeline:
+    this one draws, the next converts and encodes the first rendition, the last scales, encodes the
+    lower renditions and measures (PyAV releases the GIL in libswscale and libx264). Each encoder
+    keeps one thread, so the bits do not depend on the threads; a process whose partner run has
+    finished then spreads over the free core.
 
     Returns:
         The finished GOPs, in order.
@@ -610,42 +642,51 @@ def encode_gops(
             os.replace(_tmp(marker), marker)
             finished.append(gop)
 
-    pending: queue.Queue[tuple[int, Image.Image] | None] = queue.Queue(maxsize=ENCODE_QUEUE)
+    top, lower = encoders[0], encoders[1:]
+    measuring = FrameMeter()  # the run's first frame has no previous frame: difference unknown
+
+    def encode_top(item: tuple[int, Image.Image]) -> tuple[int, av.VideoFrame]:
+        f, image = item
+        # one copy (np.asarray of the image), which the frame wraps without another
+        frame = av.VideoFrame.from_numpy_buffer(np.asarray(image), format="rgb24")
+        return f, top.encode(frame, f)
+
+    def encode_lower(item: tuple[int, av.VideoFrame]) -> None:
+        f, frame = item
+        for e in lower:
+            frame = e.encode(frame, f)  # each rendition scales down from the one before
+        m = measuring.measure(frame)
+        measured[f // GOP_FRAMES].append(([float(v) for v in m.luminance], m.luma, m.difference))
+        commit()
+
+    def finish_lower() -> None:
+        for e in lower:
+            e.finish()
+        commit()
+
     failure: list[BaseException] = []
-
-    def encode() -> None:
-        measuring = FrameMeter()  # the run's first frame has no previous frame: difference unknown
-        ended = False  # the producer's None was taken
-        try:
-            while (item := pending.get()) is not None:
-                f, image = item
-                # one copy (np.asarray of the image), which the frame wraps without another
-                frame = av.VideoFrame.from_numpy_buffer(np.asarray(image), format="rgb24")
-                for e in encoders:
-                    frame = e.encode(frame, f)  # the next rendition scales down from this one
-                m = measuring.measure(frame)
-                measured[f // GOP_FRAMES].append(([float(v) for v in m.luminance], m.luma, m.difference))
-                commit()
-            ended = True
-            for e in encoders:
-                e.finish()
-            commit()
-        except BaseException as exc:  # handed to the drawing thread below
-            failure.append(exc)
-            while not ended and pending.get() is not None:  # drain so the producer never blocks
-                pass
-
-    worker = threading.Thread(target=encode, name="render-encode", daemon=True)
-    worker.start()
+    drawn: queue.Queue[tuple[int, Image.Image] | None] = queue.Queue(maxsize=ENCODE_QUEUE)
+    converted: queue.Queue[tuple[int, av.VideoFrame] | None] = queue.Queue(maxsize=ENCODE_QUEUE)
+    stages = [
+        threading.Thread(
+            target=_stage, args=(drawn, encode_top, converted, top.finish, failure), name="render-encode", daemon=True
+        ),
+        threading.Thread(
+            target=_stage, args=(converted, encode_lower, None, finish_lower, failure), name="render-lower", daemon=True
+        ),
+    ]
+    for thread in stages:
+        thread.start()
     try:
         try:
             for f in frames:
                 if failure:
                     break
-                pending.put((f, composer.frame(f)))
+                drawn.put((f, composer.frame(f)))
         finally:
-            pending.put(None)
-            worker.join()
+            drawn.put(None)
+            for thread in stages:
+                thread.join()
         if failure:
             raise failure[0]
     except (av.FFmpegError, OSError) as exc:
