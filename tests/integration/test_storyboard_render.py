@@ -18,7 +18,7 @@ from drishya.analysis.v1 import analysis_pb2 as a
 from drishya.prompt.v1 import prompt_pb2
 from services.delivery import packaging
 from services.delivery.packaging import copy_blocker
-from services.render.metrics import measure_frame
+from services.render.metrics import UNKNOWN_DIFFERENCE, measure_frame
 from services.render.storyboard import (
     FPS,
     GOP_FRAMES,
@@ -285,6 +285,10 @@ def test_resumed_render_encodes_only_unfinished_gops_and_draws_only_their_shots(
     assert 0 not in drawn and sorted(set(drawn)) == [1, 2]
     assert Path(first[0].paths["720p"]).stat().st_mtime_ns == stamp  # the finished GOP was left alone
     assert report.frame_count == 108
+    # frame 47, before the run, blends shot 0's tail, which the run does not draw: its first
+    # difference stays unknown rather than costing shot 0's painter
+    assert report.metrics is not None and report.metrics.difference[48] == UNKNOWN_DIFFERENCE
+    assert min(report.metrics.difference[49:]) >= 0
 
 
 def test_quality_check_rejects_a_wrong_duration(scene: Scene) -> None:
@@ -439,3 +443,17 @@ def test_the_storyboard_provider_starts_its_render_processes_at_once() -> None:
         assert len(provider._pool._processes or {}) == 2  # type: ignore[attr-defined]
     finally:
         provider.close()
+
+
+def test_two_runs_measure_every_frame_as_one_run_does(tmp_path: Path) -> None:
+    """The second run measures its first frame against the frame before it (drawn for that alone),
+    so splitting the GOPs into runs changes no frame's measurements."""
+    sl = make_shot_list(shots=2, duration_ms=3000, transitions=(a.TRANSITION_CROSSFADE,))  # GOPs 0-2
+    sources = {i: storyboard_source(sl, i) for i in range(2)}
+    one = encode_gops(sl, sources, [0, 1, 2], tmp_path / "one")
+    two = [g for run in ([0, 1], [2]) for g in encode_gops(sl, sources, run, tmp_path / "two")]
+    assert [g.index for g in one] == [g.index for g in two] == [0, 1, 2]
+    for a_gop, b_gop in zip(one, two, strict=True):
+        assert a_gop.difference == b_gop.difference
+        assert a_gop.luma == b_gop.luma and a_gop.luminance == b_gop.luminance
+    assert [d < 0 for g in two for d in g.difference].count(True) == 1  # frame 0 only

@@ -170,8 +170,9 @@ class GopRender:
     """A finished GOP: ``frames`` frames from ``index * GOP_FRAMES``, one file per rendition
     (``paths``: rendition name to MP4 path), and each frame's measurements (see
     :class:`services.render.metrics.FrameMeter`: five relative luminances, mean luma, difference
-    from the previous frame; the first frame of a run of GOPs has ``UNKNOWN_DIFFERENCE``, and so
-    has every frame of a marker written before differences were measured)."""
+    from the previous frame). ``UNKNOWN_DIFFERENCE`` marks the video's first frame, the first
+    frame of a run of GOPs whose previous frame is of a shot the run does not draw (a resumed job's
+    finished shot), and every frame of a marker written before differences were measured."""
 
     index: int
     frames: int
@@ -472,6 +473,11 @@ class Composer:
             self._frames[index] = frames
         return Image.fromarray(np.ascontiguousarray(frames[k]), "RGB")
 
+    def shots_at(self, f: int) -> set[int]:
+        """The shots whose frames make timeline frame ``f``: two inside a transition, else one."""
+        i = bisect_right(self.starts, f) - 1
+        return {i - 1, i} if i > 0 and f - self.starts[i] < self.plan[i - 1].tail else {i}
+
     def frame(self, f: int) -> Image.Image:
         """Timeline frame ``f`` (RGB, WIDTH x HEIGHT)."""
         i = bisect_right(self.starts, f) - 1
@@ -506,11 +512,16 @@ class _RenditionEncoder:
         self.current: tuple[int, Any, Any, Path] | None = None
         self.closed: set[int] = set()
 
-    def encode(self, frame: av.VideoFrame, index: int) -> av.VideoFrame:
-        """Encode ``frame`` (any size, ``yuv420p`` or RGB) as timeline frame ``index``; returns the
-        frame as encoded (scaled to this rendition's size)."""
+    def scale(self, frame: av.VideoFrame) -> av.VideoFrame:
+        """``frame`` (any size, ``yuv420p`` or RGB) as this rendition encodes it: ``yuv420p`` at its size."""
         if (frame.width, frame.height, frame.format.name) != (self.spec.width, self.spec.height, "yuv420p"):
             frame = self.scaler.reformat(frame, width=self.spec.width, height=self.spec.height, format="yuv420p")
+        return frame
+
+    def encode(self, frame: av.VideoFrame, index: int) -> av.VideoFrame:
+        """Encode ``frame`` (any size, ``yuv420p`` or RGB) as timeline frame ``index``; returns the
+        frame as encoded (:meth:`scale`)."""
+        frame = self.scale(frame)
         frame.pts, frame.time_base = index, Fraction(1, FPS)
         frame.pict_type = PictureType.NONE
         for packet in self.stream.encode(frame):
@@ -648,7 +659,16 @@ def encode_gops(
             finished.append(gop)
 
     top, lower = encoders[0], encoders[1:]
-    measuring = FrameMeter()  # the run's first frame has no previous frame: difference unknown
+    measuring = FrameMeter()
+    if frames.start > 0 and composer.shots_at(frames.start - 1) <= shots_of_gops(shot_list, gops):
+        # The frame before the run, drawn only to be measured against, so the run's first difference
+        # is known as in one pass over the video (a frozen picture across two runs stays one). Not
+        # when that frame belongs to a shot this run does not draw (a resumed job's finished shot):
+        # then the run's first difference is unknown.
+        prior = av.VideoFrame.from_numpy_buffer(np.asarray(composer.frame(frames.start - 1)), format="rgb24")
+        for e in encoders:
+            prior = e.scale(prior)
+        measuring.measure(prior)
 
     def encode_top(item: tuple[int, Image.Image]) -> tuple[int, av.VideoFrame]:
         f, image = item
