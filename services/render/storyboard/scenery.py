@@ -139,10 +139,13 @@ def paint_background(scene: Scene, region: Region, *, blur: float = 0.0) -> Imag
         far = ground_base * 0.7 + haze * 0.3
         ground = far * (1 - depth) + near * depth
         colours = np.where((rows >= horizon)[:, None], ground, sky)
-    arr = np.broadcast_to(colours[:, None, :], (h, w, 3)).astype(np.float32)
+    # one colour per row: the canvas is filled in 8 bits, and only the sun's patch is mixed in floats
+    colours = np.clip(colours, 0, 255).astype(np.float32)
+    arr = np.empty((h, w, 3), np.uint8)
+    arr[:] = colours.astype(np.uint8)[:, None, :]
     if not scene.indoor:
-        arr = _sun_glow(scene, region, arr)
-    image = Image.fromarray(np.clip(arr, 0, 255).astype(np.uint8), "RGB")
+        _sun_glow(scene, region, colours, arr)
+    image = Image.fromarray(arr, "RGB")
     pen = Pen(image, region.affine)
     if scene.indoor:
         _interior(scene, pen, rng, region)
@@ -173,7 +176,8 @@ def grade_lut(scene: Scene) -> ImageFilter.Color3DLUT:
     return ImageFilter.Color3DLUT(size, table.reshape(-1).tolist())
 
 
-def _sun_glow(scene: Scene, region: Region, arr: F32) -> F32:
+def _sun_glow(scene: Scene, region: Region, colours: F32, arr: npt.NDArray[np.uint8]) -> None:
+    """Mix the sun's glow into ``arr`` (the canvas, rows of ``colours``) where it reaches, in place."""
     fx, sy, r, colour, strength = SUN.get(scene.time_of_day, SUN[analysis_pb2.TIME_OF_DAY_MORNING])
     if scene.overcast:
         strength *= 0.35
@@ -184,15 +188,14 @@ def _sun_glow(scene: Scene, region: Region, arr: F32) -> F32:
     ya = int(max(0, (sy - reach - region.y0) * region.scale))
     yb = int(min(arr.shape[0], (min(sy + reach, HORIZON_Y) - region.y0) * region.scale))
     if xa >= xb or ya >= yb:
-        return arr
+        return
     xs = region.x0 + (np.arange(xa, xb, dtype=np.float32) + 0.5) / region.scale
     ys = region.y0 + (np.arange(ya, yb, dtype=np.float32) + 0.5) / region.scale
     d2 = ((xs[None, :] - sx) ** 2 + (ys[:, None] - sy) ** 2) / (r * 2.2) ** 2
     glow = (np.exp(-d2) * strength)[..., None]
-    arr = arr.copy()
-    patch = arr[ya:yb, xa:xb]
-    arr[ya:yb, xa:xb] = patch + (np.array(colour, np.float32) - patch) * glow
-    return arr
+    patch = colours[ya:yb, None, :]
+    mixed = patch + (np.array(colour, np.float32) - patch) * glow
+    arr[ya:yb, xa:xb] = np.clip(mixed, 0, 255).astype(np.uint8)
 
 
 def _sky_details(scene: Scene, pen: Pen, rng: np.random.Generator, region: Region) -> None:
