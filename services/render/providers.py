@@ -34,6 +34,7 @@ from typing import Generic, Protocol, TypeVar
 from drishya.prompt.v1 import prompt_pb2
 from services.mesh.backoff import Backoff
 from services.mesh.errors import DrishyaError, Unavailable
+from services.mesh.heap import keep_freed_memory
 from services.mesh.pdeathsig import die_with_parent
 from services.render import storyboard
 from services.render.types import Price, Progress, ProviderError, ProviderRejected, SafetyRefusal, no_progress
@@ -183,6 +184,7 @@ def _render_process_ready() -> None:
     (:func:`services.render.storyboard.warm_up`) before the first job; a failure there is logged
     and left for the job to meet."""
     die_with_parent()
+    keep_freed_memory()  # frame buffers reused from the heap, not page-faulted in for every frame
     import tempfile
 
     try:
