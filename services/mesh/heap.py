@@ -7,7 +7,8 @@ heap back to the kernel once it exceeds twice the threshold. A render process th
 fresh pages for its frames, each one faulted in and zeroed by the kernel, and how often depends on
 what the process happened to allocate before. Fixing the mmap threshold at 32 MiB (glibc's largest)
 and the trim threshold at 256 MiB serves those buffers from the heap and reuses them from frame
-to frame; the process keeps the memory of its busiest moment instead of returning it between jobs.
+to frame; the process keeps the memory of its busiest moment instead of returning it between jobs
+(a render process after the sample scene's jobs: about 350 MB resident, against 200 MB).
 See mallopt(3).
 """
 
