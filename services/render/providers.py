@@ -24,6 +24,7 @@ import logging
 import multiprocessing
 import os
 import random
+import tempfile
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -185,8 +186,6 @@ def _render_process_ready() -> None:
     and left for the job to meet."""
     die_with_parent()
     keep_freed_memory()  # frame buffers reused from the heap, not page-faulted in for every frame
-    import tempfile
-
     try:
         with tempfile.TemporaryDirectory(prefix="drishya-warm-") as work:
             storyboard.warm_up(Path(work))

@@ -473,17 +473,22 @@ class Composer:
             self._frames[index] = frames
         return Image.fromarray(np.ascontiguousarray(frames[k]), "RGB")
 
+    def _at(self, f: int) -> tuple[int, int, bool]:
+        """Timeline frame ``f`` as (shot, frame of that shot, whether the shot before's tail blends in)."""
+        i = bisect_right(self.starts, f) - 1
+        k = f - self.starts[i]
+        return i, k, i > 0 and k < self.plan[i - 1].tail
+
     def shots_at(self, f: int) -> set[int]:
         """The shots whose frames make timeline frame ``f``: two inside a transition, else one."""
-        i = bisect_right(self.starts, f) - 1
-        return {i - 1, i} if i > 0 and f - self.starts[i] < self.plan[i - 1].tail else {i}
+        i, _, blends = self._at(f)
+        return {i - 1, i} if blends else {i}
 
     def frame(self, f: int) -> Image.Image:
         """Timeline frame ``f`` (RGB, WIDTH x HEIGHT)."""
-        i = bisect_right(self.starts, f) - 1
-        k = f - self.starts[i]
+        i, k, blends = self._at(f)
         image = self.shot_frame(i, k)
-        if i > 0 and k < self.plan[i - 1].tail:
+        if blends:
             prev = self.plan[i - 1]
             image = blend(self.shot_frame(i - 1, prev.frames + k), image, k, prev.tail, prev.transition)
         return image
@@ -569,6 +574,11 @@ class _RenditionEncoder:
             with contextlib.suppress(av.FFmpegError, OSError):
                 container.close()
             _tmp(path).unlink(missing_ok=True)
+
+
+def _rgb_frame(image: Image.Image) -> av.VideoFrame:
+    """``image`` as a video frame: one copy (``np.asarray``), which the frame wraps without another."""
+    return av.VideoFrame.from_numpy_buffer(np.asarray(image), format="rgb24")
 
 
 def _stage(
@@ -665,16 +675,14 @@ def encode_gops(
         # is known as in one pass over the video (a frozen picture across two runs stays one). Not
         # when that frame belongs to a shot this run does not draw (a resumed job's finished shot):
         # then the run's first difference is unknown.
-        prior = av.VideoFrame.from_numpy_buffer(np.asarray(composer.frame(frames.start - 1)), format="rgb24")
+        prior = _rgb_frame(composer.frame(frames.start - 1))
         for e in encoders:
             prior = e.scale(prior)
         measuring.measure(prior)
 
     def encode_top(item: tuple[int, Image.Image]) -> tuple[int, av.VideoFrame]:
         f, image = item
-        # one copy (np.asarray of the image), which the frame wraps without another
-        frame = av.VideoFrame.from_numpy_buffer(np.asarray(image), format="rgb24")
-        return f, top.encode(frame, f)
+        return f, top.encode(_rgb_frame(image), f)
 
     def encode_lower(item: tuple[int, av.VideoFrame]) -> None:
         f, frame = item
@@ -991,7 +999,7 @@ def warm_up(work_dir: Path) -> None:
     meter = FrameMeter()
     try:
         for f in range(WARM_UP_FRAMES):
-            frame = av.VideoFrame.from_numpy_buffer(np.asarray(composer.frame(f)), format="rgb24")
+            frame = _rgb_frame(composer.frame(f))
             for e in encoders:
                 frame = e.encode(frame, f)
             meter.measure(frame)
