@@ -128,7 +128,8 @@ class StoryboardProvider:
             if self._pool is pool:
                 pool.shutdown(wait=False, cancel_futures=True)
                 self._pool = self._new_pool()
-            raise Unavailable(f"a render process died: {exc}", reason="RENDER_PROCESS_DIED") from exc
+            log.warning("a render process died: %s", exc)  # the pool's wording stays in the log
+            raise Unavailable("a render process died", reason="RENDER_PROCESS_DIED") from exc
 
     async def render_shot(
         self,

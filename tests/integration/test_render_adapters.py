@@ -302,3 +302,29 @@ async def test_comfyui_prompt_is_stopped_when_the_progress_report_fails(comfy: f
         await client(comfy).keyframe(REQ, cancelled_job)
     pid = comfy.prompts[0]["prompt_id"]
     assert comfy.interrupts == [{"prompt_id": pid}] and comfy.deletes == [pid]
+
+
+async def test_a_killed_render_process_fails_the_call_as_transient_and_the_pool_is_replaced(tmp_path: Path) -> None:
+    """SIGKILL of a render process mid-encode: the call fails as UNAVAILABLE RENDER_PROCESS_DIED
+    with a message of our own (not the pool's internal wording), and the next call succeeds."""
+    import os
+    import signal
+
+    from services.mesh.errors import Unavailable
+
+    provider = StoryboardProvider(1)
+    try:
+        sl = make_shot_list(shots=2, duration_ms=4000)
+        sources = {i: storyboard_source(sl, i) for i in range(2)}
+        call = asyncio.ensure_future(provider.encode_gops(sl, sources, [0, 1, 2, 3], tmp_path / "a", subtitles=True))
+        await asyncio.sleep(1.0)
+        for process in list(provider._pool._processes.values()):  # type: ignore[attr-defined]
+            os.kill(process.pid, signal.SIGKILL)
+        with pytest.raises(Unavailable) as info:
+            await call
+        assert info.value.reason == "RENDER_PROCESS_DIED"
+        assert str(info.value) == "a render process died"
+        done = await provider.encode_gops(sl, sources, [0], tmp_path / "b", subtitles=True)
+        assert [g.index for g in done] == [0]
+    finally:
+        provider.close()
