@@ -16,7 +16,9 @@ The vocabulary's term embeddings are computed once per (encoder, vocabulary) pai
 encoder they ship with the package (``services/language/data/concept_embeddings.npy``, float16,
 built by ``scripts/build_concept_embeddings.py``), so start-up reads 2.5 MB instead of encoding
 3,339 terms (about 30 s on two busy cores); for any other encoder they are computed at first start
-and cached under ``$DRISHYA_DATA_DIR/cache``.
+and cached under ``$DRISHYA_DATA_DIR/cache``. The encoder's arithmetic differs by CPU, so the same
+terms encoded on another machine match the shipped rows in direction (cosine above 0.999, the same
+nearest concept), not value for value (see :mod:`services.language.understand`).
 """
 
 from __future__ import annotations
