@@ -10,8 +10,13 @@
   (``estimated_duration_ms``, at least 6000 ms), with a 1500 ms floor per shot (water-filling),
   rounded to whole milliseconds by largest remainder so they sum exactly to the total.
 * Narration: each beat's ``source_text`` goes to its shots in order; a beat covered by several
-  shots is split at word boundaries. Joined in order, the narrations give back the beats' source
-  texts (never translated, never invented).
+  shots is split at phrase boundaries (:func:`services.scene.cues.split_cues`: after punctuation,
+  before a conjunction or after a verb, never after an article, numeral, conjunction, possessive
+  or attributive adjective). Where two shots show different beats, the cut between their
+  narrations (the analysis's, which may fall inside a sentence) is moved to the best phrase
+  boundary near it (:func:`services.scene.cues.shift_cut`), so a word or two may go to the
+  neighbouring shot. Joined in order, the narrations give back the beats' source texts (never
+  translated, never invented). Each shot's subtitle is its narration.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from services.scene.cues import shift_cut, split_cues
 from services.scene.lexicon import MOTION_ACTIONS
 from services.scene.model import (
     Beat,
@@ -30,7 +36,7 @@ from services.scene.model import (
     ShotSize,
     Transition,
 )
-from services.scene.text import partition_by_weights, split_by_weights
+from services.scene.text import partition_by_weights
 
 MIN_SHOTS = 3
 MAX_SHOTS = 6
@@ -254,7 +260,7 @@ def plan_shots(analysis: SceneAnalysis) -> list[PlannedShot]:
         counts = shots_per_beat([b.duration_ms for b in beats], n)
         for beat, k in zip(beats, counts, strict=True):
             roles = _roles(beat, k)
-            pieces = split_by_weights(beat.source_text, [1.0] * k) if k > 1 else [beat.source_text]
+            pieces = split_cues(beat.source_text, [1.0] * k) if k > 1 else [beat.source_text]
             if k == 1:
                 covered = [("beat", beat.camera, tuple(beat.entity_ids) or _with_location((), loc))]
             else:
@@ -273,4 +279,28 @@ def plan_shots(analysis: SceneAnalysis) -> list[PlannedShot]:
                 )
                 weights.append(max(1, beat.duration_ms) / k)
     durations = allocate_durations(weights, total)
+    drafts = at_phrase_boundaries(drafts)
     return [replace(d, duration_ms=ms) for d, ms in zip(drafts, durations, strict=True)]
+
+
+def at_phrase_boundaries(shots: Sequence[PlannedShot]) -> list[PlannedShot]:
+    """``shots`` with each cut between two beats' narrations moved to a phrase boundary.
+
+    Walks the shots in order; between a shot with words and the next shot with words that starts
+    another beat, the cut is re-placed by :func:`services.scene.cues.shift_cut` (a cut at a
+    sentence end stays). Cuts between shots of one beat were placed by ``split_cues`` and stay.
+    Only ``narration`` changes; the narrations, joined with spaces, keep the same words in order.
+    """
+    out = list(shots)
+    prev = -1
+    for i, shot in enumerate(out):
+        if not shot.narration:
+            continue
+        if prev >= 0 and out[prev].beat_indices[-1] != shot.beat_indices[0]:
+            left, right = shift_cut(out[prev].narration + " ", shot.narration)
+            out[prev] = replace(out[prev], narration=left.strip())
+            out[i] = replace(shot, narration=right.strip())
+            if not right.strip():
+                continue  # every word went to the shot before; it stays the one to compare with
+        prev = i
+    return out

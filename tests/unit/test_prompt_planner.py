@@ -8,8 +8,15 @@ import pytest
 
 from services.analysis.analyzer import analyze_scene
 from services.prompt.builder import build_shot_list
-from services.prompt.planner import allocate_durations, plan_shots, shot_count, shots_per_beat
-from services.scene.model import SceneAnalysis, SceneRequest, ShotSize
+from services.prompt.planner import (
+    PlannedShot,
+    allocate_durations,
+    at_phrase_boundaries,
+    plan_shots,
+    shot_count,
+    shots_per_beat,
+)
+from services.scene.model import Camera, SceneAnalysis, SceneRequest, ShotSize
 from services.scene.text import normalize_space, squash
 
 TELUGU = "సాయంత్రం వర్షం పడుతోంది. ఒక అమ్మాయి గుడి ముందు నాట్యం చేస్తోంది. ఆమె చుట్టూ పిల్లలు సంతోషంగా చూస్తున్నారు."
@@ -130,3 +137,55 @@ def test_allocate_durations_is_proportional_above_the_floor() -> None:
     assert allocate_durations([1, 3], 8000) == [2000, 6000]
     with pytest.raises(ValueError):
         allocate_durations([1, 1, 1, 1, 1], 6000)
+
+
+def _shot(beat: int, narration: str) -> PlannedShot:
+    return PlannedShot((beat,), "beat", Camera(), (), "", "", narration)
+
+
+def test_a_cut_between_beats_inside_a_phrase_moves_to_a_phrase_boundary() -> None:
+    # the analysis cut "... and his | dog runs behind." between its two clauses
+    shots = [
+        _shot(0, "रात को एक बूढ़ा आदमी जंगल के रास्ते पर धीरे-धीरे चल रहा है और उसका"),
+        _shot(1, "कुत्ता पीछे दौड़ता है।"),
+        _shot(2, "चाँद चमक रहा है।"),
+    ]
+    moved = at_phrase_boundaries(shots)
+    assert [s.narration for s in moved] == [
+        "रात को एक बूढ़ा आदमी जंगल के रास्ते पर धीरे-धीरे चल रहा है",
+        "और उसका कुत्ता पीछे दौड़ता है।",
+        "चाँद चमक रहा है।",  # a cut at a sentence end stays
+    ]
+    assert [s.beat_indices for s in moved] == [(0,), (1,), (2,)]
+
+
+def test_cuts_inside_one_beat_are_left_to_the_splitter() -> None:
+    shots = [_shot(0, "a boy and"), _shot(0, "a girl run"), _shot(1, "to the river.")]
+    assert [s.narration for s in at_phrase_boundaries(shots)] == ["a boy and", "a girl run", "to the river."]
+
+
+@pytest.mark.parametrize(
+    ("english", "source", "lang"),
+    [
+        (
+            "In the evening a lamp burns on the ghat and a boat floats on the river.",
+            "সন্ধ্যায় ঘাটে প্রদীপ জ্বলছে আর একটি নৌকা নদীতে ভাসছে।",
+            "bn",
+        ),
+        (
+            "At night an old man walks slowly along the forest path with a lantern in hand and his dog runs behind.",
+            "रात को एक बूढ़ा आदमी हाथ में लालटेन लेकर जंगल के रास्ते पर धीरे-धीरे चल रहा है और उसका कुत्ता पीछे दौड़ता है।",
+            "hi",
+        ),
+    ],
+    ids=["bn", "hi"],
+)
+def test_shot_narrations_end_at_phrase_boundaries(english: str, source: str, lang: str) -> None:
+    sl = build_shot_list(analyze_scene(SceneRequest(english, source, lang)))
+    said = [s.narration for s in sl.shots if s.narration]
+    assert " ".join(said) == source
+    assert all(s.subtitle == s.narration for s in sl.shots)
+    ends = [n.split()[-1] for n in said[:-1]]
+    starts = [n.split()[0] for n in said[1:]]
+    assert not set(ends) & {"আর", "একটি", "और", "उसका", "एक", "बूढ़ा", "लालटेन", "के"}, said
+    assert not set(starts) & {"लेकर", "में", "पर", "है", "रहा"}, said

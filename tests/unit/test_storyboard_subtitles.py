@@ -121,3 +121,63 @@ def test_mixed_line_draws_every_run() -> None:
     lay = subs.layout(text, "gu")
     assert all(covered(runs) == [] for line in lay.lines for runs in line)
     assert subs.subtitle_overlay(text, "gu") is not None
+
+
+def line_words(lay: subs.SubtitleLayout) -> list[list[str]]:
+    """The words of each line of ``lay``."""
+    return [["".join(text for text, _ in runs) for runs in line] for line in lay.lines]
+
+
+def line_widths(lay: subs.SubtitleLayout) -> list[float]:
+    """The width in pixels of each line of ``lay``, gaps included."""
+    gap = lay.size * subs.WORD_GAP
+    return [sum(subs.runs_width(runs, lay.size) for runs in line) + gap * (len(line) - 1) for line in lay.lines]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "top_ends"),
+    [
+        # greedy filling left "रहा है।" alone on the second line
+        ("hi", "रात को एक बूढ़ा आदमी हाथ में लालटेन लेकर जंगल के रास्ते पर धीरे-धीरे चल रहा है।", "लेकर"),
+        # ... and "ਰਿਹਾ ਹੈ।" here
+        ("pa", "ਸ਼ਾਮ ਨੂੰ ਇੱਕ ਬੁੱਢਾ ਆਦਮੀ ਹੱਥ ਵਿੱਚ ਲਾਲਟੈਣ ਲੈ ਕੇ ਪਿੰਡ ਦੀ ਗਲੀ ਵਿੱਚ ਹੌਲੀ ਹੌਲੀ ਤੁਰ ਰਿਹਾ ਹੈ।", "ਕੇ"),
+        # ... and "and a dog runs" (કૂતરો દોડે છે.) here, with "and" (અને) ending the first line
+        ("gu", "સાંજે એક વૃદ્ધ માણસ હાથમાં ફાનસ લઈને ગામના રસ્તા પર ધીમે ધીમે ચાલે છે અને કૂતરો દોડે છે.", "પર"),
+        # a comma is worth some imbalance
+        ("bn", "সন্ধ্যায় ঘাটে প্রদীপ জ্বলছে আর একটি নৌকা নদীতে ভাসছে, মাঝি গান গাইছে আর ছেলেরা তীরে দাঁড়িয়ে দেখছে।", "ভাসছে,"),
+        (
+            "en",
+            "At dusk an old fisherman pulls his small boat onto the sand, and two children run to help him.",
+            "sand,",
+        ),
+    ],
+)
+def test_two_lines_break_at_a_phrase_boundary_without_an_orphan(language: str, text: str, top_ends: str) -> None:
+    lay = subs.layout(text, language)
+    words = line_words(lay)
+    assert len(words) == 2 and " ".join(words[0] + words[1]) == text
+    assert words[0][-1] == top_ends
+    widths = line_widths(lay)
+    assert max(widths) <= subs.MAX_LINE_WIDTH
+    assert min(widths) >= 0.5 * max(widths)  # no orphan
+    assert len(words[1]) >= 3
+
+
+def test_a_line_never_ends_on_an_article_or_numeral_when_another_break_fits() -> None:
+    text = "A farmer and his two oxen walk slowly along the narrow muddy path to the big green field near the river"
+    lay = subs.layout(text, "en")
+    top = line_words(lay)[0][-1]
+    assert top not in ("A", "and", "his", "two", "the", "along", "to", "near", "big", "narrow")
+
+
+def test_text_that_fits_stays_on_one_line() -> None:
+    assert line_words(subs.layout("ఒక అమ్మాయి గుడి ముందు నాట్యం చేస్తోంది.", "te")) == [
+        ["ఒక", "అమ్మాయి", "గుడి", "ముందు", "నాట్యం", "చేస్తోంది."]
+    ]
+
+
+def test_blank_text_has_no_lines_and_one_overlong_word_keeps_its_line() -> None:
+    assert subs.layout("", "hi").lines == ()
+    url = "https://example.com/" + "a" * 120
+    lay = subs.layout(url, "en")
+    assert line_words(lay) == [[url]] and lay.size == subs.MIN_FONT_SIZE

@@ -29,6 +29,7 @@ from tests.robust_pieces import (
     native_digits,
 )
 from tests.robust_texts import CONCEPTS, shot_list_for
+from tests.unit.test_prompt_cues import binds_to_next
 
 MIN_CHARS, MAX_CHARS = 10, 2000
 
@@ -112,6 +113,9 @@ def test_every_sentence_of_any_text_gets_a_shot(
         at = spoken.find(squash(sentence), pos)
         assert at >= 0, sentence
         pos = at + len(squash(sentence))
+    said = [s.narration for s in shot_list.shots if s.narration.strip()]
+    for narration in said[:-1]:  # no shot's words stop on "a", "and", "his", "3" before the next shot's
+        assert not binds_to_next(narration.split()[-1]), said
     for shot in shot_list.shots:
         assert shot.visual_prompt.strip() and shot.duration_ms >= 1500
         assert shot.subtitle == shot.narration
