@@ -4,6 +4,7 @@ VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 BUF     := .tools/node_modules/.bin/buf
+ICONS   := .tools/node_modules/@iconify-json/noto/icons.json
 SAMPLE  := samples/telugu_rain_dance.txt
 
 .PHONY: demo test up gen gen-check lint fmt bench clean
@@ -17,11 +18,15 @@ $(STAMP): pyproject.toml
 $(BUF):
 	npm install --silent --no-audit --no-fund --prefix .tools @bufbuild/buf@1.75.0
 
-demo: $(STAMP)
+# Noto Emoji as Iconify JSON (Apache-2.0): the storyboard's drawings of things (services/render/assets).
+$(ICONS):
+	npm install --silent --no-audit --no-fund --prefix .tools @iconify-json/noto@1.2.9
+
+demo: $(STAMP) $(ICONS)
 	mkdir -p out
 	$(BIN)/drishya generate --local "$$(cat $(SAMPLE))" -o out/demo.mp4
 
-test: $(STAMP) $(BUF) build/protodeps/google/rpc/status.proto
+test: $(STAMP) $(BUF) $(ICONS) build/protodeps/google/rpc/status.proto
 	$(BUF) lint
 	$(BUF) format -d --exit-code
 	$(BIN)/python -m pytest -q
@@ -49,7 +54,7 @@ fmt: $(STAMP) $(BUF)
 	$(BIN)/ruff format services tests benchmarks scripts
 	$(BIN)/ruff check --fix services tests benchmarks scripts
 
-bench: $(STAMP)
+bench: $(STAMP) $(ICONS)
 	$(BIN)/python benchmarks/e2e.py
 
 clean:
