@@ -22,7 +22,9 @@ import numpy.typing as npt
 from drishya.analysis.v1 import analysis_pb2
 from drishya.prompt.v1 import prompt_pb2
 
+from .assets import asset_for
 from .pen import GROUND_Y, PERSON_H, RGB, WORLD_W
+from .settings import SETTINGS, choose_setting, features_of
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -79,6 +81,14 @@ MALE_WORDS = (
 )  # fmt: skip
 CHILD_WORDS = ("girl", "boy", "child", "kid", "baby", "daughter", "son")
 
+ROLES: tuple[str, ...] = (
+    "person", "man", "woman", "boy", "girl", "child", "baby", "old_man", "old_woman", "farmer",
+    "firefighter", "police_officer", "doctor", "nurse", "student", "teacher", "vendor", "fisherman",
+    "soldier", "priest", "player", "dancer", "worker", "cook", "driver", "musician", "bride", "groom",
+    "king", "queen", "crowd",
+)  # fmt: skip
+"""The roles a person is drawn as (``services/render/assets/asset_map.json`` maps PERSON concepts to them)."""
+
 SKIN_TONES: tuple[RGB, ...] = ((141, 85, 54), (173, 114, 76), (198, 134, 90), (120, 74, 48))
 
 TIME_LIGHT: dict[int, tuple[float, float, float]] = {
@@ -102,7 +112,12 @@ class Scene:
     time_of_day: int
     weather: int
     indoor: bool
+    """Painted as a room: always ``SETTINGS[setting].indoor``."""
+    setting: str
+    """The place painted: an id of ``settings.SETTINGS``."""
     features: frozenset[str]
+    """What the setting paints, as words (``settings.features_of``): its id, ``"indoor"``,
+    ``"river"`` for river or lake water, ``"beach"`` for the sea, ``"mountain"``."""
     palette: tuple[RGB, ...]
     intensity: float
     tone: str
@@ -197,6 +212,18 @@ class Figure:
     clothes: RGB
     skin: RGB
     phase: float
+    role: str = "person"
+    """A person's role, drawn by costume and props: one of :data:`ROLES`."""
+    age: str = "adult"
+    """``"child"``, ``"adult"`` or ``"old"`` (grey hair, a stoop and a walking stick)."""
+    concept_id: str = ""
+    """The vocabulary concept drawn, e.g. ``"tractor"``; empty when the entity has none."""
+    icon: str = ""
+    """The Noto Emoji icon drawn for a thing (not a person), e.g. ``"tractor"``; empty: drawn procedurally."""
+    placement: str = "ground"
+    """Where it sits: ground, sky, water, indoor, wall, held or worn (see ``assets.Asset``)."""
+    vehicle: str = ""
+    """For a person driving or riding: the entity id of the vehicle it sits in."""
 
     @property
     def human(self) -> bool:
@@ -230,19 +257,18 @@ def _has_word(text: str, words: tuple[str, ...]) -> bool:
 
 
 def scene_of(shot_list: prompt_pb2.ShotList) -> Scene:
-    """The scene-wide look of ``shot_list``."""
+    """The scene-wide look of ``shot_list``; its place is chosen by ``settings.choose_setting``."""
     setting = shot_list.setting
     location = setting.location.lower()
-    features = {f for f, words in FEATURE_WORDS.items() if _has_word(location, words)}
-    if setting.indoor:
-        features.add("indoor")
+    place = choose_setting(shot_list, asset_for)
     palette = tuple(c for c in (parse_hex(p) for p in shot_list.mood.palette) if c is not None)
     seed = zlib.crc32(f"{location}|{setting.time_of_day}|{setting.weather}".encode())
     return Scene(
         time_of_day=setting.time_of_day,
         weather=setting.weather,
-        indoor="indoor" in features,
-        features=frozenset(features),
+        indoor=SETTINGS[place].indoor,
+        setting=place,
+        features=features_of(place, location),
         palette=palette,
         intensity=shot_list.mood.intensity,
         tone=shot_list.mood.tone,
