@@ -65,7 +65,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from services.language.adapters.encoder import DEFAULT_ENCODER, open_encoder  # noqa: E402
-from services.scene.concepts import Category, VisualConcept, default_vocabulary  # noqa: E402
+from services.scene.concepts import VISUAL_CATEGORIES, Category, VisualConcept, default_vocabulary  # noqa: E402
 
 ICON_DIR = ROOT / ".tools/node_modules/@iconify-json/noto"
 SOURCE = "@iconify-json/noto@1.2.9"
@@ -73,16 +73,7 @@ OUT = ROOT / "services/render/assets/asset_map.json"
 CACHE = ROOT / "build/asset_map/embeddings.npz"
 VERSION = 1
 
-VISUAL = {
-    Category.PERSON,
-    Category.ANIMAL,
-    Category.OBJECT,
-    Category.VEHICLE,
-    Category.PLACE,
-    Category.NATURE,
-    Category.WEATHER,
-    Category.TIME_OF_DAY,
-}
+VISUAL = VISUAL_CATEGORIES
 ICON_CATEGORIES = {Category.ANIMAL, Category.OBJECT, Category.VEHICLE, Category.NATURE}
 
 #: Cosine (e5-small, "a photo of a ..." phrases) from which the nearest icon is accepted. The
@@ -361,9 +352,10 @@ MANUAL: dict[str, str | None] = {
     "campfire": "fire", "rucksack": "backpack", "jerrycan": "oil-drum", "fuel_can": "oil-drum",
     "traffic_cone": "setting:road", "barricade": "construction", "fence": "setting:farm_field", "gate": "setting:home",
     "railing": "setting:bridge",
-    "pillar": "setting:temple", "wall": "brick", "roof": "setting:home", "ceiling": "setting:home",
+    "pillar": "setting:temple", "wall": "brick", "roof": "setting:street", "ceiling": "setting:home",
     "floor": "setting:home", "staircase": "setting:home", "step": "setting:home",
-    "balcony": "setting:home", "verandah": "setting:home", "terrace": "setting:home", "chimney": "setting:home",
+    "balcony": "setting:home", "verandah": "setting:home", "terrace": "setting:street",
+    "rooftop": "setting:street", "chimney": "setting:home",
     "drain": "setting:street", "gutter": "setting:street", "manhole": "setting:street", "pole": "setting:street",
     "lamp_post": "setting:street", "mailbox": "postbox", "zebra_crossing": "setting:road", "milestone": "placard",
     "signpost": "placard", "seesaw": "setting:playground", "sandbox": "setting:playground",
@@ -404,7 +396,7 @@ MANUAL: dict[str, str | None] = {
     "tree": "deciduous-tree", "flower": "blossom", "grass": "setting:meadow",
     "leaf": "leaf-fluttering-in-wind", "water": "droplet", "sky": "sky", "sand": "setting:beach",
     "wave": "water-wave", "smoke": "cloud", "river": "setting:river_bank", "forest": "setting:forest",
-    "beach": "setting:beach", "sea": "setting:beach", "field": "setting:meadow", "mountain": "setting:mountain",
+    "beach": "setting:beach", "sea": "setting:beach", "field": "setting:farm_field", "mountain": "setting:mountain",
     "lake": "setting:lake", "waterfall": "setting:river_bank", "desert": "setting:desert",
     "hill": "setting:mountain", "valley": "setting:mountain", "cliff": "setting:mountain",
     "cave": "setting:mountain", "island": "desert-island", "peninsula": "setting:beach",

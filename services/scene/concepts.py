@@ -38,6 +38,21 @@ class Category(enum.Enum):
     EMOTION = "EMOTION"
 
 
+VISUAL_CATEGORIES: frozenset[Category] = frozenset(
+    {
+        Category.PERSON,
+        Category.ANIMAL,
+        Category.OBJECT,
+        Category.VEHICLE,
+        Category.PLACE,
+        Category.NATURE,
+        Category.WEATHER,
+        Category.TIME_OF_DAY,
+    }
+)
+"""The categories of things that can be drawn (actions and emotions are not things)."""
+
+
 @dataclass(frozen=True)
 class VisualConcept:
     """One concept of the vocabulary.

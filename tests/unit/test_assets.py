@@ -26,18 +26,9 @@ from services.render.storyboard.assets import (
     icon_svg,
 )
 from services.render.storyboard.errors import RenderError
-from services.scene.concepts import Category, default_vocabulary
+from services.scene.concepts import VISUAL_CATEGORIES, default_vocabulary
 
-VISUAL = {
-    Category.PERSON,
-    Category.ANIMAL,
-    Category.OBJECT,
-    Category.VEHICLE,
-    Category.PLACE,
-    Category.NATURE,
-    Category.WEATHER,
-    Category.TIME_OF_DAY,
-}
+VISUAL = VISUAL_CATEGORIES
 SCENERY = {"setting", "sky", "weather", "time"}
 
 

@@ -33,6 +33,7 @@ from .encode import (
     warm_up,
 )
 from .errors import InvalidShotList, RenderError
+from .manifest import DrawnElement, ShotManifest, manifest_of
 
 __all__ = [
     "AUDIO_RATE",
@@ -45,9 +46,11 @@ __all__ = [
     "SUBTITLE_BAND",
     "WIDTH",
     "AssemblyReport",
+    "DrawnElement",
     "GopRender",
     "InvalidShotList",
     "RenderError",
+    "ShotManifest",
     "ShotSource",
     "draw_frame",
     "encode_gops",
@@ -55,6 +58,7 @@ __all__ = [
     "finished_gops",
     "gop_count",
     "gop_range",
+    "manifest_of",
     "mux",
     "narrate",
     "overlay_subtitle",

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import math
+from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -27,15 +28,16 @@ from drishya.analysis.v1 import analysis_pb2
 from drishya.prompt.v1 import prompt_pb2
 from services.mesh.errors import FieldViolation
 
+from . import assets, compose
 from . import camera as cam
 from .constants import FPS, HEIGHT, SUBTITLE_BAND, WIDTH
-from .errors import InvalidShotList
-from .figures import draw_animal, draw_person, draw_prop, head_top
+from .errors import InvalidShotList, RenderError
+from .figures import draw_animal, draw_person, draw_prop, head_top_of
 from .pen import HORIZON_Y, WORLD_H, WORLD_W, Affine, Pen
-from .scene import Figure, cast_of, scene_of
+from .scene import Figure, Scene, scene_of
 from .scenery import Region, paint_background, window_rect
 from .subtitles import subtitle_overlay
-from .timeline import spans, validate
+from .timeline import ShotSpan, spans, validate
 
 MAX_CANVAS_SCALE = 2.0
 """Background canvas resolution cap (px per world unit); closer framings upscale (a soft background)."""
@@ -44,6 +46,8 @@ FLASH_PEAK = 0.2
 FLASH_S = 0.16
 FLASH_MIN_GAP_S = 2.5
 """At most one lightning flash per 2.5 s, far below the three flashes per second of WCAG 2.3.1."""
+MIN_THING_VIEW = 520.0
+"""Narrowest view (world units) framing a thing, so it is seen in its place, not alone."""
 WALK_SPEED = 0.3
 RUN_SPEED = 0.8
 """Walking and running speeds in figure heights per second."""
@@ -67,30 +71,17 @@ class ShotPainter:
             )
         shot = shot_list.shots[index]
         self.index = index
-        self.span = spans(shot_list)[index]
-        self.scene = scene_of(shot_list)
-        self.cast = cast_of(shot_list, index)
-        self.action = next((f.action for f in self.cast if f.human), "stand")
-        focus = self._focus(shot.camera.focus_entity_id)
-        subject = None
-        if focus is not None:
-            if focus.human:
-                # frame the head where the pose puts it (a seated or dancing figure is shorter)
-                top = focus.y - focus.height * head_top(focus.action, focus.phase)
-                subject = cam.Subject(focus.x, focus.y, focus.height, top=top)
-            else:
-                fanned = focus.species == "peacock" and (focus.action == "dance" or self.scene.wet)
-                height = focus.height * (1.75 if fanned else 1.15)
-                subject = cam.Subject(focus.x, focus.y, height, person=False)
-        self.path = cam.plan(shot.camera, subject)
-        self.tracking = shot.camera.movement == analysis_pb2.CAMERA_MOVEMENT_TRACKING
-        self.follow = self.tracking or shot.camera.shot_size in (
-            analysis_pb2.SHOT_SIZE_MEDIUM,
-            analysis_pb2.SHOT_SIZE_CLOSE_UP,
-            analysis_pb2.SHOT_SIZE_EXTREME_CLOSE_UP,
-        )
+        plan = plan_of(shot_list, index)
+        self.span = plan.span
+        self.scene = plan.scene
+        self.cast = plan.cast
+        self.action = plan.action
+        self.path = plan.path
+        self.tracking = plan.tracking
+        self.follow = plan.follow
+        self.length_s = plan.length_s
+        self._sprites: dict[tuple[str, int], Image.Image] = {}
         n = self.span.rendered_frames
-        self.length_s = max(1, n - 1) / FPS
         views = [self.view_at(k / FPS) for k in range(n)]
         x0 = min(v.cx - v.half_extent()[0] for v in views) - 4
         x1 = max(v.cx + v.half_extent()[0] for v in views) + 4
@@ -126,14 +117,6 @@ class ShotPainter:
     def view_at(self, t_s: float) -> cam.View:
         """The camera view at ``t_s`` seconds into the shot (movement spans the rendered length)."""
         return self.path.at(t_s / self.length_s)
-
-    def _focus(self, focus_id: str) -> Figure | None:
-        placed = [f for f in self.cast if f.species not in (*PROPS, "bird")]
-        for f in placed:
-            if f.entity_id == focus_id:
-                return f
-        people = [f for f in placed if f.human]
-        return people[0] if people else (placed[0] if placed else None)
 
     def _box(self, view: cam.View) -> tuple[float, float, float, float]:
         s = self.region.scale
@@ -187,14 +170,46 @@ class ShotPainter:
                 offset = speed * (t - self.length_s / 2)
         holder = next((f for f in self.cast if f.human), None)
         for fig in self.cast:
-            x = fig.x + (offset if fig.species != "bird" else 0.0)
-            if fig.human:
+            x = fig.x + figure_offset(fig, t, self.length_s, offset)
+            if fig.species == "icon":
+                self._icon(pen, fig, x, t)
+            elif fig.human:
                 draw_person(pen, self.scene, fig, x, t, fig.action)
             elif fig.species in PROPS:
                 hx = x if fig.species != "umbrella" or holder is None else holder.x + offset
                 draw_prop(pen, self.scene, fig, hx, t, holder)
             else:
                 draw_animal(pen, self.scene, fig, x, t, fig.action)
+
+    def _icon(self, pen: Pen, fig: Figure, x: float, t: float) -> None:
+        """Paste ``fig``'s icon standing at world ``(x, fig.y)``, ``fig.height`` tall, lit like the scene."""
+        y = fig.y + icon_bob(fig, t)
+        px, py = pen.m.apply(x, y)
+        h = max(2, round(pen.px(fig.height)))
+        if h > 4 * HEIGHT:
+            return
+        sprite = self._sprite(fig.icon, h)
+        if sprite is None:
+            return
+        left, top = round(px - sprite.width / 2), round(py - sprite.height)
+        if left >= WIDTH or top >= HEIGHT or left + sprite.width <= 0 or top + sprite.height <= 0:
+            return
+        pen.image.paste(sprite, (left, top), sprite)
+
+    def _sprite(self, icon: str, height_px: int) -> Image.Image | None:
+        key = (icon, height_px)
+        sprite = self._sprites.get(key)
+        if sprite is None:
+            try:
+                base = assets.icon_image(icon, _bucket(height_px), fill=True)
+            except RenderError:
+                return None
+            width = max(1, round(base.width * height_px / base.height))
+            sprite = lit(base.resize((width, height_px), Image.Resampling.LANCZOS), self.scene)
+            if len(self._sprites) > 64:
+                self._sprites.clear()
+            self._sprites[key] = sprite
+        return sprite
 
     def _water(self, pen: Pen, t: float) -> None:
         f = self.scene.features
@@ -353,6 +368,101 @@ def _rolled(canvas: Image.Image, roll: float) -> Image.Image:
     cx, cy, rx, ry = w / 2, h / 2, nw / 2, nh / 2
     data = (co, si, cx - co * rx - si * ry, -si, co, cy + si * rx - co * ry)
     return canvas.transform((nw, nh), Image.Transform.AFFINE, data, resample=Image.Resampling.BILINEAR)
+
+
+def _bucket(height_px: int) -> int:
+    """The raster height an icon is rendered at for a sprite ``height_px`` tall: the next multiple of
+    64 px (at most 1024), so a dolly's changing sizes reuse one rendering."""
+    return min(1024, max(64, -(-height_px // 64) * 64))
+
+
+def lit(sprite: Image.Image, scene: Scene) -> Image.Image:
+    """``sprite`` (RGBA) lit like the scenery: the time of day's light, weather and mood grade."""
+    white = scene.paint((255, 255, 255))
+    black = scene.paint((0, 0, 0))
+    r, g, b, a = sprite.split()
+    bands = [
+        band.point(lambda v, lo=lo, hi=hi: lo + v * (hi - lo) // 255)
+        for band, lo, hi in zip((r, g, b), black, white, strict=True)
+    ]
+    return Image.merge("RGBA", (*bands, a))
+
+
+def icon_bob(fig: Figure, t: float) -> float:
+    """Vertical motion (world units) of an icon at ``t``: boats bob, birds and kites float."""
+    if fig.placement == "water":
+        return 0.02 * fig.height * math.sin(math.tau * 0.4 * t + fig.phase)
+    if fig.placement == "sky":
+        return 0.12 * fig.height * math.sin(math.tau * 0.5 * t + fig.phase)
+    return 0.0
+
+
+def figure_offset(fig: Figure, t: float, length_s: float, walk_offset: float) -> float:
+    """Horizontal displacement (world units) of ``fig`` at ``t``: people walk or run by
+    ``walk_offset``; a driven vehicle and its driver move left (the icons face left) at 0.6 of the
+    vehicle's height per second; things in the sky drift; other things stay put."""
+    if fig.vehicle or (fig.species == "icon" and fig.action == "sit"):
+        return -0.6 * fig.height * (t - length_s / 2)
+    if fig.species == "icon":
+        return 0.08 * fig.height * (t - length_s / 2) if fig.placement == "sky" else 0.0
+    if fig.species == "bird":
+        return 0.0
+    return walk_offset
+
+
+@dataclass(frozen=True)
+class ShotPlan:
+    """What a shot shows before anything is drawn: the scene, the placed cast and the camera."""
+
+    scene: Scene
+    cast: list[Figure]
+    path: cam.CameraPath
+    span: ShotSpan
+    length_s: float
+    action: str
+    follow: bool
+    tracking: bool
+    subject: Figure | None
+
+
+def plan_of(shot_list: prompt_pb2.ShotList, index: int) -> ShotPlan:
+    """The plan of shot ``index``: scene, cast (:func:`compose.cast_of`) and camera path framing
+    the shot's focus entity (a person by the head where the pose puts it; a thing by its extent).
+    """
+    shot = shot_list.shots[index]
+    span = spans(shot_list)[index]
+    scene = scene_of(shot_list)
+    figures = compose.cast_of(shot_list, index, scene)
+    action = next((f.action for f in figures if f.human and not f.vehicle), "stand")
+    focus = compose.subject_of(figures, shot.camera.focus_entity_id)
+    subject = None
+    if focus is not None:
+        if focus.human:
+            # frame the head where the pose puts it (a seated or dancing figure is shorter)
+            top = focus.y - focus.height * head_top_of(focus)
+            subject = cam.Subject(focus.x, focus.y, focus.height, top=top)
+        else:
+            fanned = focus.species == "peacock" and (focus.action == "dance" or scene.wet)
+            base = focus.entity_id.split("#")[0]
+            group = [f for f in figures if f.entity_id.split("#")[0] == base]
+            x0 = min(f.x - f.height * 0.7 for f in group)
+            x1 = max(f.x + f.height * 0.7 for f in group)
+            top = min(f.y - f.height for f in group)
+            bottom = max(f.y for f in group)
+            # a group (a flock, boats) is framed whole; a thing is never framed narrower than
+            # MIN_THING_VIEW, so it is seen in its place (a bird in the sky, a boat on the river)
+            height = max(focus.height * (1.75 if fanned else 1.15), bottom - top, (x1 - x0) * cam.ASPECT * 0.75)
+            height = max(height, MIN_THING_VIEW * cam.ASPECT / 1.5)
+            subject = cam.Subject((x0 + x1) / 2, bottom, height, person=False)
+    path = cam.plan(shot.camera, subject)
+    tracking = shot.camera.movement == analysis_pb2.CAMERA_MOVEMENT_TRACKING
+    follow = tracking or shot.camera.shot_size in (
+        analysis_pb2.SHOT_SIZE_MEDIUM,
+        analysis_pb2.SHOT_SIZE_CLOSE_UP,
+        analysis_pb2.SHOT_SIZE_EXTREME_CLOSE_UP,
+    )
+    length_s = max(1, span.rendered_frames - 1) / FPS
+    return ShotPlan(scene, figures, path, span, length_s, action, follow, tracking, focus)
 
 
 @functools.lru_cache(maxsize=8)

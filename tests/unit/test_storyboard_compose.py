@@ -1,0 +1,129 @@
+"""Composition and the render manifest: things placed where they belong, counted, and on screen."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from drishya.analysis.v1 import analysis_pb2
+from drishya.prompt.v1 import prompt_pb2
+from services.prompt.convert import shot_list_to_proto
+from services.render.storyboard import manifest_of
+from services.render.storyboard.compose import MAX_NEAR_H, cast_of, count_of, elements_of
+from services.render.storyboard.draw import ShotPainter
+from services.render.storyboard.pen import GROUND_Y, HORIZON_Y
+from services.render.storyboard.scene import scene_of
+from services.render.storyboard.settings import SETTINGS
+from services.render.storyboard.timeline import spans
+from services.scene.numbers import count_before
+from tests.robust_texts import shot_list_for
+
+
+def _shot_list(text: str, language: str = "en") -> prompt_pb2.ShotList:
+    return shot_list_to_proto(shot_list_for(text, language))
+
+
+@pytest.mark.parametrize(
+    ("words", "count"),
+    [
+        ((), 1),
+        (("two", "group"), 2),
+        (("group",), 4),
+        (("12",), 9),
+        (("a",), 1),
+        (("crowd",), 8),
+        (("three", "old"), 3),
+    ],
+)
+def test_count_of_prefers_exact_numbers_over_vague_ones(words: tuple[str, ...], count: int) -> None:
+    assert count_of(words) == count
+
+
+@pytest.mark.parametrize(
+    ("text", "noun", "language", "count"),
+    [
+        ("ಮೂರು ಹಸುಗಳು ರಸ್ತೆಯಲ್ಲಿ ನಿಂತಿವೆ.", "ಹಸುಗಳು", "kn", 3),
+        ("দুটি শিশু নদীর ধারে খেলছে।", "শিশু", "bn", 2),
+        ("৩টি নৌকা নদীতে ভাসছে।", "নৌকা", "bn", 3),
+        ("२०० किसान सड़क पर हैं।", "किसान", "hi", 200),
+        ("ఇద్దరు పిల్లలు ఆడుకుంటున్నారు.", "పిల్లలు", "te", 2),
+        ("Two white cows stand on the road.", "cows", "en", 2),
+        ("The cows stand on the road.", "cows", "en", None),
+        ("ਪੰਜ ਮੁੰਡੇ ਖੇਡ ਰਹੇ ਹਨ।", "ਮੁੰਡੇ", "pa", 5),
+    ],
+)
+def test_count_before_reads_numbers_in_every_script(text: str, noun: str, language: str, count: int | None) -> None:
+    assert count_before(text, noun, language) == count
+
+
+def test_a_driver_sits_in_the_vehicle_drawn_after_it() -> None:
+    sl = _shot_list("A farmer is driving a tractor in the fields.")
+    cast = cast_of(sl, 0, scene_of(sl))
+    tractor = next(f for f in cast if f.icon == "tractor")
+    farmer = next(f for f in cast if f.human)
+    assert farmer.vehicle == tractor.entity_id
+    assert tractor.y - tractor.height < farmer.y < tractor.y  # seated inside, above the wheels
+    assert cast.index(farmer) > cast.index(tractor)  # drawn in front, so it is seen
+
+
+def test_boats_float_on_the_water_and_birds_fly_in_the_sky() -> None:
+    sl = _shot_list("A boat floats on the river. Birds fly in the sky.")
+    scene = scene_of(sl)
+    cast = cast_of(sl, 0, scene)
+    boat = next(f for f in cast if f.placement == "water")
+    assert not [f for f in cast if f.placement == "sky"]  # the first shot's words name no birds
+    last = cast_of(sl, len(sl.shots) - 1, scene)  # "Birds fly in the sky."
+    birds = [f for f in last if f.placement == "sky"]
+    assert any(f.placement == "water" for f in last)  # the boat stays where it floats
+
+    water = SETTINGS[scene.setting].water
+    assert water is not None, f"a river scene has water ({scene.setting})"
+    assert water[0] <= boat.y <= water[1]
+    assert len(birds) >= 3  # "birds": a flock
+    assert all(b.y < HORIZON_Y for b in birds)
+
+
+def test_big_things_stand_back_at_their_size_and_small_ones_are_held() -> None:
+    sl = _shot_list("A man with a lantern stands near a tree.")
+    cast = cast_of(sl, 0, scene_of(sl))
+    tree = next(f for f in cast if f.concept_id == "tree")
+    assert tree.y < GROUND_Y and tree.height <= MAX_NEAR_H  # pushed back toward the horizon
+    man = next(f for f in cast if f.human)
+    lantern = next(f for f in cast if f.concept_id == "lantern")
+    assert abs(lantern.x - man.x) < man.height and lantern.y < man.y  # in his hand, not on the ground
+
+
+def test_counts_give_copies_and_people_are_not_merged_with_things() -> None:
+    sl = _shot_list("Three cows and two children are on the village road.")
+    elements, _ = elements_of(sl)
+    counts = {e.concept_id: e.count for e in elements}
+    assert counts.get("cow") == 3
+    assert counts.get("child") == 2
+
+
+def test_undrawn_concepts_have_reasons() -> None:
+    sl = _shot_list("An ostrich runs.")
+    sl.entities.add(id="object-xq", kind=analysis_pb2.ENTITY_KIND_OBJECT, name="xq", concept_id="xq_thing")
+    _, undrawn = elements_of(sl)
+    reasons = {u.concept_id: u.reason for u in undrawn}
+    assert reasons.get("xq_thing") == "no drawing in the asset table for this concept"
+
+
+def test_every_drawn_thing_of_the_manifest_is_on_screen_in_its_box() -> None:
+    sl = _shot_list("A farmer is driving a tractor in the fields. A dog runs beside it.")
+    for i, span in enumerate(spans(sl)):
+        manifest = manifest_of(sl, i)
+        things = [e for e in manifest.elements if e.is_thing]
+        assert things, f"shot {i} shows something"
+        assert any(e.drawing.startswith("setting:") for e in manifest.elements)
+        t = (span.frames / 2) / 24
+        painter = ShotPainter(sl, i, subtitles=False)
+        frame = np.asarray(painter.frame(t), np.float32)
+        painter.cast = []
+        background = np.asarray(painter.frame(t), np.float32)
+        for e in things:
+            x, y, w, h = e.box
+            assert x >= 0 and y >= 0 and x + w <= 1280 and y + h <= 720
+            assert e.start_ms == sl.shots[i].start_ms and e.end_ms == e.start_ms + sl.shots[i].duration_ms
+            diff = np.abs(frame[y : y + h, x : x + w] - background[y : y + h, x : x + w]).mean()
+            assert diff > 6.0, f"shot {i}: {e.concept_id} is not visible in its box ({diff:.1f})"
