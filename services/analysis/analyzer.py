@@ -201,7 +201,13 @@ def analyze_scene(request: SceneRequest, *, model: str = nlp.DEFAULT_MODEL) -> S
 
     drafts = _merge_empty(drafts)
     tracked = [
-        replace(e, concept_id=e.concept_id or e.name, category=CATEGORY_OF_KIND[e.kind]) for e in tracker.entities()
+        replace(
+            e,
+            concept_id=e.concept_id or e.name,
+            category=CATEGORY_OF_KIND[e.kind],
+            source_name=e.source_name or (found[e.id].source_name if e.id in found else ""),
+        )
+        for e in tracker.entities()
     ]
     tracked_ids = {e.id for e in tracked}
     entities = tracked + [e for e in found.values() if e.id not in tracked_ids]

@@ -7,7 +7,8 @@ Category mapping (``drishya.language.v1.ConceptCategory``):
 * TIME_OF_DAY and WEATHER labels feed the setting, EMOTION labels the mood, ACTION labels the
   beat's action when the English text gave none;
 * a name becomes a named character: English name = its Latin transliteration, ``source_name`` =
-  the name as written.
+  the name as written; a concept's entity keeps the source words it was recognised in as its
+  ``source_name``, so shots can tell which of the user's words name it.
 
 Also here: finding each segment's source sentence in the user's text, and giving a beat that was
 not understood a visual from its neighbours. No I/O.
@@ -49,7 +50,8 @@ def segment_entities(segment: Segment) -> list[Entity]:
         if kind is None or not label:
             continue
         eid = entity_id(kind, label)
-        out.setdefault(eid, Entity(eid, kind, label, concept_id=c.concept_id, category=c.category))
+        source = " ".join(c.source_text.split())
+        out.setdefault(eid, Entity(eid, kind, label, source_name=source, concept_id=c.concept_id, category=c.category))
     for n in segment.names:
         latin = " ".join(n.latin.split())
         if not latin:

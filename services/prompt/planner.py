@@ -2,9 +2,10 @@
 
 * Shot count: one shot per beat, clamped to [3, 6] and to what the total duration allows at
   1.5 s per shot (so a 6 s scene has at most 4 shots).
-* Fewer beats than shots: the longest beats are covered by several shots (at most 3 each), in
-  the classic coverage order: an establishing wide of the setting, then the subject in a medium
-  shot, then a closer detail.
+* Fewer beats than shots: the longest beats are covered by several shots (at most 3 each).
+* Framing: every shot frames what its own words name, at the size that needs
+  (:mod:`services.prompt.framing`): a wide shot where a place is introduced, a close-up only for a
+  feeling on a face, medium on a named thing; never a fixed wide-medium-close pattern.
 * More beats than shots: consecutive beats are merged into shots of about equal duration.
 * Durations: each shot's share of its beats' estimated time, scaled to the scene's total
   (``estimated_duration_ms``, at least 6000 ms), with a 1500 ms floor per shot (water-filling),
@@ -24,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from services.prompt.framing import frame_piece
 from services.scene.cues import shift_cut, split_cues
 from services.scene.lexicon import MOTION_ACTIONS
 from services.scene.model import (
@@ -279,8 +281,36 @@ def plan_shots(analysis: SceneAnalysis) -> list[PlannedShot]:
                 )
                 weights.append(max(1, beat.duration_ms) / k)
     durations = allocate_durations(weights, total)
-    drafts = at_phrase_boundaries(drafts)
+    drafts = framed(analysis, at_phrase_boundaries(drafts))
     return [replace(d, duration_ms=ms) for d, ms in zip(drafts, durations, strict=True)]
+
+
+def framed(analysis: SceneAnalysis, shots: Sequence[PlannedShot]) -> list[PlannedShot]:
+    """``shots`` each framing what its own narration names (:func:`services.prompt.framing.frame_piece`).
+
+    The size and focus come from the words; movement and transition stay the shot's. The role
+    follows the framing: a wide shot of a place is ``"establishing"``, a close-up ``"detail"``, the
+    rest ``"subject"`` (a single-shot beat keeps ``"beat"``).
+    """
+    by_index = {b.index: b for b in analysis.beats}
+    landscape = bool(analysis.beats) and analysis.beats[0].camera.shot_size is ShotSize.EXTREME_WIDE
+    places = {e.id for e in analysis.entities if e.kind is EntityKind.LOCATION}
+    out: list[PlannedShot] = []
+    previous: Camera | None = None
+    for shot in shots:
+        beat = by_index.get(shot.beat_indices[0])
+        if beat is None or not shot.narration:
+            out.append(shot)
+            continue
+        camera, ids = frame_piece(analysis, beat, shot.narration, previous=previous, landscape=landscape)
+        camera = replace(camera, movement=shot.camera.movement, transition=shot.camera.transition)
+        role = shot.role
+        if role != "beat":
+            wide = camera.shot_size in _WIDE[:2] and camera.focus_entity_id in places
+            role = "establishing" if wide else "detail" if camera.shot_size is ShotSize.CLOSE_UP else "subject"
+        out.append(replace(shot, camera=camera, entity_ids=ids or shot.entity_ids, role=role))
+        previous = camera
+    return out
 
 
 def at_phrase_boundaries(shots: Sequence[PlannedShot]) -> list[PlannedShot]:

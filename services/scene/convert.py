@@ -121,6 +121,7 @@ def segment_from_proto(s: language_pb2.TranslationSegment) -> Segment:
                 method=language_pb2.TranslationMethod.Name(c.method).removeprefix("TRANSLATION_METHOD_")
                 if c.method in language_pb2.TranslationMethod.values()
                 else "",
+                source_text=c.source_text,
             )
             for c in s.concepts
         ),

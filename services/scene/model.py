@@ -252,6 +252,7 @@ class Concept:
         category: what it names.
         confidence: in [0, 1].
         method: how it was recognised (``"GLOSSARY"``, ``"ENCODER"``...), for the record.
+        source_text: the words of the source sentence it was recognised in (empty when unknown).
     """
 
     concept_id: str
@@ -259,6 +260,7 @@ class Concept:
     category: ConceptCategory
     confidence: float = 0.0
     method: str = ""
+    source_text: str = ""
 
 
 @dataclass(frozen=True)

@@ -65,15 +65,19 @@ def test_shot_count_is_3_to_6_and_durations_sum_exactly(sentences: int, lang: st
     assert sl.language_code == lang
 
 
-def test_single_sentence_becomes_establishing_subject_detail() -> None:
-    a = _scene(1)
-    assert len(a.beats) == 1
+def test_single_sentence_shots_frame_what_their_words_name() -> None:
+    a = _scene(2, lang="en")  # the sun rises over the village; a farmer walks to the field with his ox
     shots = plan_shots(a)
-    assert [s.role for s in shots] == ["establishing", "subject", "detail"]
-    assert shots[0].camera.shot_size in (ShotSize.WIDE, ShotSize.EXTREME_WIDE)
-    assert shots[-1].camera.shot_size is ShotSize.CLOSE_UP
+    assert shots[0].camera.shot_size in (ShotSize.WIDE, ShotSize.EXTREME_WIDE)  # the place is introduced
+    farmer = [s for s in shots if "farmer" in s.narration]
+    assert farmer and all(s.camera.focus_entity_id == "character-farmer" for s in farmer)
+    assert all(s.camera.shot_size is not ShotSize.CLOSE_UP for s in shots)  # no feeling, no close-up
     assert squash("".join(s.narration for s in shots)) == squash(a.source_text)
-    assert all(s.narration for s in shots)  # five words are enough for three shots
+    assert all(s.narration for s in shots)
+    for s in shots:  # the thing a shot frames is one its words name, else its beat's subject
+        focus = a.entity(s.camera.focus_entity_id)
+        assert focus is not None
+        assert focus.name in s.narration.lower() or focus.id in s.entity_ids
 
 
 def test_eight_sentences_are_merged_into_six_shots() -> None:
