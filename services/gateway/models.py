@@ -134,13 +134,46 @@ class RpcStatus(BaseModel):
     details: list[dict[str, Any]] = []
 
 
+class PixelBox(BaseModel):
+    """A rectangle in pixels of the 1280x720 frame, origin at the top left."""
+
+    x: int = 0
+    y: int = 0
+    width: int = 0
+    height: int = 0
+
+
+class RenderElement(BaseModel):
+    """One thing a shot shows (the render manifest)."""
+
+    concept_id: str = Field(description='The vocabulary concept, e.g. "tractor"; for weather and time, the kind.')
+    label: str = Field(description="English label.")
+    drawing: str = Field(
+        description='"icon:<name>", "figure:<role>", "setting:<id>", "weather:<kind>" or "time:<kind>".'
+    )
+    box: PixelBox = Field(description="Its box at the shot's middle frame; the whole frame for scenery.")
+    start_ms: int = Field(default=0, description="On screen from, in ms from the start of the video.")
+    end_ms: int = Field(default=0, description="On screen until, in ms from the start of the video.")
+
+
+class UndrawnConcept(BaseModel):
+    """A concept of the scene that no shot shows, and why."""
+
+    concept_id: str
+    label: str
+    reason: str
+
+
 class ShotOutcome(BaseModel):
-    """Which render provider made one shot, and why the providers before it were passed over."""
+    """Which render provider made one shot, why the providers before it were passed over, and what it shows."""
 
     index: int
     provider: str = Field(description='"storyboard", "comfyui" or "gemini".')
     cost_usd: float = Field(default=0.0, description="What the shot cost, in US dollars.")
     fallback_reason: str = Field(description='"<provider>: <reason>: <detail>" joined by "; "; empty without fallback.')
+    elements: list[RenderElement] = Field(
+        default=[], description="The render manifest: what the shot shows, and where."
+    )
 
 
 class Job(BaseModel):
@@ -160,6 +193,9 @@ class Job(BaseModel):
     attempts: int
     shots: list[ShotOutcome] = Field(default=[], description="Which provider made each rendered shot.")
     cost_usd: float = Field(default=0.0, description="What the rendered shots cost together, in US dollars.")
+    undrawn_concepts: list[UndrawnConcept] = Field(
+        default=[], description="The concepts of the scene's analysis that no rendered shot shows, with reasons."
+    )
     last_event_sequence: int = Field(description="Sequence number of the last event published.")
     create_time: str = Field(description="RFC 3339 timestamp.")
     update_time: str = Field(description="RFC 3339 timestamp.")

@@ -272,6 +272,7 @@ class Pipeline:
                 "fallback_reason": "; ".join(outcome.fallbacks),
                 "cost_usd": self.providers.shot_cost(outcome.provider, spoken.frame_count / storyboard.FPS),
                 "rendered": False,
+                **await asyncio.to_thread(_manifest_dict, shot_list, i, claim.job_id),
             }
             await self.store.save_shot(claim.job_id, i, record)
             made[i], kept[i], source_fraction[i] = spoken, record, 1.0
@@ -532,3 +533,30 @@ def _struct(values: dict[str, Any]) -> bytes:
     s = struct_pb2.Struct()
     s.update(values)
     return bytes(s.SerializeToString())
+
+
+def _manifest_dict(shot_list: prompt_pb2.ShotList, index: int, job_id: object) -> dict[str, Any]:
+    """The render manifest of a shot as the JSON its checkpoint keeps (``elements``, ``undrawn``).
+
+    A manifest that cannot be made (the icon set missing) is logged and left empty: it describes
+    the video, it never stops one.
+    """
+    try:
+        manifest = storyboard.manifest_of(shot_list, index)
+    except Exception:
+        log.exception("job %s: no render manifest for shot %d", job_id, index)
+        return {"elements": [], "undrawn": []}
+    return {
+        "elements": [
+            {
+                "concept_id": e.concept_id,
+                "label": e.label,
+                "drawing": e.drawing,
+                "box": {"x": e.box[0], "y": e.box[1], "width": e.box[2], "height": e.box[3]},
+                "start_ms": e.start_ms,
+                "end_ms": e.end_ms,
+            }
+            for e in manifest.elements
+        ],
+        "undrawn": [{"concept_id": u.concept_id, "label": u.label, "reason": u.reason} for u in manifest.undrawn],
+    }

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from google.protobuf import timestamp_pb2
+from google.protobuf import json_format, timestamp_pb2
 from google.rpc import status_pb2
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -297,15 +297,21 @@ class JobStore:
                 )
             ).all()
         job = _job(row)
+        undrawn: dict[str, dict[str, Any]] = {}
         for shot in shots:
             payload = dict(shot.payload)
-            job.shots.add(
+            outcome = job.shots.add(
                 index=shot.shot_index,
                 provider=str(payload.get("provider") or "storyboard"),
                 fallback_reason=str(payload.get("fallback_reason") or ""),
                 cost_usd=float(payload.get("cost_usd") or 0.0),
             )
+            for element in payload.get("elements") or ():
+                json_format.ParseDict(element, outcome.elements.add(), ignore_unknown_fields=True)
+            for item in payload.get("undrawn") or ():
+                undrawn.setdefault(str(item.get("concept_id")), item)
         job.cost_usd = sum(s.cost_usd for s in job.shots)
+        job.undrawn_concepts.extend(_undrawn(job, undrawn))
         return job
 
     async def month_spend(self, owner_id: str) -> float:
@@ -669,3 +675,15 @@ class JobStore:
             {"id": job_id, "s": event.sequence, "p": event.SerializeToString()},
         )
         return event
+
+
+def _undrawn(job: gen_pb2.Job, listed: dict[str, dict[str, Any]]) -> list[gen_pb2.UndrawnConcept]:
+    """The scene's undrawn concepts: those the shots' manifests list (with the things a shot placed
+    outside its frame) that no rendered shot shows."""
+    shown = {e.concept_id for s in job.shots for e in s.elements}
+    out = [
+        gen_pb2.UndrawnConcept(concept_id=c, label=str(item.get("label") or c), reason=str(item.get("reason") or ""))
+        for c, item in listed.items()
+        if c not in shown
+    ]
+    return out

@@ -99,16 +99,56 @@ class JobOptions(_message.Message):
     def __init__(self, language_code: _Optional[str] = ..., disable_narration: _Optional[bool] = ..., disable_subtitles: _Optional[bool] = ..., priority: _Optional[int] = ..., provider: _Optional[str] = ..., budget_policy: _Optional[_Union[BudgetPolicy, str]] = ..., over_budget: _Optional[bool] = ..., cast: _Optional[_Iterable[_Union[CastEntry, _Mapping]]] = ...) -> None: ...
 
 class ShotOutcome(_message.Message):
-    __slots__ = ("index", "provider", "fallback_reason", "cost_usd")
+    __slots__ = ("index", "provider", "fallback_reason", "cost_usd", "elements")
     INDEX_FIELD_NUMBER: _ClassVar[int]
     PROVIDER_FIELD_NUMBER: _ClassVar[int]
     FALLBACK_REASON_FIELD_NUMBER: _ClassVar[int]
     COST_USD_FIELD_NUMBER: _ClassVar[int]
+    ELEMENTS_FIELD_NUMBER: _ClassVar[int]
     index: int
     provider: str
     fallback_reason: str
     cost_usd: float
-    def __init__(self, index: _Optional[int] = ..., provider: _Optional[str] = ..., fallback_reason: _Optional[str] = ..., cost_usd: _Optional[float] = ...) -> None: ...
+    elements: _containers.RepeatedCompositeFieldContainer[RenderElement]
+    def __init__(self, index: _Optional[int] = ..., provider: _Optional[str] = ..., fallback_reason: _Optional[str] = ..., cost_usd: _Optional[float] = ..., elements: _Optional[_Iterable[_Union[RenderElement, _Mapping]]] = ...) -> None: ...
+
+class RenderElement(_message.Message):
+    __slots__ = ("concept_id", "label", "drawing", "box", "start_ms", "end_ms")
+    CONCEPT_ID_FIELD_NUMBER: _ClassVar[int]
+    LABEL_FIELD_NUMBER: _ClassVar[int]
+    DRAWING_FIELD_NUMBER: _ClassVar[int]
+    BOX_FIELD_NUMBER: _ClassVar[int]
+    START_MS_FIELD_NUMBER: _ClassVar[int]
+    END_MS_FIELD_NUMBER: _ClassVar[int]
+    concept_id: str
+    label: str
+    drawing: str
+    box: PixelBox
+    start_ms: int
+    end_ms: int
+    def __init__(self, concept_id: _Optional[str] = ..., label: _Optional[str] = ..., drawing: _Optional[str] = ..., box: _Optional[_Union[PixelBox, _Mapping]] = ..., start_ms: _Optional[int] = ..., end_ms: _Optional[int] = ...) -> None: ...
+
+class PixelBox(_message.Message):
+    __slots__ = ("x", "y", "width", "height")
+    X_FIELD_NUMBER: _ClassVar[int]
+    Y_FIELD_NUMBER: _ClassVar[int]
+    WIDTH_FIELD_NUMBER: _ClassVar[int]
+    HEIGHT_FIELD_NUMBER: _ClassVar[int]
+    x: int
+    y: int
+    width: int
+    height: int
+    def __init__(self, x: _Optional[int] = ..., y: _Optional[int] = ..., width: _Optional[int] = ..., height: _Optional[int] = ...) -> None: ...
+
+class UndrawnConcept(_message.Message):
+    __slots__ = ("concept_id", "label", "reason")
+    CONCEPT_ID_FIELD_NUMBER: _ClassVar[int]
+    LABEL_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    concept_id: str
+    label: str
+    reason: str
+    def __init__(self, concept_id: _Optional[str] = ..., label: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
 
 class CastEntry(_message.Message):
     __slots__ = ("scene_entity_id", "entity_id", "name", "attributes")
@@ -135,7 +175,7 @@ class JobResult(_message.Message):
     def __init__(self, mp4_key: _Optional[str] = ..., hls_master_key: _Optional[str] = ..., poster_key: _Optional[str] = ..., duration_ms: _Optional[int] = ...) -> None: ...
 
 class Job(_message.Message):
-    __slots__ = ("job_id", "state", "stage", "progress", "text", "options", "language_code", "shot_count", "result", "error", "block_reasons", "attempts", "last_event_sequence", "create_time", "update_time", "planned_duration_ms", "shots", "cost_usd")
+    __slots__ = ("job_id", "state", "stage", "progress", "text", "options", "language_code", "shot_count", "result", "error", "block_reasons", "attempts", "last_event_sequence", "create_time", "update_time", "planned_duration_ms", "shots", "cost_usd", "undrawn_concepts")
     JOB_ID_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
     STAGE_FIELD_NUMBER: _ClassVar[int]
@@ -154,6 +194,7 @@ class Job(_message.Message):
     PLANNED_DURATION_MS_FIELD_NUMBER: _ClassVar[int]
     SHOTS_FIELD_NUMBER: _ClassVar[int]
     COST_USD_FIELD_NUMBER: _ClassVar[int]
+    UNDRAWN_CONCEPTS_FIELD_NUMBER: _ClassVar[int]
     job_id: str
     state: JobState
     stage: Stage
@@ -172,7 +213,8 @@ class Job(_message.Message):
     planned_duration_ms: int
     shots: _containers.RepeatedCompositeFieldContainer[ShotOutcome]
     cost_usd: float
-    def __init__(self, job_id: _Optional[str] = ..., state: _Optional[_Union[JobState, str]] = ..., stage: _Optional[_Union[Stage, str]] = ..., progress: _Optional[float] = ..., text: _Optional[str] = ..., options: _Optional[_Union[JobOptions, _Mapping]] = ..., language_code: _Optional[str] = ..., shot_count: _Optional[int] = ..., result: _Optional[_Union[JobResult, _Mapping]] = ..., error: _Optional[_Union[_status_pb2.Status, _Mapping]] = ..., block_reasons: _Optional[_Iterable[_Union[_moderation_pb2.ModerationReason, _Mapping]]] = ..., attempts: _Optional[int] = ..., last_event_sequence: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., planned_duration_ms: _Optional[int] = ..., shots: _Optional[_Iterable[_Union[ShotOutcome, _Mapping]]] = ..., cost_usd: _Optional[float] = ...) -> None: ...
+    undrawn_concepts: _containers.RepeatedCompositeFieldContainer[UndrawnConcept]
+    def __init__(self, job_id: _Optional[str] = ..., state: _Optional[_Union[JobState, str]] = ..., stage: _Optional[_Union[Stage, str]] = ..., progress: _Optional[float] = ..., text: _Optional[str] = ..., options: _Optional[_Union[JobOptions, _Mapping]] = ..., language_code: _Optional[str] = ..., shot_count: _Optional[int] = ..., result: _Optional[_Union[JobResult, _Mapping]] = ..., error: _Optional[_Union[_status_pb2.Status, _Mapping]] = ..., block_reasons: _Optional[_Iterable[_Union[_moderation_pb2.ModerationReason, _Mapping]]] = ..., attempts: _Optional[int] = ..., last_event_sequence: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., planned_duration_ms: _Optional[int] = ..., shots: _Optional[_Iterable[_Union[ShotOutcome, _Mapping]]] = ..., cost_usd: _Optional[float] = ..., undrawn_concepts: _Optional[_Iterable[_Union[UndrawnConcept, _Mapping]]] = ...) -> None: ...
 
 class JobEvent(_message.Message):
     __slots__ = ("job_id", "sequence", "time", "type", "state", "stage", "progress", "message", "shot_index", "shot_count", "result", "error", "provider", "fallback_reason", "shot_progress")
