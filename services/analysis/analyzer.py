@@ -179,7 +179,7 @@ def analyze_scene(request: SceneRequest, *, model: str = nlp.DEFAULT_MODEL) -> S
     sentences_tokens: list[list[nlp.Token]] = []
     found: dict[str, Entity] = {}
     for unit, chunk, seg in zip(units, chunks, segments, strict=True):
-        given = segment_entities(seg)
+        given = segment_entities(seg, language)
         for e in given:
             found.setdefault(e.id, e)
         given_ids = [e.id for e in given]
@@ -206,6 +206,7 @@ def analyze_scene(request: SceneRequest, *, model: str = nlp.DEFAULT_MODEL) -> S
             concept_id=e.concept_id or e.name,
             category=CATEGORY_OF_KIND[e.kind],
             source_name=e.source_name or (found[e.id].source_name if e.id in found else ""),
+            attributes=tuple(dict.fromkeys([*e.attributes, *(found[e.id].attributes if e.id in found else ())])),
         )
         for e in tracker.entities()
     ]

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from services.analysis.entities import entity_id
 from services.analysis.nlp import Token
 from services.scene.model import ConceptCategory, Entity, EntityKind, Segment
+from services.scene.numbers import ENGLISH_NUMBERS, count_before
 
 #: The entity kind each concept category becomes; categories not listed are not entities.
 KIND_OF_CATEGORY: dict[ConceptCategory, EntityKind] = {
@@ -41,8 +42,12 @@ CATEGORY_OF_KIND: dict[EntityKind, ConceptCategory] = {
 }
 
 
-def segment_entities(segment: Segment) -> list[Entity]:
-    """Entities named by ``segment``: its concepts of entity categories, then its names, in order, unique."""
+def segment_entities(segment: Segment, language: str = "") -> list[Entity]:
+    """Entities named by ``segment``: its concepts of entity categories, then its names, in order, unique.
+
+    A number written before a concept's source words ("ಮೂರು ಹಸುಗಳು", "২টি নৌকা") becomes an English
+    attribute ("three", "12") with ``"group"`` when above one (:func:`services.scene.numbers.count_before`).
+    """
     out: dict[str, Entity] = {}
     for c in segment.concepts:
         kind = KIND_OF_CATEGORY.get(c.category)
@@ -51,7 +56,15 @@ def segment_entities(segment: Segment) -> list[Entity]:
             continue
         eid = entity_id(kind, label)
         source = " ".join(c.source_text.split())
-        out.setdefault(eid, Entity(eid, kind, label, source_name=source, concept_id=c.concept_id, category=c.category))
+        counted = source and language != "en" and kind is not EntityKind.LOCATION
+        count = count_before(segment.source_text, source, language) if counted else None
+        attributes: tuple[str, ...] = ()
+        if count is not None and count > 1:  # one is what a singular noun says already
+            attributes = (ENGLISH_NUMBERS.get(count, str(count)), "group")
+        out.setdefault(
+            eid,
+            Entity(eid, kind, label, attributes, source_name=source, concept_id=c.concept_id, category=c.category),
+        )
     for n in segment.names:
         latin = " ".join(n.latin.split())
         if not latin:

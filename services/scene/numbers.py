@@ -2,7 +2,7 @@
 
 English counts reach the analysis through its attributes ("two"); a number written in an Indian
 language often does not survive the gloss. :func:`count_before` reads it from the source text:
-the word (or the two words) right before the noun's source form, as digits in any script
+the word right before the noun's source form, as digits in any script
 (``"3"``, ``"৩"``, ``"౩"``), a number word from one to ten, or a number word with a classifier
 ("দুটি", "ଦୁଇଟି": two + the counting suffix). Pure data and functions, no I/O.
 """
@@ -36,6 +36,11 @@ NUMBER_WORDS: dict[str, dict[str, int]] = {
 }  # fmt: skip
 """Number words one to ten per language (with the forms for people: "ఇద్దరు", "ಇಬ್ಬರು" = two people)."""
 
+ENGLISH_NUMBERS: dict[int, str] = {
+    1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten",
+}  # fmt: skip
+"""The English words of the numbers one to ten (larger numbers stay digits)."""
+
 CLASSIFIERS: dict[str, tuple[str, ...]] = {
     "bn": ("টি", "টা", "জন", "খানা"),
     "or": ("ଟି", "ଟା", "ଜଣ"),
@@ -62,8 +67,8 @@ def _value(word: str, language: str) -> int | None:
 def count_before(text: str, source_name: str, language: str) -> int | None:
     """The number right before the first occurrence of ``source_name`` in ``text``, or None.
 
-    Looks at the two words before it (a number may be followed by one adjective: "three white
-    cows", "మూడు తెల్ల ఆవులు"). The "one/a" words give 1.
+    Looks at the word right before it only: a number two words back belongs as often to another
+    noun ("ಮೂರು ಹಸುಗಳು ಹಳ್ಳಿಯ" - three cows, of the village). The "one/a" words give 1.
 
     Args:
         text: the user's words (NFC or not; both are normalised).
@@ -77,12 +82,10 @@ def count_before(text: str, source_name: str, language: str) -> int | None:
     at = text.find(name)
     if at < 0:
         return None
-    before = re.findall(r"[\w\u0900-\u0DFF]+", text[:at])[-2:]
-    for word in reversed(before):
-        value = _value(word.casefold() if language == "en" else word, language)
-        if value is not None:
-            return value
-    return None
+    before = re.findall(r"[\w\u0900-\u0DFF]+", text[:at])[-1:]
+    if not before:
+        return None
+    return _value(before[0].casefold() if language == "en" else before[0], language)
 
 
-__all__ = ["NUMBER_WORDS", "count_before"]
+__all__ = ["ENGLISH_NUMBERS", "NUMBER_WORDS", "count_before"]

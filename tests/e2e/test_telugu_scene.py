@@ -22,6 +22,8 @@ from services.cli.local import LocalMesh
 from services.generation import jobs
 from services.mesh.db import create_engine
 from services.render import storyboard
+from services.render.storyboard.draw import ShotPainter
+from services.render.storyboard.timeline import spans
 from tests.e2e.conftest import Run, submit_and_follow
 
 pytestmark = pytest.mark.e2e
@@ -157,3 +159,39 @@ async def test_the_work_folder_is_removed_once_the_job_is_published(run: Run, me
         await asyncio.sleep(0.05)
     assert not work.exists()
     assert any((mesh.media_root / "jobs" / run.job_id).iterdir())  # the published media stay
+
+
+async def test_the_manifest_says_what_each_shot_shows_and_the_decoded_video_shows_it(  # type: ignore[no-untyped-def]
+    run: Run, shot_list, mesh: LocalMesh
+) -> None:
+    shots = run.job["shots"]
+    assert len(shots) == len(shot_list.shots)
+    path = mesh.media_root / run.job["result"]["mp4_key"]
+    with av.open(str(path)) as container:
+        frames = {i: f.to_ndarray(format="rgb24") for i, f in enumerate(container.decode(video=0))}
+    drawn: set[str] = set()
+    things = 0
+    for i, (outcome, shot) in enumerate(zip(shots, shot_list.shots, strict=True)):
+        elements = outcome["elements"]
+        assert any(e["drawing"].startswith("setting:") for e in elements), outcome
+        for e in elements:
+            drawn.add(e["concept_id"])
+            assert e["start_ms"] == shot.start_ms and e["end_ms"] == shot.start_ms + shot.duration_ms
+            if not e["drawing"].startswith(("icon:", "figure:")):
+                continue
+            things += 1
+            box = e["box"]
+            x, y, w, h = box.get("x", 0), box.get("y", 0), box["width"], box["height"]
+            assert w > 0 and h > 0 and x + w <= 1280 and y + h <= 720
+            # the thing is there: the decoded middle frame differs from the background alone in its box
+            t_s = (spans(shot_list)[i].frames / 2) / 24
+            decoded = frames[round(shot.start_ms / 1000 * 24 + t_s * 24)].astype(np.float32)
+            painter = ShotPainter(shot_list, i, subtitles=False)
+            painter.cast = []
+            bare = np.asarray(painter.frame(t_s), np.float32)
+            diff = np.abs(decoded[y : y + h, x : x + w] - bare[y : y + h, x : x + w]).mean()
+            assert diff > 6.0, (i, e["concept_id"], diff)
+    assert things >= len(shots)  # every shot shows at least one thing
+    # the sample: a girl dances in the rain before a temple in the evening
+    assert {"girl", "temple", "rain", "evening"} <= drawn, drawn
+    assert all(u["reason"] for u in run.job.get("undrawn_concepts", []))

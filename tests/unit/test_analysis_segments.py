@@ -83,6 +83,23 @@ def test_segment_entities_are_unique_and_skip_non_entity_categories() -> None:
     assert [e.id for e in segment_entities(seg)] == ["character-girl", "character-ravi"]
 
 
+def test_segment_entities_keep_their_source_words_and_the_number_before_them() -> None:
+    seg = Segment(
+        "ಮೂರು ಹಸುಗಳು ಹಳ್ಳಿಯ ರಸ್ತೆಯಲ್ಲಿ ನಿಂತಿವೆ.",
+        "",
+        (
+            Concept("cow", "cow", C.ANIMAL, 0.9, source_text="ಹಸುಗಳು"),
+            Concept("village", "village", C.PLACE, 0.9, source_text="ಹಳ್ಳಿಯ"),
+            Concept("road", "road", C.PLACE, 0.9, source_text="ರಸ್ತೆಯಲ್ಲಿ"),
+        ),
+    )
+    cow, village, road = segment_entities(seg, "kn")
+    assert cow.source_name == "ಹಸುಗಳು" and cow.attributes == ("three", "group")
+    assert village.attributes == () and road.attributes == ()  # places are not counted
+    one = Segment("একটি নৌকা ভাসছে।", "", (Concept("boat", "boat", C.OBJECT, 0.9, source_text="নৌকা"),))
+    assert segment_entities(one, "bn")[0].attributes == ()
+
+
 def test_locate_segments_partitions_the_source() -> None:
     text = "  సరే!  😀 ఒక అబ్బాయి.\n"
     pieces = locate_segments(text, (Segment("సరే!", ""), Segment("ఒక అబ్బాయి.", "")))

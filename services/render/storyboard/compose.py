@@ -32,7 +32,6 @@ from dataclasses import dataclass, replace
 from drishya.analysis.v1 import analysis_pb2
 from drishya.prompt.v1 import prompt_pb2
 from services.scene.concepts import Category, default_vocabulary
-from services.scene.numbers import count_before
 
 from . import assets
 from .errors import RenderError
@@ -161,7 +160,6 @@ def elements_of(shot_list: prompt_pb2.ShotList) -> tuple[list[Element], list[Und
     a tree). Entities of one concept are one element; a plural
     second entity (``"children"`` beside ``"child"``) makes a group of at least three.
     """
-    source = " ".join(shot.narration for shot in shot_list.shots)
     groups: dict[str, list[analysis_pb2.Entity]] = {}
     for e in shot_list.entities:
         if (e.kind == analysis_pb2.ENTITY_KIND_LOCATION and not _drawn_as_thing(e)) or concept_of(e) in SKY_PAINTED:
@@ -174,13 +172,10 @@ def elements_of(shot_list: prompt_pb2.ShotList) -> tuple[list[Element], list[Und
         concept = key
         asset = assets.asset_for(concept)
         words = [w for e in members for w in e.attributes]
-        count = count_of(words)
-        written = [n for e in members if (n := count_before(source, e.source_name, shot_list.language_code))]
+        count = count_of(words)  # the analysis puts the text's numbers, in any script, in attributes
         exact = any(re.search(r"\b(\d+|" + "|".join(EXACT_NUMBERS) + r")\b", w.lower()) for w in words)
-        if written and not exact:
-            count = max(1, min(MAX_COPIES, max(written)))  # a number in the user's words: "ಮೂರು ಹಸುಗಳು"
         plural = len(members) > 1 or any(w.lower() == "group" for w in words)
-        if plural and count == 1 and not exact and not written:
+        if plural and count == 1 and not exact:
             count = 3
         if first.kind == analysis_pb2.ENTITY_KIND_CHARACTER and any(w.lower() == "crowd" for w in words):
             count = max(count, NUMBER_WORDS["crowd"])
