@@ -229,7 +229,9 @@ def resolve_scene(resolver: _Resolver, scene: SceneInput) -> SceneResolution:
     """Resolve one scene against the bible, updating the bible; see the module docstring."""
     res = SceneResolution()
     people = [e for e in scene.analysis.entities if e.kind == an_pb.ENTITY_KIND_CHARACTER]
-    named = [e for e in people if not e.concept_id or e.source_name]
+    # a name ("Meena") has no concept or one that is not a role noun; a role noun ("girl") is
+    # resolved by recency and gender even when the text's own word for it is known
+    named = [e for e in people if not e.concept_id or e.concept_id not in lexicon.CHARACTERS]
     roles = [e for e in people if e not in named and e.concept_id in lexicon.CHARACTERS]
     for e in named:
         c = resolver.by_name(e.name, e.source_name) or resolver.new_character(e.name)

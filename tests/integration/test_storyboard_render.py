@@ -365,7 +365,8 @@ def test_mp4_and_both_renditions_come_from_one_encode_each(
     # the scene's two runs joined give the frames of this one run, within coding noise
     with av.open(report.path) as c:
         joined = [f.to_ndarray(format="rgb24").astype(np.float32) for f in c.decode(video=0)]
-    assert max(mad(x, y) for x, y in zip(joined, (scene.out.frame(k) for k in range(frames)), strict=True)) < 1.0
+    # (two encodes of the same frames; detailed icons make the coding noise about 1 level)
+    assert max(mad(x, y) for x, y in zip(joined, (scene.out.frame(k) for k in range(frames)), strict=True)) < 1.5
 
     class NoEncoder:
         def __init__(self, *args: Any, **kwargs: Any) -> None:

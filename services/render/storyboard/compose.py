@@ -56,6 +56,8 @@ MAX_NEAR_H = 520.0
 MIN_THING_H = 56.0
 """Smallest apparent height (world units) a thing is drawn at, so it reads in a wide shot."""
 PERSON_SPACING = 150.0
+BACK_ROW = 0.55
+"""Depth factor of the row behind the people, for things with no room beside them."""
 SKY_TOP, SKY_BOTTOM = 120.0, HORIZON_Y - 150.0
 """World y range where things in the sky are put."""
 SKY_THING_H: dict[str, float] = {"bird": 46.0, "kite": 90.0}
@@ -390,12 +392,17 @@ def cast_of(shot_list: prompt_pb2.ShotList, index: int, scene: Scene) -> list[Fi
                 if road is not None and el.kind == analysis_pb2.ENTITY_KIND_OBJECT and _is_vehicle(el):
                     y = road[0] + (road[1] - road[0]) * 0.7
                 width = height * 1.1
-                if (slot + k) % 2 == 0 or left - width < 40:
+                fits_right, fits_left = right + width < WORLD_W - 20, left - width > 20
+                if fits_right and ((slot + k) % 2 == 0 or not fits_left):
                     x = right + width / 2
                     right += width + 30.0
-                else:
+                elif fits_left:
                     x = left - width / 2
                     left -= width + 30.0
+                else:  # no room beside the people: further back, smaller, spread across
+                    height *= BACK_ROW
+                    y = HORIZON_Y + BACK_ROW * (y - HORIZON_Y)
+                    x = WORLD_W * (0.15 + 0.7 * ((h_id + 37 * k) % 101) / 100)
                 slot += 1
             procedural = PROCEDURAL_PROPS.get(el.concept_id, "")
             if procedural and holder is not None and k == 0:

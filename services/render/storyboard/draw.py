@@ -400,10 +400,13 @@ def icon_bob(fig: Figure, t: float) -> float:
 def figure_offset(fig: Figure, t: float, length_s: float, walk_offset: float) -> float:
     """Horizontal displacement (world units) of ``fig`` at ``t``: people walk or run by
     ``walk_offset``; a driven vehicle and its driver move left (the icons face left) at 0.6 of the
-    vehicle's height per second; things in the sky drift; other things stay put."""
+    vehicle's height per second; things in the sky drift; held things go with their holder; other
+    things stay put."""
     if fig.vehicle or (fig.species == "icon" and fig.action == "sit"):
         return -0.6 * fig.height * (t - length_s / 2)
     if fig.species == "icon":
+        if fig.placement == "held":
+            return walk_offset  # in the hand of a person who walks
         return 0.08 * fig.height * (t - length_s / 2) if fig.placement == "sky" else 0.0
     if fig.species == "bird":
         return 0.0
