@@ -45,7 +45,8 @@ from services.mesh.infra import InfraUrls
 from services.mesh.server import MeshServer
 from services.prompt.config import PromptConfig
 from services.prompt.server import create_server as prompt_server
-from services.render.storyboard.scene import cast_of
+from services.render.storyboard.compose import cast_of
+from services.render.storyboard.scene import scene_of
 from services.story import breakdown
 from services.story.config import StoryConfig
 from services.story.server import create_server
@@ -246,7 +247,7 @@ async def _drawn_figures(servers: dict[str, MeshServer], job: gen_svc.GetJobResp
                 timeout=60,
             )
         ).shot_list
-    return [f for i in range(len(shots.shots)) for f in cast_of(shots, i)]
+    return [f for i in range(len(shots.shots)) for f in cast_of(shots, i, scene_of(shots))]
 
 
 async def test_render_story_passes_the_bible_so_the_character_looks_the_same(

@@ -12,7 +12,9 @@ from drishya.language.v1.language_pb2 import CONCEPT_CATEGORY_VEHICLE
 from drishya.prompt.v1 import prompt_pb2
 from services.render.storyboard import FADE_MS, FPS, HEIGHT, SUBTITLE_BAND, WIDTH, InvalidShotList, draw_frame
 from services.render.storyboard.draw import FLASH_MIN_GAP_S, FLASH_PEAK, ShotPainter
-from services.render.storyboard.scene import COLOUR_WORDS, cast_of, members_of, pose_of, scene_of
+from services.render.storyboard.compose import cast_of as compose_cast
+from services.render.storyboard.figures import pose_family
+from services.render.storyboard.scene import COLOUR_WORDS, Figure, scene_of
 from services.render.storyboard.timeline import TAIL_FRAMES, spans, validate
 
 TELUGU = ["సాయంత్రం గుడి దగ్గర వర్షం పడుతోంది", "ఒక అమ్మాయి నాట్యం చేస్తోంది", "ఆమె చాలా సంతోషంగా ఉంది"]
@@ -133,6 +135,10 @@ def test_dancing_figure_moves_and_differs_from_standing() -> None:
     assert mad(d0, s0) > 2
 
 
+def cast_of(sl: prompt_pb2.ShotList, index: int) -> list[Figure]:
+    return compose_cast(sl, index, scene_of(sl))
+
+
 def test_cast_uses_entity_ids_prompt_names_and_actions() -> None:
     sl = make_shot_list()
     cast = cast_of(sl, 0)
@@ -143,7 +149,7 @@ def test_cast_uses_entity_ids_prompt_names_and_actions() -> None:
     assert [(f.entity_id, f.action) for f in cast_of(sl, 0)] == [("character-girl", "dance")]
     sl.shots[0].ClearField("entity_ids")
     assert cast_of(sl, 0) == []
-    assert pose_of("run") == "run" and pose_of("wave") == "wave" and pose_of("crash") == "stand"
+    assert pose_family("run") == "run" and pose_family("wave") == "wave" and pose_family("crash") == "stand"
     assert scene_of(make_shot_list(location="temple by the river")).features == frozenset({"temple", "river"})
 
 
@@ -153,8 +159,8 @@ def test_animals_and_props_are_drawn() -> None:
     sl.entities.add(id="animal-elephant", kind=a.ENTITY_KIND_ANIMAL, name="elephant")
     sl.entities.add(id="object-lamp", kind=a.ENTITY_KIND_OBJECT, name="oil lamp")
     sl.shots[0].entity_ids.extend(["animal-elephant", "object-lamp"])
-    species = {f.species for f in cast_of(sl, 0)}
-    assert species == {"elephant", "lamp"}
+    icons = {f.icon for f in cast_of(sl, 0)}
+    assert icons == {"elephant", "diya-lamp"}  # named without concept ids: found by their terms
     assert mad(plain, arr(draw_frame(sl, 0, 0.3, subtitles=False))) > 2
 
 
@@ -283,19 +289,15 @@ def test_cast_draws_from_structured_elements() -> None:
     )
     shot.characters.add(entity_id="animal-dog", kind=a.ENTITY_KIND_ANIMAL, name="dog", action="")
     shot.props.add(entity_id="object-boat", concept_id="boat", category=CONCEPT_CATEGORY_VEHICLE, name="boat")
-    members = members_of(sl, 0)
-    assert [(m.id, m.pose) for m in members] == [
-        ("character-meena", "run"),
-        ("animal-dog", "stand"),
-        ("object-boat", "stand"),
-    ]
-    cast = cast_of(sl, 0)
-    assert [(f.entity_id, f.species, f.action) for f in cast] == [
-        ("character-meena", "person", "run"),
-        ("animal-dog", "dog", "stand"),
-        ("object-boat", "boat", "stand"),
-    ]
-    assert cast[0].clothes == COLOUR_WORDS["blue"]
+    sl.entities.add(id="animal-dog", kind=a.ENTITY_KIND_ANIMAL, name="dog", concept_id="dog")
+    sl.entities.add(id="object-boat", kind=a.ENTITY_KIND_OBJECT, name="boat", concept_id="boat")
+    shot.entity_ids.extend(["character-girl"])  # the structured elements win over entity_ids
+    cast = {f.entity_id: f for f in cast_of(sl, 0)}
+    assert set(cast) == {"character-meena", "animal-dog", "object-boat"}
+    assert (cast["character-meena"].species, cast["character-meena"].action) == ("person", "run")
+    assert (cast["animal-dog"].icon, cast["animal-dog"].action) == ("dog", "stand")
+    assert cast["object-boat"].placement == "water"  # and the temple gets its river for it
+    assert cast["character-meena"].clothes == COLOUR_WORDS["blue"]
     assert arr(draw_frame(sl, 0, 0.5, subtitles=False)).std() > 0
 
 

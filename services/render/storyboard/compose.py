@@ -294,14 +294,22 @@ def cast_of(shot_list: prompt_pb2.ShotList, index: int, scene: Scene) -> list[Fi
     of this shot drawn.
 
     Everything of the scene is placed, so a thing keeps its spot in every shot; drawn are the
-    shot's own entities (``entity_ids``, its characters and props) and the things that are part
-    of the place (see :func:`_present`). A person's pose is the action of this shot.
+    shot's own entities (its structured characters and props, else its ``entity_ids``) and the
+    things that are part of the place (see :func:`_present`). A person's pose is the action of
+    this shot.
     """
     elements, _ = elements_of(shot_list)
     poses = _poses(shot_list, index)
     shot = shot_list.shots[index]
-    present = {*shot.entity_ids, *(c.entity_id for c in shot.characters), *(p.entity_id for p in shot.props)}
+    present = {c.entity_id for c in shot.characters} | {p.entity_id for p in shot.props} or set(shot.entity_ids)
     shot_action = shot_list.shots[index].action.strip().lower()
+    said = {c.entity_id: tuple(c.attributes) for c in shot.characters} | {
+        p.entity_id: tuple(p.attributes) for p in shot.props
+    }
+
+    def attributes(el: Element) -> tuple[str, ...]:  # the shot's own words first ("blue saree")
+        return (*(a for i in el.entity_ids for a in said.get(i, ())), *el.attributes)
+
     palette = [c for c in (parse_hex(p) for p in shot_list.mood.palette) if c is not None]
     water, road, floor = _bands(scene)
     people = [el for el in elements if el.kind == analysis_pb2.ENTITY_KIND_CHARACTER]
@@ -338,7 +346,7 @@ def cast_of(shot_list: prompt_pb2.ShotList, index: int, scene: Scene) -> list[Fi
                     action="sit" if vehicle else pose_family(lemma) if lemma else "stand",
                     female=look.female if k == 0 or el.count < 3 else (k % 2 == 0),
                     male=look.male if k == 0 or el.count < 3 else (k % 2 == 1),
-                    clothes=_colour(el.attributes, dress),
+                    clothes=_colour(attributes(el), dress),
                     skin=SKIN_TONES[(h_id + k) % len(SKIN_TONES)],
                     phase=((h_id + 97 * k) % 628) / 100.0,
                     role=look.role,
@@ -419,7 +427,7 @@ def cast_of(shot_list: prompt_pb2.ShotList, index: int, scene: Scene) -> list[Fi
                     action=pose_family(lemma) if lemma else ("fly" if placement == "sky" else "stand"),
                     female=False,
                     male=False,
-                    clothes=_colour(el.attributes, palette[0] if palette else COLOUR_WORDS["brown"]),
+                    clothes=_colour(attributes(el), palette[0] if palette else COLOUR_WORDS["brown"]),
                     skin=(120, 120, 120),
                     phase=((h_id + 131 * k) % 628) / 100.0,
                     concept_id=el.concept_id,

@@ -1,12 +1,10 @@
-"""What to draw, read from a ShotList: the scene (place, light, weather, grade) and each shot's cast.
+"""The scene-wide look of a ShotList (setting, light, weather, grade) and the figure record.
 
-Locations are free English text ("temple by the river"); keywords select scenery features.
-Who is in frame and what each does come from the shot's structured elements (``characters`` with
-their action lemmas, ``props`` with their concept categories), never from the prose prompt; a shot
-without them falls back to its ``entity_ids`` and ``action``. Clothing colours come from entity
-attributes ("red sari"). Colour grading follows the mood: a light colour per
+The setting is one of the 34 of :mod:`.settings`, chosen from the location's concept, the
+location's words and what the cast implies. Colour grading follows the mood: a light colour per
 time of day, weather desaturation, and a gradient map through the mood palette (shadows toward its
-darkest colour, highlights toward its lightest) mixed in by the mood's intensity.
+darkest colour, highlights toward its lightest) mixed in by the mood's intensity. Who is drawn
+where is :mod:`.compose`'s; :class:`Figure` is what it places.
 """
 
 from __future__ import annotations
@@ -23,33 +21,10 @@ from drishya.analysis.v1 import analysis_pb2
 from drishya.prompt.v1 import prompt_pb2
 
 from .assets import asset_for
-from .pen import GROUND_Y, PERSON_H, RGB, WORLD_W
+from .pen import RGB
 from .settings import SETTINGS, choose_setting, features_of
 
 FloatArray = npt.NDArray[np.float32]
-
-FEATURE_WORDS: dict[str, tuple[str, ...]] = {
-    "temple": ("temple", "shrine", "mandir", "gopuram", "church", "mosque", "monastery", "pagoda"),
-    "river": ("river", "ghat", "lake", "pond", "stream", "canal", "backwater"),
-    "forest": ("forest", "jungle", "wood", "woods", "grove"),
-    "village": ("village", "field", "farm", "hamlet", "paddy", "countryside", "garden"),
-    "city": ("city", "street", "road", "town", "building", "station", "school", "office"),
-    "market": ("market", "bazaar", "shop", "fair", "mela"),
-    "beach": ("beach", "sea", "ocean", "shore", "coast"),
-    "mountain": ("mountain", "hill", "hills", "valley", "cliff"),
-    "indoor": ("house", "home", "room", "kitchen", "hall", "inside", "palace"),
-}
-
-ACTION_WORDS: dict[str, tuple[str, ...]] = {
-    "dance": ("dance", "perform", "twirl", "spin"),
-    "run": ("run", "chase", "race", "rush", "hurry", "jog", "flee", "sprint"),
-    "walk": ("walk", "stroll", "wander", "go", "come", "march", "travel", "return", "leave", "arrive"),
-    "sit": ("sit", "rest", "read", "eat", "write", "study", "wait", "cook"),
-    "wave": ("wave", "greet", "call", "shout", "play", "cheer"),
-    "pray": ("pray", "worship", "bow", "meditate", "namaste"),
-    "fly": ("fly", "soar", "glide"),
-}
-"""Pose family → English action lemmas (as the analysis gives them: "dance", "walk")."""
 
 COLOUR_WORDS: dict[str, RGB] = {
     "red": (200, 40, 45),
@@ -275,147 +250,3 @@ def scene_of(shot_list: prompt_pb2.ShotList) -> Scene:
         sentiment=shot_list.mood.sentiment,
         seed=seed,
     )
-
-
-_POSE_OF = {lemma: pose for pose, lemmas in ACTION_WORDS.items() for lemma in lemmas}
-
-
-def pose_of(action: str) -> str:
-    """The pose family of an English action lemma: dance, run, walk, sit, wave, pray, fly or stand."""
-    return _POSE_OF.get(action.strip().lower(), "stand")
-
-
-@dataclass(frozen=True)
-class Member:
-    """One drawable element of a shot: a character, an animal or a prop, with its pose family."""
-
-    id: str
-    kind: int
-    name: str
-    attributes: tuple[str, ...]
-    pose: str
-
-
-def members_of(shot_list: prompt_pb2.ShotList, index: int) -> list[Member]:
-    """The shot's characters, animals and props: its structured elements, else its ``entity_ids``."""
-    shot = shot_list.shots[index]
-    if shot.characters or shot.props:
-        out = [Member(c.entity_id, c.kind, c.name, tuple(c.attributes), pose_of(c.action)) for c in shot.characters]
-        out += [
-            Member(p.entity_id, analysis_pb2.ENTITY_KIND_OBJECT, p.name, tuple(p.attributes), pose_of(shot.action))
-            for p in shot.props
-        ]
-        return out
-    by_id = {e.id: e for e in shot_list.entities}
-    ids = [i for i in dict.fromkeys(shot.entity_ids) if i in by_id]
-    pose = pose_of(shot.action)
-    return [
-        Member(e.id, e.kind, e.name, tuple(e.attributes), pose)
-        for e in (by_id[i] for i in ids)
-        if e.kind != analysis_pb2.ENTITY_KIND_LOCATION
-    ]
-
-
-def _clothes(entity: Member, fallback: RGB) -> RGB:
-    for attr in entity.attributes:
-        for word in attr.lower().split():
-            if word in COLOUR_WORDS:
-                return COLOUR_WORDS[word]
-    return fallback
-
-
-def _species(entity: Member) -> str:
-    name = entity.name.lower()
-    if entity.kind == analysis_pb2.ENTITY_KIND_CHARACTER:
-        return "person"
-    for species in (
-        "elephant", "cow", "bull", "buffalo", "dog", "puppy", "cat", "kitten", "horse", "goat",
-        "peacock", "bird", "parrot", "crow", "sparrow", "pigeon", "eagle", "umbrella", "lamp",
-        "diya", "candle", "boat", "flower",
-    ):  # fmt: skip
-        if species in name:
-            return {
-                "bull": "cow", "buffalo": "cow", "puppy": "dog", "kitten": "cat", "diya": "lamp",
-                "candle": "lamp", "parrot": "bird", "crow": "bird", "sparrow": "bird",
-                "pigeon": "bird", "eagle": "bird",
-            }.get(species, species)  # fmt: skip
-    return "animal" if entity.kind == analysis_pb2.ENTITY_KIND_ANIMAL else "object"
-
-
-def cast_of(shot_list: prompt_pb2.ShotList, index: int) -> list[Figure]:
-    """The figures of shot ``index`` placed in the world, people first, then animals and objects.
-
-    Who is in frame and their poses come from :func:`members_of`. Locations are scenery, not
-    figures. Placement depends only on the cast, so a character stands in the same spot in every
-    shot it appears in.
-    """
-    entities = members_of(shot_list, index)
-    people = [e for e in entities if e.kind == analysis_pb2.ENTITY_KIND_CHARACTER]
-    others = [e for e in entities if e.kind != analysis_pb2.ENTITY_KIND_CHARACTER]
-    figures: list[Figure] = []
-    palette = [c for c in (parse_hex(p) for p in shot_list.mood.palette) if c is not None]
-    centre = WORLD_W * 0.44
-    spacing = 190.0
-    for i, e in enumerate(people):
-        words = f"{e.name} {' '.join(e.attributes)}".lower()
-        female = _has_word(words, FEMALE_WORDS)
-        male = not female and _has_word(words, MALE_WORDS)
-        child = _has_word(words, CHILD_WORDS) and not _has_word(words, ("young woman", "young man"))
-        h = PERSON_H * (0.82 if child else 1.0)
-        if "old" in words.split():
-            h *= 0.95
-        h_id = zlib.crc32(e.id.encode())
-        fallback = palette[(i + 1) % len(palette)] if palette else COLOUR_WORDS["orange"]
-        figures.append(
-            Figure(
-                entity_id=e.id,
-                kind=e.kind,
-                name=e.name,
-                species="person",
-                x=centre + (i - (len(people) - 1) / 2) * spacing,
-                y=GROUND_Y,
-                height=h,
-                action=e.pose if e.pose != "fly" else "stand",
-                female=female,
-                male=male,
-                clothes=_clothes(e, fallback),
-                skin=SKIN_TONES[h_id % len(SKIN_TONES)],
-                phase=(h_id % 628) / 100.0,
-            )
-        )
-    x = centre + (len(people) / 2) * spacing + 60
-    for e in others:
-        species = _species(e)
-        h_id = zlib.crc32(e.id.encode())
-        height = {"elephant": 280.0, "horse": 200.0, "cow": 150.0, "goat": 90.0, "dog": 80.0, "cat": 55.0}.get(
-            species, 90.0
-        )
-        fx, fy = x, float(GROUND_Y)
-        if species == "bird":
-            fx, fy = WORLD_W * 0.3 + (h_id % 400), 260.0 + (h_id % 120)
-        elif species == "umbrella" and figures and figures[0].human:
-            fx, fy = figures[0].x, figures[0].y
-        elif species == "lamp":
-            fx = (figures[0].x - 90) if figures else x
-        elif species == "boat":
-            fx, fy = WORLD_W * 0.3, 770.0
-        else:
-            x += height * 1.2 + 60
-        figures.append(
-            Figure(
-                entity_id=e.id,
-                kind=e.kind,
-                name=e.name,
-                species=species,
-                x=fx,
-                y=fy,
-                height=height,
-                action="fly" if species == "bird" else e.pose,
-                female=False,
-                male=False,
-                clothes=_clothes(e, palette[0] if palette else COLOUR_WORDS["brown"]),
-                skin=(120, 120, 120),
-                phase=(h_id % 628) / 100.0,
-            )
-        )
-    return figures
