@@ -128,3 +128,29 @@ def test_every_drawn_thing_of_the_manifest_is_on_screen_in_its_box() -> None:
             assert e.start_ms == sl.shots[i].start_ms and e.end_ms == e.start_ms + sl.shots[i].duration_ms
             diff = np.abs(frame[y : y + h, x : x + w] - background[y : y + h, x : x + w]).mean()
             assert diff > 6.0, f"shot {i}: {e.concept_id} is not visible in its box ({diff:.1f})"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Forty tractors and two hundred farmers block the highway near the market.",
+        "A crowd of people waits at the railway station as three trains arrive and a plane flies over.",
+        "Five elephants, six cows and a dog walk past a big temple.",
+    ],
+)
+def test_crowded_scenes_draw_every_frame_of_every_shot(text: str) -> None:
+    sl = _shot_list(text)
+    for i, span in enumerate(spans(sl)):
+        painter = ShotPainter(sl, i, subtitles=False)
+        for k in (0, span.frames // 2, span.rendered_frames - 1):  # the views as tall as the world too
+            assert painter.frame(k / 24).size == (1280, 720)
+
+
+def test_a_view_as_tall_as_the_canvas_is_cut_inside_it() -> None:
+    from services.render.storyboard.draw import _inside
+
+    # a view clamped to the top of the world lands a rounding error above the canvas
+    assert _inside((10.0, -1e-12, 1790.0, 1002.0), (1800, 1010)) == (10.0, 0.0, 1790.0, 1002.0 + 1e-12)
+    assert _inside((-0.5, 5.0, 99.5, 50.0), (100, 60)) == (0.0, 5.0, 100.0, 50.0)
+    x0, y0, x1, y1 = _inside((-3.0, -3.0, 200.0, 200.0), (100, 100))  # larger than the canvas: cut
+    assert (x0, y0) == (0.0, 0.0) and x1 <= 100 and y1 <= 100

@@ -145,6 +145,7 @@ class ShotPainter:
             # area sampling (BOX) where the canvas is reduced or kept at scale: at 1:1 it is the
             # bilinear mix of the two nearest pixels, and 25% cheaper; bilinear where it is enlarged
             wide = box[2] - box[0] >= WIDTH
+            box = _inside(box, self.canvas.size)
             image = self.canvas.resize(
                 (WIDTH, HEIGHT), Image.Resampling.BOX if wide else Image.Resampling.BILINEAR, box=box
             )
@@ -357,6 +358,16 @@ class _Glide:
         if frac > 1 - 1 / 512:
             return b
         return Image.blend(self.canvas.crop((x0, y0, x0 + WIDTH, y0 + HEIGHT)), b, frac)
+
+
+def _inside(box: tuple[float, float, float, float], size: tuple[int, int]) -> tuple[float, float, float, float]:
+    """``box`` (x0, y0, x1, y1, canvas pixels) moved inside a canvas of ``size`` where rounding put it
+    a fraction of a pixel outside (a view as tall as the world), and cut to the canvas if larger."""
+    x0, y0, x1, y1 = box
+    dx = -x0 if x0 < 0 else min(0.0, size[0] - x1)
+    dy = -y0 if y0 < 0 else min(0.0, size[1] - y1)
+    x0, x1, y0, y1 = x0 + dx, x1 + dx, y0 + dy, y1 + dy
+    return (max(0.0, x0), max(0.0, y0), min(float(size[0]), x1), min(float(size[1]), y1))
 
 
 def _rolled(canvas: Image.Image, roll: float) -> Image.Image:
