@@ -75,6 +75,11 @@ class CircuitBreaker:
         if self.state == "half_open" or self.failures >= self.failure_threshold:
             self.opened_at = self.clock()
 
+    def trip(self) -> None:
+        """Open now, whatever the count: the provider cannot serve until ``reset_timeout_s`` passes."""
+        self.failures = max(self.failures + 1, self.failure_threshold)
+        self.opened_at = self.clock()
+
 
 class RenderProvider(Protocol):
     """Makes the picture source of one shot (:class:`~services.render.storyboard.ShotSource`): the
@@ -346,7 +351,7 @@ class ProviderChain:
                 except SafetyRefusal:
                     raise
                 except ProviderRejected as exc:
-                    breaker.record_failure()
+                    breaker.trip() if exc.opens_breaker else breaker.record_failure()
                     last = exc
                     fallbacks.append(f"{provider.name}: {exc.reason}: {exc.message}")
                     break

@@ -107,6 +107,10 @@ class ProviderRejected(DrishyaError):
     """A provider call failed for good (bad request, workflow error, undecodable output): no retry of
     this provider, the chain falls back to the next one."""
 
+    opens_breaker = False
+    """True when the provider's other calls would fail the same way (an exhausted daily quota): the
+    chain opens its circuit breaker at once instead of counting one failure."""
+
     def __init__(self, message: str, *, provider: str, reason: str = "PROVIDER_REJECTED") -> None:
         super().__init__(message, reason=reason, metadata={"provider": provider})
         self.provider = provider

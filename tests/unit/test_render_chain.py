@@ -97,6 +97,22 @@ async def test_exhausted_retries_fall_back_and_open_the_breaker() -> None:
     await checks["render.storyboard"]()
 
 
+async def test_a_rejection_that_opens_the_breaker_opens_it_at_once() -> None:
+    class DailyQuota(ProviderRejected):
+        opens_breaker = True
+
+    a = Link("gemini", [DailyQuota("GenerateRequestsPerDay", provider="gemini", reason="PROVIDER_QUOTA_EXHAUSTED")])
+    b = Link("storyboard")
+    c, delays = chain(a, b)
+    out = await c.run_traced("gemini", op(links(a, b)))
+    assert out.provider == "storyboard" and a.calls == 1 and delays == []
+    assert c.states()["gemini"] == "open"  # after one call, not after the failure threshold
+    plain = Link("comfyui", [ProviderRejected("bad workflow", provider="comfyui")])
+    c2, _ = chain(plain, Link("storyboard"))
+    await c2.run_traced("comfyui", op(links(plain, Link("storyboard"))))
+    assert c2.states()["comfyui"] == "closed"  # an ordinary rejection counts one failure
+
+
 async def test_safety_refusal_is_passed_on_without_retry_or_fallback() -> None:
     a = Link("gemini", [SafetyRefusal("refused", provider="gemini", provider_reason="SAFETY")])
     b = Link("storyboard")
