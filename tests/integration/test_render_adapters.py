@@ -91,7 +91,7 @@ async def test_comfyui_keyframe_and_clip_follow_the_api(comfy: fc.FakeComfyUI) -
     clip = await c.clip(REQ, media.png(fc.KEY_COLOUR), notes)
     assert clip.suffix == ".webp"
     svd = comfy.prompts[1]["graph"]
-    assert svd["3"]["inputs"]["video_frames"] == 48 and svd["7"]["inputs"]["fps"] == 24
+    assert svd["3"]["inputs"]["video_frames"] == 25 and svd["7"]["inputs"]["fps"] == 6  # SVD-XT's own clip
     uploaded = svd["2"]["inputs"]["image"]
     assert comfy.uploads[uploaded] == media.png(fc.KEY_COLOUR)
     assert media.close_to(first_pixel(clip), fc.CLIP_COLOUR)
