@@ -41,7 +41,7 @@ from drishya.generation.v1 import generation_pb2 as gen_pb2
 from drishya.generation.v1 import generation_service_pb2 as gs_pb2
 from drishya.generation.v1 import generation_service_pb2_grpc as gs_grpc
 from drishya.story.v1 import story_service_pb2_grpc as story_grpc
-from services.gateway import media, signing, sse, views
+from services.gateway import docs, media, signing, sse, views
 from services.gateway.config import GatewayConfig
 from services.gateway.hub import Hub, SingleFlight
 from services.gateway.keys import KeyCache, authenticate, ensure_api_key, hash_secret, migrate_gateway
@@ -94,7 +94,7 @@ deep, numbers have at most 40 characters, paths at most 2048 bytes (414), header
 **Progress** streams as Server-Sent Events from `GET /v1/jobs/{job_id}/events`; each event's `id`
 is its sequence number, so reconnecting with `Last-Event-ID` resumes where the stream broke.
 
-**Media** is private to the job's owner: every media URL the API returns is signed
+**Media** is private to the owner of the job or story: every media URL the API returns is signed
 (`?exp=<unix seconds>&sig=<HMAC-SHA256>`, valid one hour). HLS playlists fetched through a signed URL
 come back with every segment and rendition URI signed the same way. An unsigned, altered or
 expired URL gets 403.
@@ -539,8 +539,11 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
         description=DESCRIPTION,
         lifespan=lifespan,
         openapi_tags=TAGS,
+        docs_url=None,  # FastAPI's pages load Swagger UI and ReDoc from a CDN; docs.install_docs serves them
+        redoc_url=None,
     )
     app.state.runtime = None
+    docs.install_docs(app)
     if config.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -816,9 +819,11 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
             str | None, Query(max_length=64, description="HMAC-SHA256 of key and expiry, base64url.")
         ] = None,
     ) -> Response:
-        """A published file by its key (``jobs/<job_id>/...``), with Range support for seeking, through
-        a URL the API signed. HLS playlists come back with every URI in them signed until the same
-        expiry, so players fetch the whole ladder through the one grant."""
+        """A published file by its key (``jobs/<job_id>/...``, or a story's playback files
+        ``stories/<story_id>/playback/<digest>/...``), with Range support for seeking, through a URL
+        the API signed. HLS playlists come back with every URI in them signed until the same expiry,
+        so players fetch the whole ladder through the one grant (a story's master playlist reaches
+        the segments of its scenes' jobs)."""
         refusal = signing.verify(rt.config.media_secret, key, exp, sig)
         if refusal is not None:
             raise ApiProblem(403, refusal, _MEDIA_REFUSALS[refusal])
@@ -893,6 +898,12 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
     @app.get("/", include_in_schema=False, response_class=HTMLResponse)
     async def index() -> HTMLResponse:
         """The web page: paste a key, write a scene, watch the video being made."""
+        return HTMLResponse(PAGE)
+
+    @app.get("/jobs/{job_id:uuid}", include_in_schema=False, response_class=HTMLResponse)
+    async def job_page(job_id: JobId) -> HTMLResponse:
+        """The web page showing one job (its address after submitting, so a reload keeps it); the
+        page reads the job with the key the browser holds, so this route needs none."""
         return HTMLResponse(PAGE)
 
     from services.gateway.stories import router as story_router

@@ -1,6 +1,8 @@
 """Resolving media keys to files under the media root, safely.
 
-A key is a relative, ``/``-separated path under ``jobs/`` (``jobs/<job_id>/video.mp4``). Anything
+A key is a relative, ``/``-separated path under ``jobs/`` (a job's files, ``jobs/<job_id>/video.mp4``)
+or ``stories/`` (a story's playback playlists and chapters,
+``stories/<story_id>/playback/<digest>/master.m3u8``, written by the story service). Anything
 else — absolute paths, ``..`` segments, backslashes, NUL, or a symlink leading out of the root — is
 treated as absent, so a caller can never read outside the published media.
 """
@@ -24,7 +26,8 @@ CONTENT_TYPES: dict[str, str] = {
     ".json": "application/json",
 }
 
-ALLOWED_PREFIX = "jobs"
+#: Top-level directories of the media root that published media lives in.
+ALLOWED_PREFIXES = frozenset({"jobs", "stories"})
 
 
 def content_type(path: Path) -> str:
@@ -37,7 +40,7 @@ def resolve_media(root: Path, key: str) -> Path | None:
     if not key or "\\" in key or "\x00" in key or key.startswith("/"):
         return None
     parts = PurePosixPath(key).parts
-    if len(parts) < 2 or parts[0] != ALLOWED_PREFIX or any(p in ("..", ".") for p in key.split("/")):
+    if len(parts) < 2 or parts[0] not in ALLOWED_PREFIXES or any(p in ("..", ".") for p in key.split("/")):
         return None
     base = root.resolve()
     path = (base / Path(*parts)).resolve()

@@ -1,37 +1,65 @@
-"""The single-file web page served at ``GET /``: paste an API key, write a scene, watch it become a video.
+"""The single-file web page served at ``GET /`` and ``GET /jobs/{job_id}``: paste an API key, write a
+scene, watch it become a video.
 
-Plain HTML with inline JavaScript and no build step. It calls ``POST /v1/jobs`` with the key as a
-Bearer token, follows ``/v1/jobs/{id}/events`` with ``fetch`` and a stream reader (so the key goes
-in the ``Authorization`` header, never in a URL; the reader parses the SSE framing and resumes with
-``Last-Event-ID`` when the connection drops) and shows the MP4 with its poster, through the signed
-URLs the API returns, when the job succeeds. The key is kept in ``sessionStorage`` (this tab only).
+Plain HTML with inline JavaScript and no build step. Routes, all answered by this one page:
+
+- ``/``: the form. Submitting calls ``POST /v1/jobs`` with the key as a Bearer token and moves the
+  address to ``/jobs/<job_id>`` (History API), so a reload, a bookmark or the back button shows
+  the same job again.
+- ``/jobs/<job_id>``: the job. The page reads it with ``GET /v1/jobs/{id}`` and, until it ends,
+  follows ``/v1/jobs/{id}/events`` with ``fetch`` and a stream reader (so the key goes in the
+  ``Authorization`` header, never in a URL; the reader parses the SSE framing and resumes with
+  ``Last-Event-ID`` when the connection drops). Cancel (``:cancel``) is offered while the job is
+  queued or running, Retry (``:retry``) once it has FAILED or gone to DEAD_LETTER. The MP4 plays
+  with its poster, through the signed URLs the API returns, when the job succeeds.
+
+The scene's length is counted as the API counts it (Unicode code points, at most 2000); text over
+the limit is kept and flagged, never cut. An API error is shown beside the control it concerns (the
+key, the scene, the language, the submit, cancel or retry button) with its ``reason`` and detail.
+The key is kept in ``sessionStorage`` (this tab only).
 """
 
 from __future__ import annotations
 
-PAGE = """<!doctype html>
+from services.gateway.models import MAX_TEXT_CHARS
+
+#: Fewest characters of a scene once surrounding white space is removed (the API's TEXT_TOO_SHORT).
+MIN_TEXT_CHARS = 10
+
+PAGE = (
+    """<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Drishya — scene to video</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <style>
   :root { font-family: system-ui, "Noto Sans", sans-serif; color: #1d1d1f; background: #f6f5f2; }
   body { max-width: 860px; margin: 2rem auto; padding: 0 1rem; }
   h1 { font-weight: 600; margin-bottom: .2rem; }
+  h1 a { color: inherit; text-decoration: none; }
   p.lead { margin-top: 0; color: #555; }
   label { display: block; font-weight: 600; margin: 1rem 0 .3rem; }
   input[type=password], input[type=text], textarea, select {
     width: 100%; box-sizing: border-box; padding: .6rem; border: 1px solid #bbb; border-radius: 6px;
     font: inherit; background: #fff; }
   textarea { min-height: 7rem; }
+  textarea.over { border-color: #a00; outline-color: #a00; }
   .row { display: flex; gap: 1rem; flex-wrap: wrap; align-items: center; margin-top: .8rem; }
   .row label { display: inline; font-weight: normal; margin: 0; }
   button { margin-top: 1rem; padding: .6rem 1.4rem; font: inherit; font-weight: 600; border: 0;
     border-radius: 6px; background: #b5442c; color: #fff; cursor: pointer; }
+  button.secondary { background: #4a4a68; }
   button:disabled { background: #aaa; cursor: default; }
+  .counter { font-size: 90%; color: #555; margin-top: .3rem; }
+  .counter.over { color: #a00; font-weight: 600; }
+  .field-error { color: #a00; font-size: 90%; margin-top: .3rem; }
+  .field-error:empty { display: none; }
   progress { width: 100%; height: 1.1rem; margin-top: 1rem; }
   #status { font-weight: 600; margin-top: .6rem; }
+  #job-text { white-space: pre-wrap; background: #fff; border: 1px solid #ddd; border-radius: 6px;
+    padding: .6rem; }
   #log { font: 12px/1.5 ui-monospace, monospace; background: #fff; border: 1px solid #ddd;
     border-radius: 6px; padding: .6rem; max-height: 14rem; overflow: auto; white-space: pre-wrap; }
   .error { color: #a00; }
@@ -40,20 +68,23 @@ PAGE = """<!doctype html>
 </style>
 </head>
 <body>
-<h1>Drishya</h1>
+<h1><a href="/">Drishya</a></h1>
 <p class="lead">Write a scene in an Indian language or English; get a narrated, subtitled video.
   Several scenes make a <a href="/stories">story</a>.</p>
 
-<form id="form">
-  <label for="key">API key</label>
-  <input id="key" type="password" autocomplete="off" placeholder="dk_..." required>
+<label for="key">API key</label>
+<input id="key" type="password" autocomplete="off" placeholder="dk_..." required>
+<div class="field-error" id="key-error" role="alert"></div>
 
+<form id="form" novalidate>
   <label for="text">Scene</label>
-  <textarea id="text" required minlength="10" maxlength="2000"
+  <textarea id="text" required aria-describedby="counter text-error"
     placeholder="ek ladki baarish mein naach rahi hai, shaam ka samay"></textarea>
+  <div class="counter" id="counter" aria-live="polite"></div>
+  <div class="field-error" id="text-error" role="alert"></div>
 
   <div class="row">
-    <select id="lang" style="width:auto">
+    <select id="lang" style="width:auto" aria-label="Language" aria-describedby="lang-error">
       <option value="">Detect language</option>
       <option value="en">English</option><option value="hi">Hindi</option><option value="te">Telugu</option>
       <option value="ta">Tamil</option><option value="bn">Bengali</option><option value="gu">Gujarati</option>
@@ -63,12 +94,22 @@ PAGE = """<!doctype html>
     <label><input id="narration" type="checkbox" checked> Narration</label>
     <label><input id="subtitles" type="checkbox" checked> Subtitles</label>
   </div>
+  <div class="field-error" id="lang-error" role="alert"></div>
   <button id="go" type="submit">Make the video</button>
+  <div class="field-error" id="go-error" role="alert"></div>
 </form>
 
-<section id="progress-box" hidden>
+<section id="job-box" hidden>
+  <h2>Job <code id="job-id"></code></h2>
+  <div id="job-text"></div>
   <progress id="bar" max="1" value="0"></progress>
   <div id="status"></div>
+  <div class="row">
+    <button id="cancel" type="button" class="secondary" hidden>Cancel</button>
+    <button id="retry" type="button" hidden>Retry</button>
+    <a href="/" id="new-scene">Write another scene</a>
+  </div>
+  <div class="field-error" id="action-error" role="alert"></div>
   <video id="video" controls playsinline hidden></video>
   <h3>Events</h3>
   <div id="log"></div>
@@ -77,11 +118,22 @@ PAGE = """<!doctype html>
 <script>
 "use strict";
 const $ = (id) => document.getElementById(id);
+const MAX_CHARS = """
+    + str(MAX_TEXT_CHARS)
+    + """, MIN_CHARS = """
+    + str(MIN_TEXT_CHARS)
+    + """;
 const TERMINAL = new Set(["JOB_STATE_SUCCEEDED", "JOB_STATE_BLOCKED", "JOB_STATE_CANCELLED",
                           "JOB_STATE_FAILED", "JOB_STATE_DEAD_LETTER"]);
+const RETRYABLE = new Set(["JOB_STATE_FAILED", "JOB_STATE_DEAD_LETTER"]);
+const JOB_PATH = /^\\/jobs\\/([0-9a-fA-F-]{36})\\/?$/;
+const ERROR_SLOTS = ["key-error", "text-error", "lang-error", "go-error", "action-error"];
 let source = null;
+let current = null;
 
 $("key").value = sessionStorage.getItem("drishya.apiKey") || "";
+
+function key() { return $("key").value.trim(); }
 
 function log(line, cls) {
   const div = document.createElement("div");
@@ -97,9 +149,56 @@ function problemText(p) {
   return (p.reason || p.title || "ERROR") + " — " + (p.detail || "") + (v ? " (" + v + ")" : "");
 }
 
+function clearErrors() { for (const id of ERROR_SLOTS) $(id).textContent = ""; }
+
+// Which control an API problem is about: the key, the scene, the language, or the button pressed.
+function slotFor(p, fallback) {
+  const reason = (p && p.reason) || "";
+  const fields = ((p && p.violations) || []).map((x) => x.field || "");
+  if (reason === "UNAUTHENTICATED" || reason === "INVALID_API_KEY" || reason === "AUTH_UNAVAILABLE") return "key-error";
+  if (reason.startsWith("TEXT_") || fields.some((f) => f === "text")) return "text-error";
+  if (reason === "UNSUPPORTED_LANGUAGE" || fields.some((f) => f.endsWith("language_code"))) return "lang-error";
+  return fallback;
+}
+
+// Shows an error response beside its control: "REASON — detail", plus Retry-After when given.
+async function showProblem(r, fallback) {
+  let p;
+  try { p = await r.json(); } catch (err) { p = { reason: "HTTP_" + r.status, detail: r.statusText }; }
+  let text = problemText(p);
+  const after = r.headers.get("Retry-After");
+  if (after) text += " — try again in " + after + " s";
+  $(slotFor(p, fallback)).textContent = text;
+  return p;
+}
+
+function countChars(s) { return Array.from(s).length; }  // code points, as the API counts
+
+function updateCounter() {
+  const text = $("text").value;
+  const n = countChars(text);
+  const over = n > MAX_CHARS;
+  const c = $("counter");
+  c.className = over ? "counter over" : "counter";
+  $("text").className = over ? "over" : "";
+  const count = n + " / " + MAX_CHARS + " characters";
+  if (over) c.textContent = count + " — " + (n - MAX_CHARS) + " too many; shorten the scene";
+  else if (text.trim() && countChars(text.trim()) < MIN_CHARS) {
+    c.textContent = count + " — at least " + MIN_CHARS + " needed";
+  }
+  else c.textContent = count;
+  return !over;
+}
+
 function showJob(job) {
+  current = job;
+  $("job-id").textContent = job.job_id;
+  $("job-text").textContent = job.text || "";
   $("bar").value = job.progress || 0;
+  $("status").className = "";
   $("status").textContent = job.state.replace("JOB_STATE_", "") + " · " + job.stage.replace("STAGE_", "");
+  $("cancel").hidden = TERMINAL.has(job.state);
+  $("retry").hidden = !RETRYABLE.has(job.state);
   if (job.state === "JOB_STATE_SUCCEEDED" && job.result) {
     const v = $("video");
     v.poster = job.result.poster_url || "";
@@ -111,35 +210,51 @@ function showJob(job) {
   }
 }
 
-async function finish(jobId, key) {
+function resetJobView() {
   if (source) { source.abort(); source = null; }
-  const r = await fetch("/v1/jobs/" + encodeURIComponent(jobId), { headers: { Authorization: "Bearer " + key } });
-  const body = await r.json();
-  if (r.ok) showJob(body); else log(problemText(body), "error");
-  $("go").disabled = false;
+  current = null;
+  $("log").textContent = "";
+  $("status").textContent = "";
+  $("status").className = "";
+  $("job-text").textContent = "";
+  $("bar").value = 0;
+  $("cancel").hidden = true;
+  $("retry").hidden = true;
+  $("video").hidden = true;
+  $("video").removeAttribute("src");
+  $("video").removeAttribute("poster");
 }
 
-function onEvent(jobId, key, type, data) {
+async function finish(jobId) {
+  if (source) { source.abort(); source = null; }
+  const r = await fetch("/v1/jobs/" + encodeURIComponent(jobId), { headers: { Authorization: "Bearer " + key() } });
+  if (r.ok) showJob(await r.json()); else await showProblem(r, "action-error");
+}
+
+function onEvent(type, data) {
   if (type === "problem") { log(problemText(JSON.parse(data)), "error"); return false; }
   const ev = JSON.parse(data);
   $("bar").value = ev.progress || 0;
   $("status").textContent = ev.state.replace("JOB_STATE_", "") + " · " + ev.stage.replace("STAGE_", "");
+  $("cancel").hidden = TERMINAL.has(ev.state);
+  $("retry").hidden = !RETRYABLE.has(ev.state);
   log("#" + ev.sequence + " " + type + ": " + ev.message);
   return TERMINAL.has(ev.state);
 }
 
-async function watch(jobId, key) {
+async function watch(jobId, afterId) {
+  if (source) source.abort();
   const ctl = new AbortController();
   source = ctl;
-  let lastId = "", retryMs = 3000;
+  let lastId = afterId || "", retryMs = 3000;
   for (let attempt = 0; attempt < 20 && source === ctl; attempt++) {
-    const headers = { Authorization: "Bearer " + key, Accept: "text/event-stream" };
+    const headers = { Authorization: "Bearer " + key(), Accept: "text/event-stream" };
     if (lastId) headers["Last-Event-ID"] = lastId;
     let ended = false;
     try {
       const r = await fetch("/v1/jobs/" + encodeURIComponent(jobId) + "/events", { headers, signal: ctl.signal });
       if (r.status === 204) { ended = true; }
-      else if (!r.ok) { log(problemText(await r.json()), "error"); ended = true; }
+      else if (!r.ok) { await showProblem(r, "action-error"); ended = true; }
       else {
         const reader = r.body.pipeThrough(new TextDecoderStream()).getReader();
         let buf = "";
@@ -162,7 +277,7 @@ async function watch(jobId, key) {
               else if (field === "id") lastId = val;
               else if (field === "retry" && /^\\d+$/.test(val)) retryMs = Number(val);
             }
-            if (data.length && onEvent(jobId, key, type, data.join("\\n"))) ended = true;
+            if (data.length && onEvent(type, data.join("\\n"))) ended = true;
           }
         }
       }
@@ -173,41 +288,114 @@ async function watch(jobId, key) {
     if (ended) break;
     await new Promise((res) => setTimeout(res, retryMs));
   }
-  if (source === ctl) finish(jobId, key);
+  if (source === ctl) finish(jobId);
 }
+
+// Shows the job at /jobs/<id>: read it, then follow its events until it ends.
+async function openJob(jobId) {
+  resetJobView();
+  clearErrors();
+  $("form").hidden = true;
+  $("job-box").hidden = false;
+  $("job-id").textContent = jobId;
+  document.title = "Drishya — job " + jobId.slice(0, 8);
+  if (!key()) { $("key-error").textContent = "Paste your API key to see this job."; return; }
+  const r = await fetch("/v1/jobs/" + encodeURIComponent(jobId), { headers: { Authorization: "Bearer " + key() } });
+  if (!r.ok) { await showProblem(r, "action-error"); return; }
+  const job = await r.json();
+  showJob(job);
+  if (!TERMINAL.has(job.state)) watch(jobId, "");
+  else log("the job has ended: " + job.state.replace("JOB_STATE_", "").toLowerCase());
+}
+
+function openForm() {
+  resetJobView();
+  clearErrors();
+  document.title = "Drishya — scene to video";
+  $("job-box").hidden = true;
+  $("form").hidden = false;
+  $("go").disabled = false;
+  updateCounter();
+}
+
+function route() {
+  const m = JOB_PATH.exec(location.pathname);
+  if (m) openJob(m[1]); else openForm();
+}
+
+$("key").addEventListener("change", () => {
+  sessionStorage.setItem("drishya.apiKey", key());
+  $("key-error").textContent = "";
+  if (JOB_PATH.test(location.pathname) && !current) route();
+});
+$("text").addEventListener("input", () => { $("text-error").textContent = ""; updateCounter(); });
+$("lang").addEventListener("change", () => { $("lang-error").textContent = ""; });
+window.addEventListener("popstate", route);
+
+async function act(verb) {
+  if (!current) return;
+  $("action-error").textContent = "";
+  $("cancel").disabled = $("retry").disabled = true;
+  try {
+    const r = await fetch("/v1/jobs/" + encodeURIComponent(current.job_id) + ":" + verb, {
+      method: "POST", headers: { Authorization: "Bearer " + key() } });
+    if (!r.ok) { await showProblem(r, "action-error"); return; }
+    const job = await r.json();
+    log(verb === "cancel" ? "cancel requested" : "queued again");
+    showJob(job);
+    if (!TERMINAL.has(job.state)) watch(job.job_id, String(job.last_event_sequence || ""));
+  } catch (err) {
+    $("action-error").textContent = String(err);
+  } finally {
+    $("cancel").disabled = $("retry").disabled = false;
+  }
+}
+$("cancel").addEventListener("click", () => act("cancel"));
+$("retry").addEventListener("click", () => act("retry"));
 
 $("form").addEventListener("submit", async (e) => {
   e.preventDefault();
-  const key = $("key").value.trim();
-  sessionStorage.setItem("drishya.apiKey", key);
-  if (source) { source.abort(); source = null; }
-  $("log").textContent = "";
-  $("status").textContent = "";
-  $("status").className = "";
-  $("video").hidden = true;
-  $("video").removeAttribute("src");
-  $("progress-box").hidden = false;
+  clearErrors();
+  sessionStorage.setItem("drishya.apiKey", key());
+  if (!key()) { $("key-error").textContent = "An API key is needed: paste the secret you were given."; return; }
+  if (!updateCounter()) {
+    const n = countChars($("text").value);
+    $("text-error").textContent = "The scene has " + n + " characters; at most " + MAX_CHARS + " are accepted.";
+    return;
+  }
+  if (countChars($("text").value.trim()) < MIN_CHARS) {
+    $("text-error").textContent = "Write at least " + MIN_CHARS + " characters.";
+    return;
+  }
   $("go").disabled = true;
   const options = { disable_narration: !$("narration").checked, disable_subtitles: !$("subtitles").checked };
   if ($("lang").value) options.language_code = $("lang").value;
   try {
     const r = await fetch("/v1/jobs", {
       method: "POST",
-      headers: { "Content-Type": "application/json", Authorization: "Bearer " + key,
+      headers: { "Content-Type": "application/json", Authorization: "Bearer " + key(),
                  "Idempotency-Key": crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) },
       body: JSON.stringify({ text: $("text").value, options }),
     });
-    const body = await r.json();
-    if (!r.ok) { log(problemText(body), "error"); $("go").disabled = false; return; }
-    log("job " + body.job_id + " created");
-    showJob(body);
-    watch(body.job_id, key);
+    if (!r.ok) { await showProblem(r, "go-error"); $("go").disabled = false; return; }
+    const job = await r.json();
+    history.pushState({ job: job.job_id }, "", "/jobs/" + job.job_id);
+    resetJobView();
+    $("form").hidden = true;
+    $("job-box").hidden = false;
+    document.title = "Drishya — job " + job.job_id.slice(0, 8);
+    log("job " + job.job_id + " created");
+    showJob(job);
+    watch(job.job_id, "");
   } catch (err) {
-    log(String(err), "error");
+    $("go-error").textContent = String(err);
     $("go").disabled = false;
   }
 });
+
+route();
 </script>
 </body>
 </html>
 """
+)

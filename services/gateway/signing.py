@@ -2,12 +2,17 @@
 
 A signed URL is ``/v1/media/<key>?exp=<unix seconds>&sig=<base64url HMAC-SHA256>`` where the HMAC
 (RFC 2104, FIPS 198-1) covers ``"drishya-media-v1\\n" + key + "\\n" + exp``. The gateway hands such
-URLs only to the owner of a job; anyone holding one may fetch that one file until ``exp``.
+URLs only to the owner of a job or story; anyone holding one may fetch that one file until ``exp``.
 
 HLS: a playlist fetched with a valid signature is rewritten on the fly so that every URI in it
 (segments, rendition playlists, ``URI="..."`` attributes such as ``EXT-X-MAP``) carries its own
 signature with the same expiry, so a player given the signed master playlist can fetch the whole
-ladder and nothing else (:func:`sign_playlist`).
+ladder and nothing else (:func:`sign_playlist`). What a playlist may grant (:func:`grants`): a job's
+playlists only files of that job (``jobs/<job_id>/``); a story's playlists the story's own files
+(``stories/<story_id>/``) and the HLS segments of the scenes' jobs they list
+(``jobs/<job_id>/hls/.../*.ts``, never a job's playlists, video or poster). The story service writes
+a story's playlists only from jobs it has checked belong to the story's owner, and the gateway signs
+a story's playlist only for that owner, so the grant reaches the owner's media alone.
 
 The secret comes from ``DRISHYA_MEDIA_SIGNING_SECRET`` or, when unset, from
 ``<data dir>/media-signing.key``, created with mode 0600 on first use (:func:`load_or_create_secret`).
@@ -57,9 +62,34 @@ def signed_path(secret: bytes, key: str, exp: int, prefix: str = "/v1/media/") -
     return f"{prefix}{quote(key, safe='/')}?exp={exp}&sig={sign(secret, key, exp)}"
 
 
+#: Suffixes of the HLS media segments a story's playlists may grant in the scenes' jobs.
+_SEGMENT_SUFFIXES = (".ts", ".m4s")
+
+
+def grants(playlist_key: str, key: str) -> bool:
+    """Whether the playlist at ``playlist_key`` may hand out a signature for ``key``.
+
+    Both are normalised media keys (no ``.`` or ``..``). True when ``key`` lies in the playlist's
+    own top directory (``jobs/<job_id>/`` or ``stories/<story_id>/``), or when the playlist is a
+    story's and ``key`` is a media segment of a job's HLS ladder (``jobs/<job_id>/hls/...`` ending in
+    ``.ts`` or ``.m4s``).
+    """
+    own = PurePosixPath(playlist_key).parts[:2]
+    parts = PurePosixPath(key).parts
+    if len(own) == 2 and len(parts) > 2 and parts[:2] == own:
+        return True
+    return (
+        own[:1] == ("stories",)
+        and len(parts) >= 4
+        and parts[0] == "jobs"
+        and parts[2] == "hls"
+        and key.lower().endswith(_SEGMENT_SUFFIXES)
+    )
+
+
 def _sign_uri(secret: bytes, playlist_key: str, uri: str, exp: int) -> str:
     """``uri`` with ``exp``/``sig`` for the media key it names, when it is relative to the playlist
-    and stays inside the playlist's job directory (``jobs/<job_id>/``)."""
+    and the playlist :func:`grants` that key; any other URI is left as it is (and so unsigned)."""
     parts = urlsplit(uri)
     if parts.scheme or parts.netloc or uri.startswith("/") or not parts.path:
         return uri  # absolute URIs are not ours to sign
@@ -73,9 +103,8 @@ def _sign_uri(secret: bytes, playlist_key: str, uri: str, exp: int) -> str:
         elif p != ".":
             segments.append(p)
     key = "/".join(segments)
-    job_dir = "/".join(PurePosixPath(playlist_key).parts[:2]) + "/"
-    if not key.startswith(job_dir):
-        return uri  # only the playlist's own job directory is granted
+    if not grants(playlist_key, key):
+        return uri
     return f"{parts.path}?exp={exp}&sig={sign(secret, key, exp)}"
 
 

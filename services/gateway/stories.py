@@ -474,11 +474,21 @@ async def breakdown_json(rt: RuntimeDep, key_id: KeyDep, story_id: StoryId) -> J
 
 @router.get("/v1/stories/{story_id:uuid}/playback", summary="Play the whole story", **_doc(200))
 async def playback(request: Request, rt: RuntimeDep, key_id: KeyDep, story_id: StoryId) -> JSONResponse:
-    """Signed URLs of the story's HLS master playlist and WebVTT chapters, and the chapters; 409
-    STORY_NOT_RENDERED until every scene's job has succeeded."""
+    """Signed URLs of the story's HLS master playlist and WebVTT chapters, and the chapters.
+
+    ``{"hls_url", "chapters_url", "chapters": [{"scene_id", "start_ms", "end_ms", "title"}]}``;
+    times in milliseconds from the start of the story. The URLs are valid for the gateway's media
+    URL lifetime (an hour by default) and reach only this story's playlists and its scenes' HLS
+    segments: the master playlist and every playlist under it come back with each URI signed. 404
+    STORY_NOT_FOUND for another key's story; 409 STORY_NOT_RENDERED until every scene's job has
+    succeeded."""
     resp = await _stub(rt).GetPlayback(
         svc.GetPlaybackRequest(owner_id=key_id, story_id=str(story_id)), timeout=_deadline(rt)
     )
+    own = f"stories/{story_id}/"
+    if not (resp.hls_master_key.startswith(own) and resp.chapters_key.startswith(own)):
+        # Never sign a key the story does not own, whatever the story service answered.
+        raise ApiProblem(502, "BAD_UPSTREAM_REPLY", "the story service answered keys outside the story")
     base = _base_url(rt, request)
     exp = int(time.time()) + rt.config.media_url_ttl_s
     return JSONResponse(

@@ -16,6 +16,7 @@ STORY_PAGE = r"""<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Drishya — stories</title>
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
 <style>
   :root { font-family: system-ui, "Noto Sans", sans-serif; color: #1d1d1f; background: #f6f5f2; }
   body { max-width: 900px; margin: 2rem auto; padding: 0 1rem; }

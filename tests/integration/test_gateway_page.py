@@ -1,0 +1,100 @@
+"""The web page: ``/`` and ``/jobs/{job_id}`` answer the same self-contained page with the job
+controls, the character counter, the error slots beside each control and the icon.
+
+The app is driven in-process (ASGI); the page's routes need neither the database nor the mesh. The
+script is checked to parse with Node when Node is installed.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+import pytest_asyncio
+
+from services.gateway.app import create_app
+from services.gateway.config import GatewayConfig
+from services.gateway.models import MAX_TEXT_CHARS
+
+EXTERNAL = re.compile(r"(?:https?:)?//[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+ELEMENTS = (
+    'id="key"',
+    'id="key-error"',
+    'id="text"',
+    'id="counter"',
+    'id="text-error"',
+    'id="lang-error"',
+    'id="go-error"',
+    'id="cancel"',
+    'id="retry"',
+    'id="action-error"',
+    'id="video"',
+    'href="/"',
+    '<link rel="icon" href="/favicon.svg"',
+)
+
+
+@pytest_asyncio.fixture
+async def client(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    config = GatewayConfig(port=0, generation_addr="127.0.0.1:9", media_root=tmp_path)
+    app = create_app(config, database_url="postgresql+psycopg://unused@127.0.0.1:9/unused")
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://gateway.test") as c:
+        yield c
+
+
+def _script(page: str) -> str:
+    return page.split("<script>", 1)[1].split("</script>", 1)[0]
+
+
+async def test_the_form_and_a_job_have_their_own_addresses(client: httpx.AsyncClient) -> None:
+    index = await client.get("/")
+    job = await client.get(f"/jobs/{uuid.uuid4()}")
+    for resp in (index, job):
+        assert resp.status_code == 200 and resp.headers["content-type"].startswith("text/html")
+        for element in ELEMENTS:
+            assert element in resp.text, element
+        assert not EXTERNAL.search(resp.text), EXTERNAL.findall(resp.text)
+    assert job.text == index.text  # one page; its script shows the job the address names
+    assert (await client.get("/jobs/not-a-job")).status_code == 404
+    assert "/jobs/{job_id}" not in (await client.get("/openapi.json")).json()["paths"]
+
+
+async def test_the_script_routes_acts_and_reports_errors_by_control(client: httpx.AsyncClient) -> None:
+    script = _script((await client.get("/")).text)
+    assert "history.pushState" in script and 'addEventListener("popstate"' in script
+    assert '":" + verb' in script and 'act("cancel")' in script and 'act("retry")' in script
+    for slot in ("key-error", "text-error", "lang-error", "go-error", "action-error"):
+        assert f'"{slot}"' in script
+    assert "UNSUPPORTED_LANGUAGE" in script and "INVALID_API_KEY" in script and 'startsWith("TEXT_")' in script
+    assert "Retry-After" in script
+    assert f"const MAX_CHARS = {MAX_TEXT_CHARS}," in script
+    assert "Array.from(s).length" in script  # code points, as the API counts
+    # The key stays in this tab and in headers, never in a URL or lasting storage.
+    assert "sessionStorage" in script and "localStorage" not in script and "access_token" not in script
+
+
+async def test_long_text_is_kept_and_flagged_not_cut(client: httpx.AsyncClient) -> None:
+    page = (await client.get("/")).text
+    textarea = re.search(r"<textarea[^>]*>", page)
+    assert textarea is not None and "maxlength" not in textarea.group(0)
+    assert "too many" in _script(page)
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+async def test_the_script_parses(client: httpx.AsyncClient, tmp_path: Path) -> None:
+    path = tmp_path / "page.js"
+    path.write_text(_script((await client.get(f"/jobs/{uuid.uuid4()}")).text), encoding="utf-8")
+    checked = subprocess.run(["node", "--check", str(path)], capture_output=True, text=True, check=False)
+    assert checked.returncode == 0, checked.stderr
+
+
+async def test_the_icon_is_served(client: httpx.AsyncClient) -> None:
+    icon = await client.get("/favicon.svg")
+    assert icon.status_code == 200 and icon.headers["content-type"] == "image/svg+xml"
+    assert (await client.get("/favicon.ico")).status_code == 200
