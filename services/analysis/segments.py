@@ -7,8 +7,9 @@ Category mapping (``drishya.language.v1.ConceptCategory``):
 * TIME_OF_DAY and WEATHER labels feed the setting, EMOTION labels the mood, ACTION labels the
   beat's action when the English text gave none;
 * a name becomes a named character: English name = its Latin transliteration, ``source_name`` =
-  the name as written; a concept's entity keeps the source words it was recognised in as its
-  ``source_name``, so shots can tell which of the user's words name it.
+  the name as written; a name that is a known place ("Kolkata") becomes a location (a city);
+* a concept's entity keeps the source words it was recognised in as its ``source_name``, so shots
+  can tell which of the user's words name it.
 
 Also here: finding each segment's source sentence in the user's text, and giving a beat that was
 not understood a visual from its neighbours. No I/O.
@@ -22,6 +23,7 @@ from services.analysis.entities import entity_id
 from services.analysis.nlp import Token
 from services.scene.model import ConceptCategory, Entity, EntityKind, Segment
 from services.scene.numbers import ENGLISH_NUMBERS, count_before
+from services.scene.places import is_place_name
 
 #: The entity kind each concept category becomes; categories not listed are not entities.
 KIND_OF_CATEGORY: dict[ConceptCategory, EntityKind] = {
@@ -68,6 +70,20 @@ def segment_entities(segment: Segment, language: str = "") -> list[Entity]:
     for n in segment.names:
         latin = " ".join(n.latin.split())
         if not latin:
+            continue
+        if is_place_name(latin):  # "Kolkata" is where, not who: a city
+            eid = entity_id(EntityKind.LOCATION, latin)
+            out.setdefault(
+                eid,
+                Entity(
+                    eid,
+                    EntityKind.LOCATION,
+                    latin,
+                    source_name=n.source_text.strip(),
+                    concept_id="city",
+                    category=ConceptCategory.PLACE,
+                ),
+            )
             continue
         eid = entity_id(EntityKind.CHARACTER, latin)
         out.setdefault(

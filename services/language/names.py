@@ -31,6 +31,7 @@ from services.language.glossary import Glossary
 from services.language.languages import Script
 from services.language.text import Token, script_of, tokenize
 from services.scene.concepts import Vocabulary
+from services.scene.places import PLACE_NAMES
 
 
 @dataclass(frozen=True)
@@ -75,8 +76,7 @@ NAME_MARKERS_AFTER = frozenset(
 )  # fmt: skip
 NAME_MARKERS_BEFORE = frozenset({"named", "called"})
 
-#: Common Indian given names and places, in the Latin spelling :func:`to_latin` produces.
-KNOWN_NAMES = frozenset(
+KNOWN_NAMES = PLACE_NAMES | frozenset(
     """
     mina meena sita gita rita rama ram ramu ravi raju raja radha krishna krisna kṛṣna lakshmi laksmi
     priya priyanka anita sunita kavita lata asha usha uma parvati durga kali sarasvati ganesh ganesa
@@ -88,14 +88,14 @@ KNOWN_NAMES = frozenset(
     murugan murukan selvi kumar kumari ganga yamuna godavari kaveri narmada subbu venkat venkatesh
     srinivas srinivasa lakshman laksman bharat bharata sudhir abdul ali fatima ayesha aisa salim
     harpreet gurpreet manpreet simran jaspreet baljit amrit sukhbir bibi rabindranath rabi tagore
-    gandhi nehru bapu chacha delhi dilli mumbai kolkata kalakata chennai cennai bengaluru bangalore
-    hyderabad haidarabad pune puṇe ahmedabad amadavad amdavad surat jaipur lucknow patna bhopal
-    indore nagpur kochi kocci thiruvananthapuram mysore mysuru madurai varanasi kasi banaras agra
-    amritsar ammritsar ammritasar chandigarh bhubaneswar bhubanesvar cuttack puri guwahati shimla goa kerala
-    punjab bengal gujarat odisha orissa tamilnadu karnataka andhra telangana bihar assam kashmir
-    bharat bharatadesa hindustan lanka ayodhya mathura vrindavan dvaraka dwarka
+    gandhi nehru bapu chacha
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
+"""Common Indian given names, and the places of :data:`services.scene.places.PLACE_NAMES`."""
+
+WEEKDAY_ENDINGS = ("var", "vaar", "bar", "baar")
+"""A known name followed by one of these is a day of the week, not a name: Hindi "रविवार" (ravivar,
+Sunday, from Ravi, the sun), "गुरुवार", Bengali "রবিবার" (rabibar), Telugu "ఆదివారం"."""
 
 _MAX_ENDING = 5
 _LATIN_WORD = re.compile(r"^[A-Za-z][A-Za-z'-]*$")
@@ -153,6 +153,8 @@ def _known_prefix(latin: str) -> str | None:
     key = latin.lower()
     for n in range(len(key), 2, -1):
         if key[:n] in KNOWN_NAMES and len(key) - n <= _MAX_ENDING:
+            if key[n:].startswith(WEEKDAY_ENDINGS):
+                return None  # a weekday: ravivar, guruvar, rabibar
             return key[:n]
     return None
 

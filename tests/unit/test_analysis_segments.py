@@ -100,6 +100,13 @@ def test_segment_entities_keep_their_source_words_and_the_number_before_them() -
     assert segment_entities(one, "bn")[0].attributes == ()
 
 
+def test_a_name_that_is_a_place_is_a_location_not_a_person() -> None:
+    seg = Segment("मीना कोलकाता गई।", "", (), (Name("मीना", "Mina"), Name("कोलकाता", "Kolkata")))
+    mina, kolkata = segment_entities(seg, "hi")
+    assert (mina.kind, mina.name) == (EntityKind.CHARACTER, "Mina")
+    assert (kolkata.kind, kolkata.concept_id, kolkata.source_name) == (EntityKind.LOCATION, "city", "कोलकाता")
+
+
 def test_locate_segments_partitions_the_source() -> None:
     text = "  సరే!  😀 ఒక అబ్బాయి.\n"
     pieces = locate_segments(text, (Segment("సరే!", ""), Segment("ఒక అబ్బాయి.", "")))

