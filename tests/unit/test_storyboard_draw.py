@@ -11,8 +11,8 @@ from drishya.analysis.v1 import analysis_pb2 as a
 from drishya.language.v1.language_pb2 import CONCEPT_CATEGORY_VEHICLE
 from drishya.prompt.v1 import prompt_pb2
 from services.render.storyboard import FADE_MS, FPS, HEIGHT, SUBTITLE_BAND, WIDTH, InvalidShotList, draw_frame
-from services.render.storyboard.draw import FLASH_MIN_GAP_S, FLASH_PEAK, ShotPainter
 from services.render.storyboard.compose import cast_of as compose_cast
+from services.render.storyboard.draw import FLASH_MIN_GAP_S, FLASH_PEAK, ShotPainter
 from services.render.storyboard.figures import pose_family
 from services.render.storyboard.scene import COLOUR_WORDS, Figure, scene_of
 from services.render.storyboard.timeline import TAIL_FRAMES, spans, validate
