@@ -1,14 +1,18 @@
-"""The ``drishya`` command: run the local mesh, generate videos, manage API keys.
+"""The ``drishya`` command: run the local mesh, generate videos, follow jobs, stories and API keys.
 
     drishya up                       run the whole mesh, one supervised process per part (Ctrl-C stops it)
     drishya worker [-n N]            run N worker processes against an existing mesh (default: one per core)
     drishya generate TEXT -o F.mp4   submit a scene through the gateway, show progress, save the MP4
-    drishya keys create [--name N]   create an API key
+    drishya jobs list|get|watch|cancel|retry        your jobs (services.cli.remote)
+    drishya stories create|list|get|add|render|play|breakdown   stories of scenes (services.cli.remote)
+    drishya keys create|list|revoke  API keys in the gateway's database (services.cli.admin_db)
     drishya models install|list      translation models (services.cli.models)
 
-``generate`` talks to ``DRISHYA_URL`` (default http://127.0.0.1:8080) with ``DRISHYA_API_KEY``;
-when no gateway answers there and ``DRISHYA_URL`` is unset, it starts a local mesh for the
-duration of the command.
+``generate``, ``jobs`` and ``stories`` talk to ``DRISHYA_URL`` (default http://127.0.0.1:8080) with
+``DRISHYA_API_KEY`` (else the dev key in ``<data dir>/api-key``); when no gateway answers there and
+``DRISHYA_URL`` is unset, ``generate`` starts a local mesh for the duration of the command. Exit
+statuses tell outcomes apart (services.cli.outcomes): 0 succeeded, 1 refused input, 2 usage,
+3 failed, 4 blocked, 5 cancelled, 6 unreachable, 7 unauthorised, 8 not found, 130 interrupted.
 """
 
 from __future__ import annotations
@@ -25,35 +29,28 @@ import signal
 import sys
 import uuid
 import warnings
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
 import httpx
-from httpx_sse import aconnect_sse
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from services.cli import models as models_cli
+from services.cli import remote
+from services.cli.admin_db import admin_database
+from services.cli.api import Api, Timeouts
 from services.cli.local import LocalMesh
+from services.cli.outcomes import EPILOG, CliError, Exit, error_reason, exit_for_state
 from services.cli.processes import Plan, plan_up, plan_workers, restart_policy
+from services.cli.remote import emit, follow, job_summary
 from services.cli.supervisor import Supervisor, SupervisorError, clean_stale
 from services.mesh import config as mc
 
 console = Console(stderr=True)
 log = logging.getLogger("drishya.supervisor")
 DEFAULT_URL = "http://127.0.0.1:8080"
-TERMINAL = {
-    "JOB_STATE_SUCCEEDED",
-    "JOB_STATE_BLOCKED",
-    "JOB_STATE_CANCELLED",
-    "JOB_STATE_FAILED",
-    "JOB_STATE_DEAD_LETTER",
-}
-
-
-class CliError(Exception):
-    """A failure to report on one line, with exit status 1."""
+__all__ = ["CliError", "Exit", "main", "parser"]
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
@@ -134,6 +131,9 @@ def _api_key(data_dir: Path) -> str:
     return f.read_text().strip() if f.exists() else ""
 
 
+NO_KEY = "no API key: set DRISHYA_API_KEY (`drishya up` writes one to <data dir>/api-key) or run `drishya keys create`"
+
+
 async def _gateway_answers(url: str) -> bool:
     try:
         async with httpx.AsyncClient(timeout=2.0) as c:
@@ -143,10 +143,25 @@ async def _gateway_answers(url: str) -> bool:
         return False
 
 
+def _gateway(args: argparse.Namespace) -> Api:
+    """The gateway client of the remote commands: ``DRISHYA_URL`` (default http://127.0.0.1:8080)
+    with the API key of :func:`_api_key`; raises :class:`CliError` (UNAUTHORISED) without a key."""
+    url = os.environ.get("DRISHYA_URL", "").strip().rstrip("/") or DEFAULT_URL
+    key = _api_key(_data_dir(args))
+    if not key:
+        raise CliError(NO_KEY, Exit.UNAUTHORISED)
+    return Api(url, key, Timeouts.from_env())
+
+
 async def cmd_generate(args: argparse.Namespace) -> int:
-    """Submit a scene, follow its events with a progress bar, download the MP4."""
+    """Submit a scene, follow its events with a progress bar, download the MP4.
+
+    Exit status: the job's outcome (:func:`services.cli.outcomes.exit_for_state`), or the
+    failure's (:class:`services.cli.outcomes.Exit`) when the job could not be created or followed.
+    """
     text = args.text if args.text != "-" else sys.stdin.read()
-    url = os.environ.get("DRISHYA_URL", "").rstrip("/")
+    timeouts = Timeouts.from_env()
+    url = os.environ.get("DRISHYA_URL", "").strip().rstrip("/")
     key = _api_key(_data_dir(args))
     mesh: LocalMesh | None = None
     if args.local or (not url and not await _gateway_answers(DEFAULT_URL)):
@@ -157,155 +172,286 @@ async def cmd_generate(args: argparse.Namespace) -> int:
         url, key = mesh.gateway_url, mesh.api_key
     elif not url:
         url = DEFAULT_URL
-    if not key:
-        raise CliError(
-            "no API key: set DRISHYA_API_KEY (`drishya up` writes one to <data dir>/api-key) "
-            "or run `drishya keys create`"
-        )
     try:
-        job = await _submit_and_follow(url, key, text, args, mesh.media_root if mesh else None)
+        if not key:
+            raise CliError(NO_KEY, Exit.UNAUTHORISED)
+        async with Api(url, key, timeouts) as api:
+            job = await _submit_and_follow(api, text, args, mesh.media_root if mesh else None)
     finally:
         if mesh is not None:
             await mesh.stop()
-    return 0 if job.get("state") == "JOB_STATE_SUCCEEDED" else 1
+    return exit_for_state(str(job.get("state", "")))
 
 
-async def _submit_and_follow(
-    url: str, key: str, text: str, args: argparse.Namespace, media_root: Path | None
-) -> dict[str, Any]:
-    headers = {"Authorization": f"Bearer {key}", "Idempotency-Key": str(uuid.uuid4())}
+def _job_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The ``options`` of POST /v1/jobs from ``generate``'s flags (the gateway validates the values)."""
     options: dict[str, Any] = {}
     if args.language:
         options["language_code"] = args.language
     if args.no_narration:
         options["disable_narration"] = True
-    async with httpx.AsyncClient(base_url=url, timeout=httpx.Timeout(30.0, read=None)) as client:
-        r = await client.post("/v1/jobs", json={"text": text, "options": options}, headers=headers)
-        if r.status_code >= 400:
-            body = r.json() if r.headers.get("content-type", "").endswith("json") else {"detail": r.text}
-            raise CliError(f"{r.status_code} {body.get('reason', '')}: {body.get('detail', body)}")
-        job = r.json()
-        job_id = job["job_id"]
+    if args.no_subtitles:
+        options["disable_subtitles"] = True
+    if args.provider:
+        options["provider"] = args.provider
+    if args.priority is not None:
+        options["priority"] = args.priority
+    if args.budget_policy:
+        options["budget_policy"] = args.budget_policy
+    return options
+
+
+async def _submit_and_follow(api: Api, text: str, args: argparse.Namespace, media_root: Path | None) -> dict[str, Any]:
+    body = {"text": text, "options": _job_options(args)}
+    created = await api.json("POST", "/v1/jobs", json=body, headers={"Idempotency-Key": str(uuid.uuid4())})
+    job_id = str(created["job_id"])
+    if not args.json:
         console.print(f"job [bold]{job_id}[/] queued")
-        auth = {"Authorization": f"Bearer {key}"}
-        with Progress(
-            TextColumn("{task.description:<44}"),
-            BarColumn(),
-            TextColumn("{task.percentage:>3.0f}%"),
-            TimeElapsedColumn(),
-            console=console,
-        ) as bar:
-            task = bar.add_task("queued", total=1.0)
-            async with aconnect_sse(client, "GET", f"/v1/jobs/{job_id}/events", headers=auth) as sse:
-                async for ev in sse.aiter_sse():
-                    if not ev.data:
-                        continue  # a retry: hint, not an event
-                    data = json.loads(ev.data)
-                    bar.update(
-                        task,
-                        completed=float(data.get("progress", 0.0)),
-                        description=str(data.get("message", ev.event))[:44],
-                    )
-                    if data.get("state") in TERMINAL and ev.event == "state_changed":
-                        break
-        job = (await client.get(f"/v1/jobs/{job_id}", headers=auth)).json()
-        state = job.get("state")
-        if state != "JOB_STATE_SUCCEEDED":
-            why = job.get("error", {}).get("message") or "; ".join(
-                r.get("message", "") for r in job.get("block_reasons", [])
-            )
-            console.print(f"[bold red]{state}[/]: {why}")
-            return dict(job)
-        result = job["result"]
-        out = Path(args.output)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        async with client.stream("GET", result["mp4_url"]) as media:
-            media.raise_for_status()
-            with out.open("wb") as f:
-                async for chunk in media.aiter_bytes():
-                    f.write(chunk)
-        console.print(
-            f"[bold green]done[/]: {out.resolve()}  ({int(result.get('duration_ms', 0)) / 1000:.1f} s)", soft_wrap=True
-        )
-        if media_root is not None:  # a mesh that stops with this command: its files, not its URLs
-            console.print(f"  MP4:                 {media_root / result['mp4_key']}", soft_wrap=True)
-            console.print(f"  HLS master playlist: {media_root / result['hls_master_key']}", soft_wrap=True)
-        else:
-            console.print(f"  MP4:                 {result['mp4_url']}", soft_wrap=True)
-            console.print(f"  HLS master playlist: {result['hls_master_url']}", soft_wrap=True)
-        return dict(job)
+    job = await follow(api, job_id, quiet=args.json)
+    summary = job_summary(job)
+    state = summary["state"]
+    if state != "JOB_STATE_SUCCEEDED":
+        reason, why = error_reason(job)
+        if args.json:
+            print(json.dumps(summary, ensure_ascii=False, indent=2))
+        console.print(f"[bold red]{state}[/]: {reason + ': ' if reason else ''}{why}", soft_wrap=True)
+        return job
+    result = job["result"]
+    out = Path(args.output)
+    await api.download(result["mp4_url"], out)
+    summary["output"] = str(out.resolve())
+    if media_root is not None:  # a mesh that stops with this command: its files, not its URLs
+        summary["files"] = {
+            "mp4": str(media_root / result["mp4_key"]),
+            "hls_master": str(media_root / result["hls_master_key"]),
+        }
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=2))
+        return job
+    console.print(
+        f"[bold green]done[/]: {out.resolve()}  ({int(result.get('duration_ms', 0)) / 1000:.1f} s)", soft_wrap=True
+    )
+    if media_root is not None:
+        console.print(f"  MP4:                 {summary['files']['mp4']}", soft_wrap=True)
+        console.print(f"  HLS master playlist: {summary['files']['hls_master']}", soft_wrap=True)
+    else:
+        console.print(f"  MP4:                 {result['mp4_url']}", soft_wrap=True)
+        console.print(f"  HLS master playlist: {result['hls_master_url']}", soft_wrap=True)
+    return job
 
 
-async def cmd_keys_create(args: argparse.Namespace) -> int:
-    """Create an API key in the gateway's database (``DATABASE_URL`` or the embedded one)."""
+async def cmd_keys(args: argparse.Namespace) -> int:
+    """``keys create|list|revoke`` on the gateway's database (see :mod:`services.cli.admin_db` for
+    which one: ``DATABASE_URL``, the data directory's running PostgreSQL, or an embedded one started
+    and stopped for the command). Never stops a server it did not start."""
+    import sqlalchemy as sa
+    from sqlalchemy.exc import SQLAlchemyError
+
     from services.gateway import keys
     from services.mesh.db import create_engine
-    from services.mesh.infra import EmbeddedInfra
 
-    infra = None
-    db_url = os.environ.get("DATABASE_URL", "")
-    if not db_url:
-        infra = EmbeddedInfra(_data_dir(args))
-        db_url = (await asyncio.to_thread(lambda: infra.start(redis=False, nats=False))).database_url
-    engine = create_engine(db_url, pool_size=1)
-    try:
-        await keys.migrate_gateway(engine)
-        key_id, secret = await keys.create_api_key(engine, args.name)
-    finally:
-        await engine.dispose()
-        if infra is not None:
-            await asyncio.to_thread(infra.stop)
-    print(secret)
-    console.print(f"created key {key_id} ({args.name}); it is shown only once")
-    return 0
+    async with admin_database(_data_dir(args)) as db_url:
+        engine = create_engine(db_url, pool_size=1)
+        try:
+            await keys.migrate_gateway(engine)
+            if args.keys_command == "create":
+                key_id, secret = await keys.create_api_key(engine, args.name)
+                if args.json:
+                    print(json.dumps({"key_id": key_id, "name": args.name, "secret": secret}))
+                else:
+                    print(secret)
+                console.print(f"created key {key_id} ({args.name}); it is shown only once")
+                return Exit.OK
+            if args.keys_command == "revoke":
+                if not await keys.revoke_api_key(engine, args.key_id):
+                    raise CliError(f"no active key with id {args.key_id}", Exit.NOT_FOUND, reason="KEY_NOT_FOUND")
+                emit(args, {"key_id": args.key_id, "revoked": True}, lambda: print(f"revoked {args.key_id}"))
+                return Exit.OK
+            async with engine.connect() as conn:
+                rows = (
+                    await conn.execute(
+                        sa.text(
+                            "SELECT key_id, name, created_at, revoked_at FROM gateway.api_keys"
+                            + ("" if args.all else " WHERE revoked_at IS NULL")
+                            + " ORDER BY created_at, key_id"
+                        )
+                    )
+                ).all()
+            listed = [
+                {
+                    "key_id": r.key_id,
+                    "name": r.name,
+                    "created_at": r.created_at.isoformat(),
+                    "revoked_at": r.revoked_at.isoformat() if r.revoked_at else None,
+                }
+                for r in rows
+            ]
+
+            def human() -> None:
+                for k in listed:
+                    revoked = f"  revoked {k['revoked_at'][:19]}" if k["revoked_at"] else ""
+                    print(f"{k['key_id']}  {k['created_at'][:19]}  {k['name']}{revoked}")
+
+            emit(args, {"keys": listed}, human)
+            return Exit.OK
+        except (SQLAlchemyError, OSError) as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise CliError(f"database: {first}", Exit.UNREACHABLE) from None
+        finally:
+            await engine.dispose()
+
+
+_REMOTE: dict[tuple[str, str], Callable[[Api, argparse.Namespace], Awaitable[int]]] = {
+    ("jobs", "list"): remote.jobs_list,
+    ("jobs", "get"): remote.jobs_get,
+    ("jobs", "watch"): remote.jobs_watch,
+    ("jobs", "cancel"): remote.jobs_cancel,
+    ("jobs", "retry"): remote.jobs_retry,
+    ("stories", "create"): remote.stories_create,
+    ("stories", "list"): remote.stories_list,
+    ("stories", "get"): remote.stories_get,
+    ("stories", "add"): remote.stories_add,
+    ("stories", "render"): remote.stories_render,
+    ("stories", "play"): remote.stories_play,
+    ("stories", "breakdown"): remote.stories_breakdown,
+}
+
+
+async def cmd_remote(args: argparse.Namespace) -> int:
+    """Run a ``jobs`` or ``stories`` subcommand against the gateway (see :mod:`services.cli.remote`)."""
+    async with _gateway(args) as api:
+        return await _REMOTE[(args.command, args.sub)](api, args)
 
 
 def parser() -> argparse.ArgumentParser:
     """The command-line parser."""
-    p = argparse.ArgumentParser(prog="drishya", description="Multilingual text-to-video.")
+    fmt = argparse.RawDescriptionHelpFormatter
+    p = argparse.ArgumentParser(
+        prog="drishya", description="Multilingual text-to-video.", epilog=EPILOG, formatter_class=fmt
+    )
     p.add_argument("--data-dir", help="data directory (default: $DRISHYA_DATA_DIR or ./.drishya)")
     p.add_argument("-v", "--verbose", action="store_true", help="log at INFO level")
+    as_json = argparse.ArgumentParser(add_help=False)
+    as_json.add_argument("--json", action="store_true", help="print one JSON document on stdout")
     sub = p.add_subparsers(dest="command", required=True)
-    up = sub.add_parser("up", help="run the local mesh in the foreground, one supervised process per part")
+
+    def command(parent: Any, name: str, text: str, *, json_flag: bool = True) -> argparse.ArgumentParser:
+        made: argparse.ArgumentParser = parent.add_parser(
+            name,
+            help=text,
+            description=text,
+            epilog=EPILOG,
+            formatter_class=fmt,
+            parents=[as_json] if json_flag else [],
+        )
+        return made
+
+    up = command(sub, "up", "run the local mesh in the foreground, one supervised process per part", json_flag=False)
     up.add_argument("--workers", type=int, help="worker processes (default $DRISHYA_WORKER_PROCESSES or one per core)")
-    w = sub.add_parser("worker", help="run worker processes only, against DATABASE_URL, NATS_URL and the services")
+    w = command(
+        sub, "worker", "run worker processes only, against DATABASE_URL, NATS_URL and the services", json_flag=False
+    )
     w.add_argument("-n", "--processes", type=int, help="how many (default one per core)")
-    g = sub.add_parser("generate", help="turn a scene into a video")
+
+    g = command(sub, "generate", "turn a scene into a video")
     g.add_argument("text", help="the scene (10 to 2000 characters), or - to read standard input")
     g.add_argument("-o", "--output", default="scene.mp4", help="where to save the MP4 (default scene.mp4)")
     g.add_argument("--language", help="ISO 639-1 code; detected when omitted")
     g.add_argument("--no-narration", action="store_true", help="no spoken narration")
+    g.add_argument("--no-subtitles", action="store_true", help="no burnt-in subtitles")
+    g.add_argument("--provider", help="render provider: storyboard (default), comfyui or gemini")
+    g.add_argument("--priority", type=int, help="0 (lowest) to 9 (highest); 5 when omitted")
+    g.add_argument(
+        "--budget-policy",
+        help="when the estimated cost would pass the key's budget: refuse (default, exit 1) or fallback "
+        "(render with the storyboard)",
+    )
     g.add_argument("--local", action="store_true", help="always start a local mesh for this command")
-    k = sub.add_parser("keys", help="API keys")
+
+    j = command(sub, "jobs", "your jobs, through the gateway ($DRISHYA_URL)", json_flag=False)
+    jsub = j.add_subparsers(dest="sub", required=True)
+    jl = command(jsub, "list", "your jobs, newest first")
+    jl.add_argument("--limit", type=int, default=20, help="at most this many (default 20)")
+    for name, text in (
+        ("get", "one job; exits with its outcome (0 while queued or running)"),
+        ("watch", "follow a job until it ends (reconnects as needed); exits with its outcome"),
+        ("cancel", "cancel a queued or running job"),
+        ("retry", "queue a FAILED or DEAD_LETTER job again"),
+    ):
+        jc = command(jsub, name, text)
+        jc.add_argument("job_id", help="the job's UUID")
+        if name == "watch":
+            jc.add_argument("--after", type=int, default=0, help="replay events after this sequence number")
+        if name == "retry":
+            jc.add_argument("--watch", action="store_true", help="then follow it and exit with its outcome")
+
+    k = command(sub, "keys", "API keys, in the gateway's database", json_flag=False)
     ksub = k.add_subparsers(dest="keys_command", required=True)
-    kc = ksub.add_parser("create", help="create an API key and print it")
+    kc = command(ksub, "create", "create an API key and print its secret (shown only once)")
     kc.add_argument("--name", default="cli", help="a label for the key")
+    kl = command(ksub, "list", "the active keys (id, creation time, name); never their secrets")
+    kl.add_argument("--all", action="store_true", help="include revoked keys")
+    kr = command(ksub, "revoke", "revoke a key by its id; it stops working within the gateway's key cache TTL")
+    kr.add_argument("key_id", help="the key's id (as `keys list` shows it)")
+
+    s = command(sub, "stories", "stories of ordered scenes, through the gateway ($DRISHYA_URL)", json_flag=False)
+    ssub = s.add_subparsers(dest="sub", required=True)
+    sc = command(ssub, "create", "a story from a file: one scene per paragraph, or a JSON list")
+    sc.add_argument(
+        "file", help='the file (- for standard input); JSON: ["text", ...] or [{"text": ..., "language_code": ...}]'
+    )
+    sc.add_argument("--title", help="the story's title (default: the file's name)")
+    sc.add_argument("--language", help="ISO 639-1 code of the story; detected per scene when omitted")
+    command(ssub, "list", "your stories, most recently changed first")
+    command(ssub, "get", "a story and its scenes").add_argument("story_id", help="the story's UUID")
+    sa_ = command(ssub, "add", "add a scene to a story")
+    sa_.add_argument("story_id", help="the story's UUID")
+    sa_.add_argument("text", help="the scene (10 to 2000 characters), or - to read standard input")
+    sa_.add_argument("--position", type=int, help="0-based place (default: at the end)")
+    sa_.add_argument("--language", help="ISO 639-1 code; detected when omitted")
+    sr = command(ssub, "render", "render every scene whose text or cast changed (one job each)")
+    sr.add_argument("story_id", help="the story's UUID")
+    sr.add_argument("--wait", action="store_true", help="follow the jobs; exit with the worst outcome")
+    command(ssub, "play", "print the story's playback URLs (HLS master playlist, WebVTT chapters)").add_argument(
+        "story_id", help="the story's UUID"
+    )
+    sb = command(ssub, "breakdown", "save the production breakdown (stripboard)")
+    sb.add_argument("story_id", help="the story's UUID")
+    sb.add_argument("-o", "--output", required=True, help="the file to write")
+    sb.add_argument("--format", choices=("csv", "json"), help="default: json for a .json file, else csv")
     models_cli.add_parser(sub)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the ``drishya`` console script."""
+    """Entry point of the ``drishya`` console script; returns an exit status of :class:`Exit`."""
     args = parser().parse_args(argv)
     warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR")
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s"
     )
     logging.getLogger("drishya.supervisor").setLevel(logging.INFO)  # starts, exits and restarts of children
-    commands = {
+    commands: dict[str, Callable[[argparse.Namespace], Coroutine[Any, Any, int]]] = {
         "up": cmd_up,
         "worker": cmd_worker,
         "generate": cmd_generate,
-        "keys": cmd_keys_create,
+        "keys": cmd_keys,
+        "jobs": cmd_remote,
+        "stories": cmd_remote,
         "models": models_cli.cmd_models,
     }
     try:
-        return asyncio.run(commands[args.command](args))
-    except (CliError, models_cli.ModelsError) as exc:
+        return int(asyncio.run(commands[args.command](args)))
+    except CliError as exc:
+        if getattr(args, "json", False):
+            print(json.dumps({"job_id": None, "state": None, **exc.as_json()}, ensure_ascii=False))
+        console.print(f"[bold red]error[/]: {exc}", soft_wrap=True, markup=True, highlight=False)
+        return int(exc.code)
+    except models_cli.ModelsError as exc:
         console.print(f"[bold red]error[/]: {exc}")
-        return 1
+        return int(Exit.REFUSED)
     except KeyboardInterrupt:
-        return 130
+        return int(Exit.INTERRUPTED)
 
 
 if __name__ == "__main__":
