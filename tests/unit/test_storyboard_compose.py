@@ -154,3 +154,25 @@ def test_a_view_as_tall_as_the_canvas_is_cut_inside_it() -> None:
     assert _inside((-0.5, 5.0, 99.5, 50.0), (100, 60)) == (0.0, 5.0, 100.0, 50.0)
     x0, y0, x1, y1 = _inside((-3.0, -3.0, 200.0, 200.0), (100, 100))  # larger than the canvas: cut
     assert (x0, y0) == (0.0, 0.0) and x1 <= 100 and y1 <= 100
+
+
+def test_a_second_place_is_a_landmark_behind_the_people_and_a_swimmer_is_in_the_water() -> None:
+    sl = _shot_list("A boy swims in the river near a big temple.")
+    scene = scene_of(sl)
+    assert scene.setting == "river_bank"
+    cast = cast_of(sl, 0, scene)
+    temple = next(f for f in cast if f.icon == "hindu-temple")
+    boy = next(f for f in cast if f.human)
+    assert HORIZON_Y < temple.y < boy.y and temple.height <= MAX_NEAR_H  # behind, at its distance
+    water = SETTINGS[scene.setting].water
+    assert water is not None and water[0] <= boy.y <= water[1] and boy.action == "swim"
+    manifest = manifest_of(sl, 0)
+    assert "temple" not in {u.concept_id for u in manifest.undrawn}  # drawn, as a landmark
+    assert any(e.drawing == "icon:hindu-temple" for e in manifest.elements)
+
+
+def test_a_mountain_far_away_is_no_taller_than_the_nearest_things() -> None:
+    sl = _shot_list("Children play in the village. A mountain stands behind them.")
+    cast = cast_of(sl, 0, scene_of(sl))
+    mountain = next(f for f in cast if f.icon == "snow-capped-mountain")
+    assert mountain.height <= MAX_NEAR_H and mountain.y < GROUND_Y

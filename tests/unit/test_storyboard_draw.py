@@ -205,6 +205,7 @@ def test_angles_move_and_roll_the_horizon() -> None:
             prompt="the sea at noon",
             angle=angle,
         )
+        del sl.entities[1]  # no temple: an empty beach (a second place would stand on it as a landmark)
         return arr(draw_frame(sl, 0, 0.0, subtitles=False))
 
     level, low, high, dutch = (
@@ -293,7 +294,8 @@ def test_cast_draws_from_structured_elements() -> None:
     sl.entities.add(id="object-boat", kind=a.ENTITY_KIND_OBJECT, name="boat", concept_id="boat")
     shot.entity_ids.extend(["character-girl"])  # the structured elements win over entity_ids
     cast = {f.entity_id: f for f in cast_of(sl, 0)}
-    assert set(cast) == {"character-meena", "animal-dog", "object-boat"}
+    assert set(cast) == {"character-meena", "animal-dog", "object-boat", "location-temple"}
+    assert cast["location-temple"].icon == "hindu-temple"  # the boat moved the scene to the river: a landmark
     assert (cast["character-meena"].species, cast["character-meena"].action) == ("person", "run")
     assert (cast["animal-dog"].icon, cast["animal-dog"].action) == ("dog", "stand")
     assert cast["object-boat"].placement == "water"  # and the temple gets its river for it

@@ -149,21 +149,55 @@ def concept_of(entity: analysis_pb2.Entity) -> str:
     return name[:-1] if name.endswith("s") and len(name) > 3 else name
 
 
+def _landmark(entity: analysis_pb2.Entity, setting: str) -> assets.Asset | None:
+    """The landmark drawing of a place entity whose setting is not the scene's ``setting``, or None."""
+    asset = assets.asset_for(concept_of(entity))
+    if asset is None or asset.drawing != "setting" or not asset.setting or asset.setting == setting:
+        return None
+    mark = LANDMARKS.get(asset.setting)
+    if mark is None:
+        return None
+    return assets.Asset(concept_of(entity), "icon", mark[0], None, None, None, "ground", mark[1], "landmark", 1.0)
+
+
 def _drawn_as_thing(entity: analysis_pb2.Entity) -> bool:
     """A place or nature entity the asset table draws as a thing (waves, a tree), not a setting."""
     asset = assets.asset_for(concept_of(entity))
     return asset is not None and asset.drawing == "icon"
 
 
-def elements_of(shot_list: prompt_pb2.ShotList) -> tuple[list[Element], list[Undrawn]]:
+LANDMARKS: dict[str, tuple[str, float]] = {
+    "school": ("school", 12.0), "classroom": ("school", 12.0), "hospital": ("hospital", 15.0),
+    "mosque": ("mosque", 20.0), "church": ("church", 18.0), "temple": ("hindu-temple", 20.0),
+    "home": ("house", 6.0), "kitchen": ("house", 6.0), "village": ("hut", 4.0), "stadium": ("stadium", 25.0),
+    "city_square": ("classical-building", 15.0), "polling_station": ("classical-building", 12.0),
+    "office": ("office-building", 30.0), "newsroom": ("office-building", 30.0), "shop": ("convenience-store", 6.0),
+    "market": ("convenience-store", 6.0), "railway_station": ("station", 8.0), "bus_stop": ("bus-stop", 3.0),
+    "wedding_hall": ("wedding", 10.0), "mountain": ("snow-capped-mountain", 900.0), "forest": ("evergreen-tree", 12.0),
+    "desert": ("desert", 30.0), "stage": ("circus-tent", 10.0), "park": ("deciduous-tree", 10.0),
+    "garden": ("deciduous-tree", 8.0),
+}  # fmt: skip
+"""A second place of a scene drawn as a landmark in the one setting (Noto icon, real height in
+metres): a school seen from the river bank, a mountain behind a village. Water, roads and open
+ground have no landmark: a scene is drawn in one setting and such a place is listed undrawn."""
+
+
+def elements_of(shot_list: prompt_pb2.ShotList, setting: str = "") -> tuple[list[Element], list[Undrawn]]:
     """The scene's drawable elements (people first) and the concepts left undrawn, with reasons.
 
     Locations are the setting, not elements (unless the asset table draws them as things: waves,
-    a tree). Entities of one concept are one element; a plural
+    a tree); with ``setting`` (the scene's setting id), a place that maps to another setting is a
+    landmark element (:data:`LANDMARKS`). Entities of one concept are one element; a plural
     second entity (``"children"`` beside ``"child"``) makes a group of at least three.
     """
     groups: dict[str, list[analysis_pb2.Entity]] = {}
+    landmarks: dict[str, assets.Asset] = {}
     for e in shot_list.entities:
+        mark = _landmark(e, setting) if setting and e.kind == analysis_pb2.ENTITY_KIND_LOCATION else None
+        if mark is not None:
+            landmarks.setdefault(concept_of(e), mark)
+            groups.setdefault(concept_of(e), []).append(e)
+            continue
         if (e.kind == analysis_pb2.ENTITY_KIND_LOCATION and not _drawn_as_thing(e)) or concept_of(e) in SKY_PAINTED:
             continue
         groups.setdefault(concept_of(e), []).append(e)
@@ -172,7 +206,7 @@ def elements_of(shot_list: prompt_pb2.ShotList) -> tuple[list[Element], list[Und
     for key, members in groups.items():
         first = members[0]
         concept = key
-        asset = assets.asset_for(concept)
+        asset = landmarks.get(concept) or assets.asset_for(concept)
         words = [w for e in members for w in e.attributes]
         count = count_of(words)  # the analysis puts the text's numbers, in any script, in attributes
         exact = any(re.search(r"\b(\d+|" + "|".join(EXACT_NUMBERS) + r")\b", w.lower()) for w in words)
@@ -198,7 +232,11 @@ def elements_of(shot_list: prompt_pb2.ShotList) -> tuple[list[Element], list[Und
                 entity_ids=tuple(e.id for e in members),
                 concept_id=concept,
                 label=label,
-                kind=analysis_pb2.ENTITY_KIND_CHARACTER if person else first.kind,
+                kind=analysis_pb2.ENTITY_KIND_CHARACTER
+                if person
+                else analysis_pb2.ENTITY_KIND_OBJECT
+                if concept in landmarks
+                else first.kind,
                 asset=asset,
                 count=count,
                 attributes=tuple(dict.fromkeys(words)),
@@ -281,12 +319,13 @@ def thing_height(asset: assets.Asset) -> tuple[float, float]:
 
     A thing taller than :data:`MAX_NEAR_H` at the people's depth goes back: at depth factor ``s``
     (1 at ``GROUND_Y``, 0 at the horizon) it looks ``s`` times as tall and stands at
-    ``HORIZON_Y + s * (GROUND_Y - HORIZON_Y)``.
+    ``HORIZON_Y + s * (GROUND_Y - HORIZON_Y)``; ``s`` stops at 0.12 (a mountain is not drawn at
+    the horizon's thin line), where the height is capped at :data:`MAX_NEAR_H`.
     """
     real = max(0.01, asset.height_m or 1.0) * PX_PER_M
     s = min(1.0, MAX_NEAR_H / real)
     s = max(s, 0.12)
-    return max(MIN_THING_H, real * s), HORIZON_Y + s * (GROUND_Y - HORIZON_Y)
+    return max(MIN_THING_H, min(real * s, MAX_NEAR_H)), HORIZON_Y + s * (GROUND_Y - HORIZON_Y)
 
 
 def cast_of(shot_list: prompt_pb2.ShotList, index: int, scene: Scene) -> list[Figure]:
@@ -298,7 +337,7 @@ def cast_of(shot_list: prompt_pb2.ShotList, index: int, scene: Scene) -> list[Fi
     things that are part of the place (see :func:`_present`). A person's pose is the action of
     this shot.
     """
-    elements, _ = elements_of(shot_list)
+    elements, _ = elements_of(shot_list, scene.setting)
     poses = _poses(shot_list, index)
     shot = shot_list.shots[index]
     present = {c.entity_id for c in shot.characters} | {p.entity_id for p in shot.props} or set(shot.entity_ids)
@@ -334,6 +373,10 @@ def cast_of(shot_list: prompt_pb2.ShotList, index: int, scene: Scene) -> list[Fi
             row_back = 0.0 if total_people <= 5 else (18.0 if slot % 2 else 0.0)
             slot += 1
             vehicle = driver_of.get(el.key, "") if k == 0 else ""
+            pose = "sit" if vehicle else pose_family(lemma) if lemma else "stand"
+            base_y = floor - row_back
+            if pose == "swim" and water is not None:  # a swimmer is in the water, not on the bank
+                base_y = water[0] + (water[1] - water[0]) * 0.6
             figures.append(
                 Figure(
                     entity_id=el.key if k == 0 else f"{el.key}#{k + 1}",
@@ -341,9 +384,9 @@ def cast_of(shot_list: prompt_pb2.ShotList, index: int, scene: Scene) -> list[Fi
                     name=el.label,
                     species="person",
                     x=x,
-                    y=floor - row_back,
+                    y=base_y,
                     height=height * (1 - row_back / 600),
-                    action="sit" if vehicle else pose_family(lemma) if lemma else "stand",
+                    action=pose,
                     female=look.female if k == 0 or el.count < 3 else (k % 2 == 0),
                     male=look.male if k == 0 or el.count < 3 else (k % 2 == 1),
                     clothes=_colour(attributes(el), dress),
@@ -401,7 +444,9 @@ def cast_of(shot_list: prompt_pb2.ShotList, index: int, scene: Scene) -> list[Fi
                     y = road[0] + (road[1] - road[0]) * 0.7
                 width = height * 1.1
                 fits_right, fits_left = right + width < WORLD_W - 20, left - width > 20
-                if fits_right and ((slot + k) % 2 == 0 or not fits_left):
+                if asset.match == "landmark":  # a second place: behind the people, in the middle
+                    x = WORLD_W * (0.3 + 0.4 * ((h_id + 37 * k) % 101) / 100)
+                elif fits_right and ((slot + k) % 2 == 0 or not fits_left):
                     x = right + width / 2
                     right += width + 30.0
                 elif fits_left:

@@ -142,7 +142,7 @@ def manifest_of(shot_list: prompt_pb2.ShotList, index: int) -> ShotManifest:
         concept = fig.concept_id or fig.name
         elements.append(DrawnElement(concept, fig.name, _drawing(fig), box, start, end, fig.entity_id))
     elements += _scenery(plan.scene, shot_list, start, end)
-    _, undrawn = compose.elements_of(shot_list)
+    _, undrawn = compose.elements_of(shot_list, plan.scene.setting)
     undrawn += _places_not_drawn(plan.scene, shot_list)
     shown = {e.concept_id for e in elements}
     undrawn += [u for c, u in off_frame.items() if c not in shown]
@@ -210,8 +210,8 @@ def _places_not_drawn(scene: Scene, shot_list: prompt_pb2.ShotList) -> list[comp
         if asset is not None and asset.drawing != "setting":
             continue  # drawn as a thing, or as the sky, weather or time
         mapped = _setting_of(concept)
-        if mapped == setting:
-            continue
+        if mapped == setting or mapped in compose.LANDMARKS:
+            continue  # the setting itself, or drawn as a landmark in it
         reason = (
             f"a second place: the scene is drawn in one setting ({setting})"
             if mapped
