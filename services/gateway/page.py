@@ -10,8 +10,16 @@ Plain HTML with inline JavaScript and no build step. Routes, all answered by thi
   follows ``/v1/jobs/{id}/events`` with ``fetch`` and a stream reader (so the key goes in the
   ``Authorization`` header, never in a URL; the reader parses the SSE framing and resumes with
   ``Last-Event-ID`` when the connection drops). Cancel (``:cancel``) is offered while the job is
-  queued or running, Retry (``:retry``) once it has FAILED or gone to DEAD_LETTER. The MP4 plays
-  with its poster, through the signed URLs the API returns, when the job succeeds.
+  queued or running, Retry (``:retry``) once it has FAILED or gone to DEAD_LETTER. When the job
+  succeeds the video plays with its poster through the signed URLs the API returns: the HLS master
+  playlist where the browser plays HLS itself (Safari), otherwise the MP4, with a link to the master
+  playlist either way. The render manifest follows: per shot its provider and the elements drawn
+  (concept and drawing), then the concepts no shot shows, each with its reason.
+
+Under the form, the key's jobs (``GET /v1/jobs``, newest first, a page at a time with "More"): state,
+language, created time and, once succeeded, the poster as a thumbnail; each row links to its job.
+The form sends the provider (storyboard, comfyui or gemini; the server's choice when unset) and the
+priority (0 to 9) as options.
 
 The scene's length is counted as the API counts it (Unicode code points, at most 2000); text over
 the limit is kept and flagged, never cut. An API error is shown beside the control it concerns (the
@@ -64,6 +72,13 @@ PAGE = (
     border-radius: 6px; padding: .6rem; max-height: 14rem; overflow: auto; white-space: pre-wrap; }
   .error { color: #a00; }
   video { width: 100%; margin-top: 1rem; border-radius: 8px; background: #000; }
+  table { width: 100%; border-collapse: collapse; background: #fff; margin-top: .6rem; }
+  td, th { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid #e4e2dc; vertical-align: middle; }
+  td img.thumb { width: 96px; height: 54px; object-fit: cover; border-radius: 4px; background: #000; display: block; }
+  td .nothumb { width: 96px; height: 54px; border-radius: 4px; background: #ddd; }
+  #manifest ol { padding-left: 1.4rem; }
+  #manifest li { margin: .3rem 0; }
+  #manifest .drawn { color: #555; font-size: 90%; }
   [hidden] { display: none !important; }
 </style>
 </head>
@@ -94,10 +109,37 @@ PAGE = (
     <label><input id="narration" type="checkbox" checked> Narration</label>
     <label><input id="subtitles" type="checkbox" checked> Subtitles</label>
   </div>
+  <div class="row">
+    <label for="provider">Provider</label>
+    <select id="provider" style="width:auto">
+      <option value="">Default</option>
+      <option value="storyboard">Storyboard</option>
+      <option value="comfyui">ComfyUI</option>
+      <option value="gemini">Gemini</option>
+    </select>
+    <label for="priority">Priority</label>
+    <select id="priority" style="width:auto">
+      <option value="0">0 (lowest)</option><option value="1">1</option><option value="2">2</option>
+      <option value="3">3</option><option value="4">4</option><option value="5" selected>5</option>
+      <option value="6">6</option><option value="7">7</option><option value="8">8</option>
+      <option value="9">9 (highest)</option>
+    </select>
+  </div>
   <div class="field-error" id="lang-error" role="alert"></div>
   <button id="go" type="submit">Make the video</button>
   <div class="field-error" id="go-error" role="alert"></div>
 </form>
+
+<section id="jobs-box">
+  <h2>Your jobs</h2>
+  <button id="jobs-load" type="button" class="secondary">Show my jobs</button>
+  <table id="jobs" hidden>
+    <thead><tr><th>Poster</th><th>State</th><th>Language</th><th>Created</th><th>Scene</th></tr></thead>
+    <tbody id="jobs-rows"></tbody>
+  </table>
+  <button id="jobs-more" type="button" class="secondary" hidden>More</button>
+  <div class="field-error" id="jobs-error" role="alert"></div>
+</section>
 
 <section id="job-box" hidden>
   <h2>Job <code id="job-id"></code></h2>
@@ -111,6 +153,15 @@ PAGE = (
   </div>
   <div class="field-error" id="action-error" role="alert"></div>
   <video id="video" controls playsinline hidden></video>
+  <div id="playback-note" hidden>
+    <a id="hls-link" href="#">HLS master playlist</a> <span id="playing-what"></span>
+  </div>
+  <section id="manifest" hidden>
+    <h3>What was drawn</h3>
+    <ol id="shots"></ol>
+    <h4>Not shown</h4>
+    <ul id="undrawn"></ul>
+  </section>
   <h3>Events</h3>
   <div id="log"></div>
 </section>
@@ -127,7 +178,9 @@ const TERMINAL = new Set(["JOB_STATE_SUCCEEDED", "JOB_STATE_BLOCKED", "JOB_STATE
                           "JOB_STATE_FAILED", "JOB_STATE_DEAD_LETTER"]);
 const RETRYABLE = new Set(["JOB_STATE_FAILED", "JOB_STATE_DEAD_LETTER"]);
 const JOB_PATH = /^\\/jobs\\/([0-9a-fA-F-]{36})\\/?$/;
-const ERROR_SLOTS = ["key-error", "text-error", "lang-error", "go-error", "action-error"];
+const ERROR_SLOTS = ["key-error", "text-error", "lang-error", "go-error", "action-error", "jobs-error"];
+const HLS_TYPE = "application/vnd.apple.mpegurl";
+let jobsToken = "";
 let source = null;
 let current = null;
 
@@ -200,14 +253,65 @@ function showJob(job) {
   $("cancel").hidden = TERMINAL.has(job.state);
   $("retry").hidden = !RETRYABLE.has(job.state);
   if (job.state === "JOB_STATE_SUCCEEDED" && job.result) {
-    const v = $("video");
-    v.poster = job.result.poster_url || "";
-    v.src = job.result.mp4_url;
-    v.hidden = false;
+    playResult(job.result);
+    showManifest(job);
   } else if (job.error && job.error.message) {
     $("status").textContent += " — " + job.error.message;
     $("status").className = "error";
   }
+}
+
+// HLS where the browser plays it itself (Safari), the MP4 elsewhere; the master playlist is linked either way.
+function canPlayHls(v) { return !!v.canPlayType && v.canPlayType(HLS_TYPE) !== ""; }
+
+function playResult(result) {
+  const v = $("video");
+  const hls = result.hls_master_url || "";
+  const useHls = hls && canPlayHls(v);
+  const src = useHls ? hls : result.mp4_url;
+  v.poster = result.poster_url || "";
+  if (v.getAttribute("src") !== src) v.src = src;
+  v.hidden = false;
+  $("playback-note").hidden = !hls;
+  if (hls) $("hls-link").href = hls;
+  $("playing-what").textContent = useHls ? "(playing HLS)" : "(playing the MP4; this browser does not play HLS itself)";
+}
+
+function timeRange(ms0, ms1) { return (ms0 / 1000).toFixed(1) + "–" + (ms1 / 1000).toFixed(1) + " s"; }
+
+// The render manifest: per shot the elements drawn, then what the analysis found that no shot shows.
+function showManifest(job) {
+  const shots = job.shots || [], undrawn = job.undrawn_concepts || [];
+  const ol = $("shots"), ul = $("undrawn");
+  ol.textContent = "";
+  ul.textContent = "";
+  for (const shot of shots) {
+    const li = document.createElement("li");
+    const head = document.createElement("div");
+    head.textContent = "Shot " + (shot.index + 1) + " · " + (shot.provider || "?") +
+      (shot.fallback_reason ? " (fallback: " + shot.fallback_reason + ")" : "");
+    li.appendChild(head);
+    const els = shot.elements || [];
+    const d = document.createElement("div");
+    d.className = "drawn";
+    d.textContent = els.length
+      ? els.map((e) => (e.label || e.concept_id) + " [" + e.concept_id + "] drawn as " + (e.drawing || "?") +
+          (e.end_ms > e.start_ms ? " @ " + timeRange(e.start_ms, e.end_ms) : "")).join("; ")
+      : "no elements recorded";
+    li.appendChild(d);
+    ol.appendChild(li);
+  }
+  for (const u of undrawn) {
+    const li = document.createElement("li");
+    li.textContent = (u.label || u.concept_id) + " [" + u.concept_id + "]: " + u.reason;
+    ul.appendChild(li);
+  }
+  if (!undrawn.length) {
+    const li = document.createElement("li");
+    li.textContent = "everything found was drawn";
+    ul.appendChild(li);
+  }
+  $("manifest").hidden = !shots.length && !undrawn.length;
 }
 
 function resetJobView() {
@@ -223,6 +327,70 @@ function resetJobView() {
   $("video").hidden = true;
   $("video").removeAttribute("src");
   $("video").removeAttribute("poster");
+  $("playback-note").hidden = true;
+  $("manifest").hidden = true;
+  $("shots").textContent = "";
+  $("undrawn").textContent = "";
+}
+
+function shortState(state) { return (state || "").replace("JOB_STATE_", "").toLowerCase(); }
+
+function jobRow(job) {
+  const tr = document.createElement("tr");
+  const href = "/jobs/" + job.job_id;
+  const cell = (child) => { const td = document.createElement("td"); td.appendChild(child); tr.appendChild(td); };
+  const link = (child) => {
+    const a = document.createElement("a");
+    a.href = href;
+    a.addEventListener("click", (e) => {
+      if (e.ctrlKey || e.metaKey || e.shiftKey || e.button !== 0) return;
+      e.preventDefault();
+      history.pushState({ job: job.job_id }, "", href);
+      route();
+    });
+    a.appendChild(child);
+    return a;
+  };
+  const poster = job.state === "JOB_STATE_SUCCEEDED" && job.result && job.result.poster_url;
+  if (poster) {
+    const img = document.createElement("img");
+    img.className = "thumb";
+    img.loading = "lazy";
+    img.alt = "poster";
+    img.src = poster;
+    cell(link(img));
+  } else {
+    const d = document.createElement("div");
+    d.className = "nothumb";
+    cell(link(d));
+  }
+  cell(link(document.createTextNode(shortState(job.state))));
+  cell(document.createTextNode(job.language_code || (job.options && job.options.language_code) || "—"));
+  const created = job.create_time ? new Date(job.create_time) : null;
+  cell(document.createTextNode(created && !isNaN(created) ? created.toLocaleString() : (job.create_time || "")));
+  const text = job.text || "";
+  cell(link(document.createTextNode(text.length > 60 ? text.slice(0, 60) + "…" : text)));
+  return tr;
+}
+
+// The key's jobs, newest first, one page at a time (GET /v1/jobs with page_token).
+async function loadJobs(more) {
+  $("jobs-error").textContent = "";
+  if (!key()) { $("key-error").textContent = "Paste your API key to list your jobs."; return; }
+  if (!more) { jobsToken = ""; $("jobs-rows").textContent = ""; }
+  const q = "?page_size=10" + (jobsToken ? "&page_token=" + encodeURIComponent(jobsToken) : "");
+  try {
+    const r = await fetch("/v1/jobs" + q, { headers: { Authorization: "Bearer " + key() } });
+    if (!r.ok) { await showProblem(r, "jobs-error"); return; }
+    const page = await r.json();
+    for (const job of page.jobs || []) $("jobs-rows").appendChild(jobRow(job));
+    jobsToken = page.next_page_token || "";
+    $("jobs").hidden = false;
+    $("jobs-more").hidden = !jobsToken;
+    if (!$("jobs-rows").children.length) $("jobs-error").textContent = "No jobs yet for this key.";
+  } catch (err) {
+    $("jobs-error").textContent = String(err);
+  }
 }
 
 async function finish(jobId) {
@@ -296,6 +464,7 @@ async function openJob(jobId) {
   resetJobView();
   clearErrors();
   $("form").hidden = true;
+  $("jobs-box").hidden = true;
   $("job-box").hidden = false;
   $("job-id").textContent = jobId;
   document.title = "Drishya — job " + jobId.slice(0, 8);
@@ -314,8 +483,10 @@ function openForm() {
   document.title = "Drishya — scene to video";
   $("job-box").hidden = true;
   $("form").hidden = false;
+  $("jobs-box").hidden = false;
   $("go").disabled = false;
   updateCounter();
+  if (key()) loadJobs(false);
 }
 
 function route() {
@@ -327,7 +498,10 @@ $("key").addEventListener("change", () => {
   sessionStorage.setItem("drishya.apiKey", key());
   $("key-error").textContent = "";
   if (JOB_PATH.test(location.pathname) && !current) route();
+  else if (!JOB_PATH.test(location.pathname)) loadJobs(false);
 });
+$("jobs-load").addEventListener("click", () => loadJobs(false));
+$("jobs-more").addEventListener("click", () => loadJobs(true));
 $("text").addEventListener("input", () => { $("text-error").textContent = ""; updateCounter(); });
 $("lang").addEventListener("change", () => { $("lang-error").textContent = ""; });
 window.addEventListener("popstate", route);
@@ -370,6 +544,8 @@ $("form").addEventListener("submit", async (e) => {
   $("go").disabled = true;
   const options = { disable_narration: !$("narration").checked, disable_subtitles: !$("subtitles").checked };
   if ($("lang").value) options.language_code = $("lang").value;
+  if ($("provider").value) options.provider = $("provider").value;
+  options.priority = Number($("priority").value);
   try {
     const r = await fetch("/v1/jobs", {
       method: "POST",
@@ -382,6 +558,7 @@ $("form").addEventListener("submit", async (e) => {
     history.pushState({ job: job.job_id }, "", "/jobs/" + job.job_id);
     resetJobView();
     $("form").hidden = true;
+    $("jobs-box").hidden = true;
     $("job-box").hidden = false;
     document.title = "Drishya — job " + job.job_id.slice(0, 8);
     log("job " + job.job_id + " created");

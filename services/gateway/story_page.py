@@ -1,11 +1,27 @@
 """The story view served at ``GET /stories``: a story's scenes in order with their state.
 
 Plain HTML with inline JavaScript and no build step, like the page at ``/``, sharing its API key
-in ``sessionStorage``. It lists the key's stories, creates one (one scene per line), and for a story
-shows each scene with its version, language, characters, continuity warnings and job state, and
-lets the user add a scene, move one up or down (``:reorder`` with ``If-Match``; a 409 reloads the
-story and says so), fork at a scene, render, and play the whole story: the scenes' MP4s one after
-another in one player, with the chapter list, and a link to the story's HLS master playlist.
+in ``sessionStorage``. It lists the key's stories (a page at a time), creates one (one scene per
+line), and for a story shows:
+
+- the title, language and version, with edit (``PATCH``) and delete (``DELETE``), both with
+  ``If-Match`` = the story's ETag;
+- each scene in order with its version, language, cast by name (the story bible's character names
+  in place of entity ids), continuity warnings and job state; edit a scene's text or language
+  (``PATCH`` with ``If-Match`` = the scene's version), delete it (``If-Match`` = the story's ETag),
+  move it up or down (``:reorder``), fork at it;
+- a 409 ``VERSION_MISMATCH`` in a conflict box that says what was changed meanwhile; the story is
+  reloaded, and an unsaved scene edit is kept open with its text so it can be saved again;
+- the story bible (characters, locations, props);
+- the production breakdown as a CSV download (fetched with the key, then saved from a blob URL, so
+  the key never goes into a URL);
+- live updates: ``/v1/stories/{id}/events`` read with ``fetch`` and a stream reader, as the job page
+  does (the key in the ``Authorization`` header, ``Last-Event-ID`` on reconnection); job states of
+  scenes still rendering are refreshed every 3 s, as the story's events do not carry them;
+- playback of the whole story through ``/v1/stories/{id}/playback``: its HLS master playlist in the
+  player where the browser plays HLS itself (Safari), otherwise the scenes' MP4s one after another,
+  with a link to the master playlist either way; chapters numbered once, titled from their scenes'
+  text cut on a word boundary, each seeking to its start.
 """
 
 from __future__ import annotations
@@ -20,16 +36,26 @@ STORY_PAGE = r"""<!doctype html>
 <style>
   :root { font-family: system-ui, "Noto Sans", sans-serif; color: #1d1d1f; background: #f6f5f2; }
   body { max-width: 900px; margin: 2rem auto; padding: 0 1rem; }
-  input, textarea { width: 100%; box-sizing: border-box; padding: .5rem; border: 1px solid #bbb;
+  input, textarea, select { width: 100%; box-sizing: border-box; padding: .5rem; border: 1px solid #bbb;
     border-radius: 6px; font: inherit; background: #fff; }
+  select.inline, input.inline { width: auto; }
   textarea { min-height: 6rem; }
   button { margin: .3rem .3rem 0 0; padding: .4rem .9rem; font: inherit; border: 0; border-radius: 6px;
     background: #b5442c; color: #fff; cursor: pointer; }
   button.small { padding: .15rem .5rem; background: #666; }
+  button.danger { background: #8a1c1c; }
+  button:disabled { background: #aaa; cursor: default; }
   ol#scenes li { background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: .5rem; margin: .4rem 0; }
   .meta { color: #555; font-size: 90%; }
   .warn { color: #a60; }
   .error { color: #a00; font-weight: 600; }
+  .conflict { background: #fff4e5; border: 1px solid #d98a00; border-radius: 6px; padding: .5rem .7rem;
+    color: #6b3d00; font-weight: 600; margin: .5rem 0; }
+  .note { color: #555; font-style: italic; }
+  .box { background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: .5rem .8rem; margin: .6rem 0; }
+  table { border-collapse: collapse; width: 100%; }
+  td, th { text-align: left; padding: .25rem .4rem; border-bottom: 1px solid #eee; }
+  ol#chapters li { cursor: pointer; }
   video { width: 100%; margin-top: 1rem; border-radius: 8px; background: #000; }
   [hidden] { display: none !important; }
 </style>
@@ -39,11 +65,13 @@ STORY_PAGE = r"""<!doctype html>
 <p><a href="/">One scene</a> · stories of ordered scenes, rendered one job per scene</p>
 <label for="key">API key</label>
 <input id="key" type="password" autocomplete="off" placeholder="dk_...">
-<div id="msg" class="error"></div>
+<div id="msg" class="error" role="alert"></div>
+<div id="conflict" class="conflict" role="alert" hidden></div>
 
 <section id="listView">
   <h2>Your stories</h2>
   <ul id="stories"></ul>
+  <button id="moreStories" class="small" hidden>More</button>
   <h2>New story</h2>
   <input id="title" placeholder="Title">
   <textarea id="newScenes" placeholder="One scene per line"></textarea>
@@ -53,48 +81,103 @@ STORY_PAGE = r"""<!doctype html>
 <section id="storyView" hidden>
   <h2 id="storyTitle"></h2>
   <div class="meta" id="storyMeta"></div>
+  <div class="meta" id="live"></div>
   <button id="back" class="small">All stories</button>
+  <button id="editStory" class="small">Edit title or language</button>
+  <button id="deleteStory" class="small danger">Delete story</button>
   <button id="render">Render</button>
   <button id="play">Play the story</button>
-  <button id="refresh" class="small">Refresh</button>
+  <a id="breakdown" href="#" download>Breakdown (CSV)</a>
+  <div id="storyEdit" class="box" hidden>
+    <label for="editTitle">Title</label>
+    <input id="editTitle">
+    <label for="editLang">Language</label>
+    <select id="editLang" class="inline"></select>
+    <button id="saveStory">Save</button>
+    <button id="cancelStory" class="small">Cancel</button>
+  </div>
   <ol id="scenes"></ol>
   <textarea id="sceneText" placeholder="A new scene (10 to 2000 characters)"></textarea>
+  <select id="sceneLang" class="inline" aria-label="Language of the new scene"></select>
   <button id="addScene">Add scene</button>
-  <video id="player" controls hidden></video>
+  <video id="player" controls playsinline hidden></video>
+  <div id="playNote" class="note" hidden></div>
   <ol id="chapters"></ol>
   <a id="hls" hidden>HLS master playlist (signed)</a>
+  <h3>Story bible</h3>
+  <div id="bible" class="box"></div>
 </section>
 
 <script>
+"use strict";
 const $ = (id) => document.getElementById(id);
+const HLS_TYPE = "application/vnd.apple.mpegurl";
+const TERMINAL = new Set(["succeeded", "blocked", "cancelled", "failed", "dead_letter"]);
+const LANGUAGES = [["", "Detect language"], ["en", "English"], ["hi", "Hindi"], ["te", "Telugu"], ["ta", "Tamil"],
+  ["bn", "Bengali"], ["gu", "Gujarati"], ["mr", "Marathi"], ["kn", "Kannada"], ["ml", "Malayalam"],
+  ["or", "Odia"], ["pa", "Punjabi"]];
+const CHAPTER_CHARS = 60;
 $("key").value = sessionStorage.getItem("drishya.apiKey") || "";
-let story = null, etag = null;
+let story = null, etag = null, bible = null, names = new Map(), states = new Map();
+let stream = null, streamFor = null, lastSeq = "", editing = null, reloadTimer = null, pollTimer = null;
+let storiesToken = "";
+
+for (const sel of ["editLang", "sceneLang"]) {
+  for (const [code, label] of LANGUAGES) {
+    const o = document.createElement("option"); o.value = code; o.textContent = label; $(sel).appendChild(o);
+  }
+}
 
 function key() { const k = $("key").value.trim(); sessionStorage.setItem("drishya.apiKey", k); return k; }
 function say(text) { $("msg").textContent = text || ""; }
+function conflict(text) { $("conflict").textContent = text || ""; $("conflict").hidden = !text; }
+function langName(code) {
+  const l = LANGUAGES.find((x) => x[0] === code);
+  return code ? (l ? l[1] + " (" + code + ")" : code) : "language not known yet";
+}
 
 async function api(method, path, body, ifMatch) {
   const headers = { Authorization: "Bearer " + key() };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (ifMatch) headers["If-Match"] = ifMatch;
   const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const data = r.status === 204 ? null : await r.json();
+  let data = null;
+  if (r.status !== 204) { try { data = await r.json(); } catch (e) { data = null; } }
   if (!r.ok) {
-    const err = new Error((data && (data.detail || data.reason)) || ("HTTP " + r.status));
-    err.status = r.status; err.reason = data && data.reason; throw err;
+    const text = data && ((data.reason ? data.reason + " — " : "") + (data.detail || ""));
+    const err = new Error(text || ("HTTP " + r.status));
+    err.status = r.status; err.reason = data && data.reason; err.metadata = (data && data.metadata) || {};
+    throw err;
   }
   return { data, etag: r.headers.get("ETag") };
 }
 
-async function listStories() {
+function isConflict(e) { return e && e.status === 409 && e.reason === "VERSION_MISMATCH"; }
+
+// What a 409 VERSION_MISMATCH means, said plainly: someone else changed it first; nothing was saved.
+function conflictText(what, e) {
+  const current = e.metadata && e.metadata.current_version;
+  const now = current ? " (it is at version " + current + " now)" : "";
+  return "Conflict: " + what + " was changed elsewhere" + now + " since you loaded it, so your change was not saved. " +
+    "The latest version is shown; check it and try again.";
+}
+
+async function listStories(more) {
   say("");
-  const { data } = await api("GET", "/v1/stories");
-  const ul = $("stories"); ul.textContent = "";
+  if (!more) { storiesToken = ""; $("stories").textContent = ""; }
+  const q = "?page_size=20" + (storiesToken ? "&page_token=" + encodeURIComponent(storiesToken) : "");
+  const { data } = await api("GET", "/v1/stories" + q);
+  const ul = $("stories");
   for (const s of data.stories) {
     const li = document.createElement("li"); const a = document.createElement("a");
     a.href = "#"; a.textContent = s.title + " (" + (s.scene_count || 0) + " scenes, v" + s.version + ")";
-    a.onclick = (e) => { e.preventDefault(); openStory(s.story_id).catch((x) => say(x.message)); };
+    a.onclick = (e) => { e.preventDefault(); conflict(""); openStory(s.story_id).catch((x) => say(x.message)); };
     li.appendChild(a); ul.appendChild(li);
+  }
+  storiesToken = data.next_page_token || "";
+  $("moreStories").hidden = !storiesToken;
+  if (!ul.children.length) {
+    const li = document.createElement("li"); li.textContent = "No stories yet."; ul.appendChild(li);
   }
 }
 
@@ -106,85 +189,390 @@ async function jobState(jobId) {
   } catch (e) { return { state: "unknown" }; }
 }
 
-async function openStory(id) {
-  const got = await api("GET", "/v1/stories/" + id);
-  story = got.data; etag = got.etag;
+async function loadBible(id) {
+  try {
+    const got = await api("GET", "/v1/stories/" + id + "/bible");
+    bible = got.data;
+  } catch (e) { bible = null; }
+  names = new Map();
+  for (const group of ["characters", "locations", "props"]) {
+    for (const x of (bible && bible[group]) || []) names.set(x.entity_id, x.name || x.entity_id);
+  }
+}
+
+function castNames(ids) { return ids.map((id) => names.get(id) || id).join(", "); }
+
+function showBible() {
+  const box = $("bible"); box.textContent = "";
+  if (!bible) { box.textContent = "The story bible could not be read."; return; }
+  const section = (title, rows, cols) => {
+    const h = document.createElement("h4"); h.textContent = title; box.appendChild(h);
+    if (!rows.length) {
+      const p = document.createElement("p"); p.className = "note"; p.textContent = "none"; box.appendChild(p);
+      return;
+    }
+    const t = document.createElement("table"); const head = document.createElement("tr");
+    for (const [label] of cols) {
+      const th = document.createElement("th"); th.textContent = label; head.appendChild(th);
+    }
+    t.appendChild(head);
+    for (const row of rows) {
+      const tr = document.createElement("tr");
+      for (const [, get] of cols) {
+        const td = document.createElement("td"); td.textContent = get(row) || ""; tr.appendChild(td);
+      }
+      t.appendChild(tr);
+    }
+    box.appendChild(t);
+  };
+  const meta = document.createElement("div"); meta.className = "meta";
+  meta.textContent = "bible version " + (bible.version || 0);
+  box.appendChild(meta);
+  section("Characters", bible.characters || [], [["Name", (c) => c.name], ["Role", (c) => c.role],
+    ["Clothing", (c) => c.clothing], ["Colours", (c) => (c.colors || []).join(", ")],
+    ["Also called", (c) => (c.aliases || []).map((a) => a.text).join(", ")]]);
+  section("Locations", bible.locations || [], [["Name", (l) => l.name],
+    ["Interior", (l) => (l.interior ? "yes" : "no")], ["Description", (l) => l.description]]);
+  section("Props", bible.props || [], [["Name", (p) => p.name], ["Description", (p) => p.description]]);
+}
+
+function sceneMeta(s) {
+  const st = states.get(s.scene_id) || { state: "…" };
+  const cast = s.character_ids || [];
+  return "v" + s.version + " · " + langName(s.language_code) + " · " + st.state +
+    (cast.length ? " · cast: " + castNames(cast) : "");
+}
+
+function showStory() {
   $("listView").hidden = true; $("storyView").hidden = false;
   $("storyTitle").textContent = story.title;
   const parent = story.parent_story_id ? " · fork of " + story.parent_story_id : "";
-  $("storyMeta").textContent = "version " + story.version + parent;
+  const lang = story.language_code ? langName(story.language_code) : "no story language set";
+  $("storyMeta").textContent = lang + " · version " + story.version + parent;
+  $("breakdown").href = "/v1/stories/" + story.story_id + "/breakdown.csv";
   const ol = $("scenes"); ol.textContent = "";
   const scenes = story.scenes || [];
   for (let i = 0; i < scenes.length; i++) {
     const s = scenes[i]; const li = document.createElement("li");
+    li.dataset.sceneId = s.scene_id;
     const text = document.createElement("div"); text.textContent = s.text; li.appendChild(text);
-    const meta = document.createElement("div"); meta.className = "meta";
-    const st = await jobState(s.job_id);
-    meta.textContent = "v" + s.version + " · " + (s.language_code || "?") + " · " + st.state +
-      ((s.character_ids || []).length ? " · cast " + s.character_ids.join(", ") : "");
+    const meta = document.createElement("div"); meta.className = "meta"; meta.textContent = sceneMeta(s);
     li.appendChild(meta);
     for (const w of s.warnings || []) {
       const d = document.createElement("div"); d.className = "warn";
-      d.textContent = "continuity: " + w.entity_id + " " + w.attribute + ": " + w.message; li.appendChild(d);
+      d.textContent = "continuity: " + (names.get(w.entity_id) || w.entity_id) + " " + w.attribute + ": " + w.message;
+      li.appendChild(d);
     }
     const move = (to) => async () => {
       const ids = scenes.map((x) => x.scene_id); const [m] = ids.splice(i, 1); ids.splice(to, 0, m);
-      await act(() => api("POST", "/v1/stories/" + story.story_id + ":reorder", { scene_ids: ids }, etag));
+      await act("the story", () => api("POST", "/v1/stories/" + story.story_id + ":reorder", { scene_ids: ids }, etag));
     };
     if (i > 0) li.appendChild(button("↑ up", move(i - 1)));
     if (i < scenes.length - 1) li.appendChild(button("↓ down", move(i + 1)));
+    li.appendChild(button("edit", async () => { editScene(li, s, s.text, s.language_code || ""); }));
+    li.appendChild(button("delete", async () => {
+      if (!confirm("Delete this scene?")) return;
+      const path = "/v1/stories/" + story.story_id + "/scenes/" + s.scene_id;
+      await act("the story", () => api("DELETE", path, undefined, etag));
+    }, "danger"));
     li.appendChild(button("fork here", async () => {
       const { data } = await api("POST", "/v1/stories/" + story.story_id + ":fork", { scene_id: s.scene_id });
       await openStory(data.story_id);
     }));
     ol.appendChild(li);
+    if (editing && editing.sceneId === s.scene_id) editScene(li, s, editing.text, editing.lang);
   }
+  showBible();
 }
 
-function button(label, onclick) {
-  const b = document.createElement("button"); b.className = "small"; b.textContent = label;
+// The inline editor of a scene: PATCH with If-Match = the scene's version.
+function editScene(li, s, draftText, draftLang) {
+  editing = { sceneId: s.scene_id, text: draftText, lang: draftLang };
+  for (const old of li.querySelectorAll(".box")) old.remove();
+  const box = document.createElement("div"); box.className = "box";
+  const ta = document.createElement("textarea"); ta.value = draftText;
+  ta.oninput = () => { editing.text = ta.value; };
+  const sel = document.createElement("select"); sel.className = "inline";
+  for (const [code, label] of LANGUAGES) {
+    const o = document.createElement("option"); o.value = code;
+    o.textContent = code ? label : "Language unchanged"; sel.appendChild(o);
+  }
+  sel.value = draftLang; sel.onchange = () => { editing.lang = sel.value; };
+  box.appendChild(ta); box.appendChild(sel);
+  box.appendChild(button("save", async () => {
+    const body = {};
+    if (ta.value !== s.text) body.text = ta.value;
+    if (sel.value && sel.value !== (s.language_code || "")) body.language_code = sel.value;
+    if (!Object.keys(body).length) { editing = null; showStory(); return; }
+    try {
+      await api("PATCH", "/v1/stories/" + story.story_id + "/scenes/" + s.scene_id, body, '"' + s.version + '"');
+      editing = null; conflict(""); say("");
+    } catch (e) {
+      if (isConflict(e)) conflict(conflictText("this scene", e) + " Your text is kept in the editor.");
+      else { say(e.message); return; }
+    }
+    await openStory(story.story_id);
+  }));
+  box.appendChild(button("cancel", async () => { editing = null; await openStory(story.story_id); }));
+  li.appendChild(box);
+  ta.focus();
+}
+
+async function refreshStates() {
+  for (const s of (story && story.scenes) || []) states.set(s.scene_id, await jobState(s.job_id));
+}
+
+// Scenes whose job is still running: their states are read again every 3 s (story events do not carry them).
+function schedulePoll() {
+  clearTimeout(pollTimer); pollTimer = null;
+  if (!story) return;
+  const running = (story.scenes || []).some((s) => s.job_id && !TERMINAL.has((states.get(s.scene_id) || {}).state));
+  if (!running) return;
+  const id = story.story_id;
+  pollTimer = setTimeout(async () => {
+    if (!story || story.story_id !== id) return;
+    await refreshStates();
+    for (const li of $("scenes").children) {
+      const s = story.scenes.find((x) => x.scene_id === li.dataset.sceneId);
+      const meta = li.querySelector(".meta");
+      if (s && meta) meta.textContent = sceneMeta(s);
+    }
+    schedulePoll();
+  }, 3000);
+}
+
+async function openStory(id) {
+  const got = await api("GET", "/v1/stories/" + id);
+  if (!story || story.story_id !== id) editing = null;
+  story = got.data; etag = got.etag;
+  await loadBible(id);
+  await refreshStates();
+  showStory();
+  follow(id);
+  schedulePoll();
+}
+
+function button(label, onclick, cls) {
+  const b = document.createElement("button"); b.className = "small" + (cls ? " " + cls : ""); b.textContent = label;
   b.onclick = () => onclick().catch((e) => say(e.message)); return b;
 }
 
-async function act(fn) {
-  try { await fn(); say(""); }
+async function act(what, fn) {
+  try { await fn(); say(""); conflict(""); return true; }
   catch (e) {
-    if (e.status === 409 && e.reason === "VERSION_MISMATCH") say("The story changed meanwhile; it has been reloaded.");
+    if (isConflict(e)) conflict(conflictText(what, e));
     else say(e.message);
+    return false;
   }
-  await openStory(story.story_id);
+  finally { if (story) await openStory(story.story_id).catch((e) => say(e.message)); }
 }
 
+// A story event arrived: show the story again (soon, once for a burst), unless a scene is being edited.
+function onStoryEvent(type, data) {
+  if (type === "problem") { say("live updates: " + data); return true; }
+  let ev = {};
+  try { ev = JSON.parse(data); } catch (e) { ev = {}; }
+  $("live").textContent = "live · last change: " + type.replace(/_/g, " ") +
+    (ev.story_version ? " (version " + ev.story_version + ")" : "");
+  if (type === "deleted") {
+    conflict("This story was deleted elsewhere."); goBack(); return true;
+  }
+  // Replayed history and the echo of what this page has shown already change nothing.
+  if (story && ev.story_version && Number(ev.story_version) <= Number(story.version)) return false;
+  if (editing) { $("live").textContent += " — save or cancel your edit to see it"; return false; }
+  clearTimeout(reloadTimer);
+  reloadTimer = setTimeout(() => {
+    if (story && !editing) openStory(story.story_id).catch((e) => say(e.message));
+  }, 300);
+  return false;
+}
+
+// Follows /v1/stories/{id}/events with fetch and a stream reader: the key goes in the Authorization
+// header (EventSource cannot send it); Last-Event-ID resumes after a dropped connection.
+async function follow(id) {
+  if (streamFor === id && stream) return;
+  if (stream) stream.abort();
+  const ctl = new AbortController();
+  stream = ctl; streamFor = id; lastSeq = "";
+  let retryMs = 3000;
+  while (stream === ctl) {
+    const headers = { Authorization: "Bearer " + key(), Accept: "text/event-stream" };
+    if (lastSeq) headers["Last-Event-ID"] = lastSeq;
+    let ended = false;
+    try {
+      const r = await fetch("/v1/stories/" + id + "/events", { headers, signal: ctl.signal });
+      if (!r.ok) {
+        $("live").textContent = "live updates unavailable (HTTP " + r.status + ")";
+        ended = r.status === 404 || r.status === 401;
+      }
+      else {
+        if (!lastSeq) $("live").textContent = "live";
+        const reader = r.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buf = "";
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buf += value.replace(/\r\n?/g, "\n");
+          let cut;
+          while ((cut = buf.indexOf("\n\n")) >= 0) {
+            const block = buf.slice(0, cut); buf = buf.slice(cut + 2);
+            let type = "message"; const data = [];
+            for (const line of block.split("\n")) {
+              const i = line.indexOf(":");
+              if (i === 0) continue;
+              const field = i < 0 ? line : line.slice(0, i);
+              const val = i < 0 ? "" : line.slice(i + 1).replace(/^ /, "");
+              if (field === "event") type = val;
+              else if (field === "data") data.push(val);
+              else if (field === "id") lastSeq = val;
+              else if (field === "retry" && /^\d+$/.test(val)) retryMs = Number(val);
+            }
+            if (data.length && onStoryEvent(type, data.join("\n"))) ended = true;
+          }
+          if (ended) break;
+        }
+      }
+    } catch (err) {
+      if (ctl.signal.aborted) return;
+    }
+    if (ended) break;
+    await new Promise((res) => setTimeout(res, retryMs));
+  }
+  if (stream === ctl) { stream = null; streamFor = null; }
+}
+
+function stopFollowing() {
+  if (stream) stream.abort();
+  stream = null; streamFor = null;
+  clearTimeout(pollTimer); clearTimeout(reloadTimer);
+}
+
+function goBack() {
+  stopFollowing();
+  story = null; etag = null; editing = null;
+  $("storyView").hidden = true; $("listView").hidden = false;
+  stopPlayer();
+  listStories(false).catch((e) => say(e.message));
+}
+
+// A chapter's title: its scene's text cut on a word boundary (the player's list numbers it once).
+function chapterTitle(c) {
+  const s = (story.scenes || []).find((x) => x.scene_id === c.scene_id);
+  const text = (s ? s.text : (c.title || "").replace(/^\s*\d+\.\s*/, "")).replace(/\s+/g, " ").trim();
+  const chars = Array.from(text);
+  if (chars.length <= CHAPTER_CHARS) return text;
+  const head = chars.slice(0, CHAPTER_CHARS + 1).join("");
+  const space = head.lastIndexOf(" ");
+  const cut = space > 0 ? head.slice(0, space) : chars.slice(0, CHAPTER_CHARS).join("");
+  return cut.replace(/[\s,;:.\u0964-]+$/, "") + "…";
+}
+
+function canPlayHls(v) { return !!v.canPlayType && v.canPlayType(HLS_TYPE) !== ""; }
+
+function stopPlayer() {
+  const v = $("player"); v.pause(); v.removeAttribute("src"); v.onended = null; v.hidden = true;
+  $("playNote").hidden = true; $("hls").hidden = true; $("chapters").textContent = "";
+}
+
+// The whole story: its HLS master playlist where the browser plays HLS itself, else the scenes' MP4s in turn.
 async function play() {
   const { data } = await api("GET", "/v1/stories/" + story.story_id + "/playback");
-  const urls = [];
-  for (const s of story.scenes) urls.push((await jobState(s.job_id)).job.result.mp4_url);
-  const ol = $("chapters"); ol.textContent = "";
-  for (const c of data.chapters) {
-    const li = document.createElement("li"); li.textContent = c.title; ol.appendChild(li);
+  const v = $("player");
+  const native = canPlayHls(v);
+  let urls = [], part = 0;
+  if (!native) {
+    for (const s of story.scenes) {
+      const st = await jobState(s.job_id);
+      urls.push(st.job && st.job.result ? st.job.result.mp4_url : "");
+    }
+    urls = urls.filter((u) => u);
   }
+  const ol = $("chapters"); ol.textContent = "";
+  (data.chapters || []).forEach((c, n) => {
+    const li = document.createElement("li"); li.textContent = chapterTitle(c);
+    li.title = "from " + (c.start_ms / 1000).toFixed(1) + " s";
+    li.onclick = () => {
+      if (native) { v.currentTime = c.start_ms / 1000; v.play(); }
+      else if (urls[n]) { part = n; v.src = urls[n]; v.play(); }
+    };
+    ol.appendChild(li);
+  });
   $("hls").href = data.hls_url; $("hls").hidden = false;
-  const v = $("player"); v.hidden = false; let n = 0;
-  v.onended = () => { if (++n < urls.length) { v.src = urls[n]; v.play(); } };
-  v.src = urls[0]; v.play();
+  $("playNote").hidden = native;
+  $("playNote").textContent = "This browser does not play HLS itself: the scenes' MP4s play one after another; " +
+    "the HLS master playlist below opens in an HLS player.";
+  v.hidden = false;
+  if (native) { v.onended = null; v.src = data.hls_url; }
+  else {
+    v.onended = () => { if (++part < urls.length) { v.src = urls[part]; v.play(); } };
+    v.src = urls[0] || "";
+  }
+  v.play().catch(() => {});
+}
+
+// The breakdown needs the key, which never goes in a URL: fetch it, then save it from a blob URL.
+async function downloadBreakdown() {
+  const r = await fetch($("breakdown").getAttribute("href"), { headers: { Authorization: "Bearer " + key() } });
+  if (!r.ok) {
+    let p = null;
+    try { p = await r.json(); } catch (e) { p = null; }
+    throw new Error((p && p.detail) || ("HTTP " + r.status));
+  }
+  const blob = await r.blob();
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement("a");
+  a.href = url; a.download = "story-" + story.story_id + "-breakdown.csv";
+  document.body.appendChild(a); a.click(); a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
 $("create").onclick = () => act2(async () => {
   const scenes = $("newScenes").value.split("\n").map((t) => t.trim()).filter((t) => t).map((text) => ({ text }));
   const { data } = await api("POST", "/v1/stories", { title: $("title").value, scenes });
+  $("title").value = ""; $("newScenes").value = "";
   await openStory(data.story_id);
 });
-$("addScene").onclick = () => act(
-  () => api("POST", "/v1/stories/" + story.story_id + "/scenes", { text: $("sceneText").value }, etag));
-$("render").onclick = () => act(() => api("POST", "/v1/stories/" + story.story_id + ":render"));
-$("refresh").onclick = () => act(async () => {});
-$("play").onclick = () => play().catch((e) => say(e.status === 409 ? "Not every scene is rendered yet." : e.message));
-$("back").onclick = () => {
-  $("storyView").hidden = true; $("listView").hidden = false; listStories().catch((e) => say(e.message));
+$("addScene").onclick = async () => {
+  const body = { text: $("sceneText").value };
+  if ($("sceneLang").value) body.language_code = $("sceneLang").value;
+  const ok = await act("the story", () => api("POST", "/v1/stories/" + story.story_id + "/scenes", body, etag));
+  if (ok) { $("sceneText").value = ""; $("sceneLang").value = ""; }
 };
+$("editStory").onclick = () => {
+  $("editTitle").value = story.title; $("editLang").value = story.language_code || ""; $("storyEdit").hidden = false;
+};
+$("cancelStory").onclick = () => { $("storyEdit").hidden = true; };
+$("saveStory").onclick = async () => {
+  const body = {};
+  if ($("editTitle").value !== story.title) body.title = $("editTitle").value;
+  const lang = $("editLang").value;
+  if (lang && lang !== (story.language_code || "")) body.language_code = lang;
+  if (!Object.keys(body).length) { $("storyEdit").hidden = true; return; }
+  const ok = await act("the story", () => api("PATCH", "/v1/stories/" + story.story_id, body, etag));
+  if (ok) $("storyEdit").hidden = true;
+};
+$("deleteStory").onclick = () => act2(async () => {
+  if (!confirm("Delete the story \u201c" + story.title + "\u201d? Its forks are kept.")) return;
+  try {
+    await api("DELETE", "/v1/stories/" + story.story_id, undefined, etag);
+  } catch (e) {
+    if (isConflict(e)) {
+      conflict(conflictText("the story", e) + " It was not deleted.");
+      await openStory(story.story_id);
+      return;
+    }
+    throw e;
+  }
+  conflict(""); goBack();
+});
+$("breakdown").onclick = (e) => { e.preventDefault(); downloadBreakdown().catch((x) => say(x.message)); };
+$("render").onclick = () => act("the story", () => api("POST", "/v1/stories/" + story.story_id + ":render"));
+$("play").onclick = () => play().catch((e) => say(e.status === 409 ? "Not every scene is rendered yet." : e.message));
+$("back").onclick = () => { conflict(""); goBack(); };
+$("moreStories").onclick = () => listStories(true).catch((e) => say(e.message));
 function act2(fn) { fn().catch((e) => say(e.message)); }
-if ($("key").value) listStories().catch((e) => say(e.message));
-$("key").onchange = () => listStories().catch((e) => say(e.message));
+if ($("key").value) listStories(false).catch((e) => say(e.message));
+$("key").onchange = () => { conflict(""); goBack(); };
 </script>
 </body>
 </html>

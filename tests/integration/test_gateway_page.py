@@ -1,5 +1,6 @@
 """The web page: ``/`` and ``/jobs/{job_id}`` answer the same self-contained page with the job
-controls, the character counter, the error slots beside each control and the icon.
+controls, the character counter, the error slots beside each control, the key's job list, the
+provider and priority choices, HLS-or-MP4 playback, the render manifest and the icon.
 
 The app is driven in-process (ASGI); the page's routes need neither the database nor the mesh. The
 script is checked to parse with Node when Node is installed.
@@ -35,6 +36,16 @@ ELEMENTS = (
     'id="retry"',
     'id="action-error"',
     'id="video"',
+    'id="jobs"',
+    'id="jobs-rows"',
+    'id="jobs-more"',
+    'id="jobs-error"',
+    'id="provider"',
+    'id="priority"',
+    'id="hls-link"',
+    'id="manifest"',
+    'id="shots"',
+    'id="undrawn"',
     'href="/"',
     '<link rel="icon" href="/favicon.svg"',
 )
@@ -77,6 +88,38 @@ async def test_the_script_routes_acts_and_reports_errors_by_control(client: http
     assert "Array.from(s).length" in script  # code points, as the API counts
     # The key stays in this tab and in headers, never in a URL or lasting storage.
     assert "sessionStorage" in script and "localStorage" not in script and "access_token" not in script
+
+
+async def test_the_job_list_links_each_job_and_shows_its_poster(client: httpx.AsyncClient) -> None:
+    script = _script((await client.get("/")).text)
+    assert "function loadJobs(" in script and "function jobRow(" in script
+    assert '"/v1/jobs" + q' in script and "page_token=" in script and "next_page_token" in script
+    assert '"/jobs/" + job.job_id' in script
+    assert "job.result.poster_url" in script and "job.create_time" in script and "job.language_code" in script
+
+
+async def test_the_form_sends_provider_and_priority(client: httpx.AsyncClient) -> None:
+    page = (await client.get("/")).text
+    for provider in ("storyboard", "comfyui", "gemini"):
+        assert f'<option value="{provider}">' in page
+    priorities = re.findall(
+        r'<option value="(\d)"(?: selected)?>', page.split('id="priority"', 1)[1].split("</select>", 1)[0]
+    )
+    assert priorities == [str(n) for n in range(10)]
+    assert '<option value="5" selected>' in page
+    script = _script(page)
+    assert 'options.provider = $("provider").value' in script
+    assert 'options.priority = Number($("priority").value)' in script
+
+
+async def test_the_job_view_plays_hls_natively_else_mp4_and_shows_the_manifest(client: httpx.AsyncClient) -> None:
+    script = _script((await client.get("/")).text)
+    assert "application/vnd.apple.mpegurl" in script and "canPlayType" in script
+    assert "result.hls_master_url" in script and "result.mp4_url" in script and '$("hls-link").href' in script
+    assert "function showManifest(" in script
+    assert "job.shots" in script and "shot.elements" in script and "job.undrawn_concepts" in script
+    assert "e.drawing" in script and "e.concept_id" in script and "u.reason" in script
+    assert "hls.js" not in script and "<script src" not in (await client.get("/")).text
 
 
 async def test_long_text_is_kept_and_flagged_not_cut(client: httpx.AsyncClient) -> None:
