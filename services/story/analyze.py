@@ -159,11 +159,11 @@ async def playback(
     digest = hashlib.sha256("\n".join(masters).encode()).hexdigest()[:16]
     out_key = f"stories/{story.story_id}/playback/{digest}"
     scenes = []
-    for i, (scene, key) in enumerate(zip(story.scenes, masters, strict=True), start=1):
+    for scene, key in zip(story.scenes, masters, strict=True):
         master = media.read_text(media_root, key)
         uris = [v["URI"] for v in hls.parse_master_playlist(master)]
         variant_texts = {u: media.read_text(media_root, posixpath.join(posixpath.dirname(key), u)) for u in uris}
-        scenes.append(playback_mod.ScenePlaylists(key, master, variant_texts, f"{i}. {scene.text[:60]}"))
+        scenes.append(playback_mod.ScenePlaylists(key, master, variant_texts, playback_mod.chapter_title(scene.text)))
     built = playback_mod.build(scenes, out_key)
     for name, text in built.files.items():
         media.write_text(media_root, f"{out_key}/{name}", text)

@@ -48,6 +48,17 @@ def _vtt_time(seconds: float) -> str:
     return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
 
 
+def chapter_title(text: str, limit: int = 60) -> str:
+    """A chapter title from a scene's text: its first ``limit`` characters cut at the last word
+    boundary, with "…" when cut (whitespace collapsed). Chapters are numbered by their cues, so the
+    title carries no number."""
+    words = " ".join(text.split())
+    if len(words) <= limit:
+        return words
+    cut = words[: limit + 1].rsplit(" ", 1)[0] if " " in words[: limit + 1] else words[:limit]
+    return cut.rstrip(" ,;:-–—") + "…"
+
+
 def chapters_vtt(chapters: Sequence[tuple[float, float, str]]) -> str:
     """A WebVTT chapters file: one numbered cue per ``(start_s, end_s, title)``."""
     cues = [f"{i}\n{_vtt_time(a)} --> {_vtt_time(b)}\n{t}" for i, (a, b, t) in enumerate(chapters, start=1)]

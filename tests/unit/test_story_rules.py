@@ -193,3 +193,16 @@ def test_control_characters_are_refused_in_titles_texts_and_bibles() -> None:
         with pytest.raises(InvalidArgument):
             call()
     assert stories.validate_scene_text("  Meena walks\thome.\n") == "Meena walks\thome."
+
+
+def test_chapter_titles_are_cut_between_words_and_carry_no_number() -> None:
+    from services.story.playback import chapter_title, chapters_vtt
+
+    assert chapter_title("  A girl   dances in the rain. ") == "A girl dances in the rain."
+    long = "ఒక అమ్మాయి గుడి ముందు వర్షంలో నాట్యం చేస్తోంది మరియు పిల్లలు సంతోషంగా చూస్తున్నారు చాలా సేపు"
+    title = chapter_title(long)
+    assert title.endswith("…") and len(title) <= 61
+    assert long.startswith(title[:-1]) and long[len(title) - 1] == " "  # cut where a word ends
+    assert chapter_title("x" * 80) == "x" * 60 + "…"  # one long word: cut at the limit
+    vtt = chapters_vtt([(0.0, 2.0, chapter_title("First scene.")), (2.0, 4.0, chapter_title("Second."))])
+    assert "\n1\n00:00:00.000 --> 00:00:02.000\nFirst scene.\n" in vtt and "1. First" not in vtt
