@@ -176,3 +176,17 @@ def test_a_mountain_far_away_is_no_taller_than_the_nearest_things() -> None:
     cast = cast_of(sl, 0, scene_of(sl))
     mountain = next(f for f in cast if f.icon == "snow-capped-mountain")
     assert mountain.height <= MAX_NEAR_H and mountain.y < GROUND_Y
+
+
+def test_worn_things_sit_on_the_wearer_and_go_where_the_wearer_goes() -> None:
+    sl = _shot_list("A doctor with a stethoscope examines a child in the hospital.")
+    sl.entities.add(
+        id="object-stethoscope", kind=analysis_pb2.ENTITY_KIND_OBJECT, name="stethoscope", concept_id="stethoscope"
+    )  # as the language service's concepts give it
+    cast = cast_of(sl, 0, scene_of(sl))
+    doctor = next(f for f in cast if f.role == "doctor")
+    worn = next(f for f in cast if f.placement == "worn")
+    assert worn.x == doctor.x and doctor.y - doctor.height < worn.y < doctor.y
+    assert cast.index(worn) > cast.index(doctor)  # drawn over the coat
+    _, undrawn = elements_of(sl)
+    assert "stethoscope" not in {u.concept_id for u in undrawn}

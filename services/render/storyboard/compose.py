@@ -16,7 +16,8 @@ at the people's depth):
 - birds, kites, aeroplanes sit in the sky, spread over it;
 - furniture stands on a room's floor, pictures and screens hang on its wall;
 - small things (under :data:`MIN_THING_H`) are held by the first person, or stand in the
-  foreground when nobody is there; worn things are clothing, not separate drawings.
+  foreground when nobody is there; worn things (a stethoscope, a garland) sit on the first
+  person's chest.
 
 Pure geometry from the shot list and the asset table; no drawing and no I/O beyond the packaged
 table.
@@ -223,8 +224,10 @@ def elements_of(shot_list: prompt_pb2.ShotList, setting: str = "") -> tuple[list
             if asset is None or asset.drawing != "icon" or not asset.icon:
                 undrawn.append(Undrawn(concept, label, _why_not(asset)))
                 continue
-            if asset.placement == "worn":
-                undrawn.append(Undrawn(concept, label, "worn: shown as the clothing colour of the figure"))
+            if asset.placement == "worn" and not any(
+                e.kind == analysis_pb2.ENTITY_KIND_CHARACTER for e in shot_list.entities
+            ):
+                undrawn.append(Undrawn(concept, label, "worn, and nobody in the scene to wear it"))
                 continue
         elements.append(
             Element(
@@ -402,6 +405,7 @@ def cast_of(shot_list: prompt_pb2.ShotList, index: int, scene: Scene) -> list[Fi
     left = centre - (total_people / 2) * PERSON_SPACING - 40.0
     sky_slot = 0
     holder = figures[0] if figures else None
+    worn_by: dict[str, str] = {}
     for el in things:
         asset = el.asset
         assert asset is not None
@@ -430,6 +434,12 @@ def cast_of(shot_list: prompt_pb2.ShotList, index: int, scene: Scene) -> list[Fi
                 driver = next(f for f in figures if f.vehicle == el.key)
                 x, y = driver.x, (floor if road is None else road[1])
                 height = min(max(MIN_THING_H, (asset.height_m or 1.0) * PX_PER_M), MAX_NEAR_H)
+            elif placement == "worn":
+                if holder is None or k > 0:
+                    continue
+                x, y = holder.x, holder.y - 0.46 * holder.height  # on the chest of the first person
+                height = 0.2 * holder.height
+                worn_by[eid] = holder.entity_id
             elif placement == "held" and holder is not None and k == 0:
                 x, y = holder.x + 0.3 * holder.height, holder.y - 0.42 * holder.height
                 height = max(MIN_THING_H * 0.8, min(height, 0.3 * holder.height))
@@ -487,13 +497,20 @@ def cast_of(shot_list: prompt_pb2.ShotList, index: int, scene: Scene) -> list[Fi
             if car is not None:
                 seat = car.y - 0.42 * car.height
                 figures[n] = replace(f, x=car.x, y=seat, height=min(f.height, max(car.height * 0.9, 150.0)))
-    figures = [f for f in figures if _present(f, present, elements)]
+    figures = [f for f in figures if _present(f, present, elements) or f.entity_id in worn_by]
+    kept = {f.entity_id for f in figures}
+    figures = [f for f in figures if worn_by.get(f.entity_id, f.entity_id) in kept]  # worn: with its wearer
     seat_of = {f.vehicle: f for f in figures if f.vehicle}
     cars = {f.entity_id: f for f in figures if f.entity_id in seat_of}
 
+    wearers = {f.entity_id: f for f in figures}
+
     def depth(f: Figure) -> tuple[bool, float]:
-        # far first; a driver right after the vehicle, so it is seen sitting in it
+        # far first; a driver right after the vehicle, so it is seen sitting in it; worn things on
+        # their wearer
         y = cars[f.vehicle].y + 0.5 if f.vehicle in cars else f.y
+        if f.entity_id in worn_by and worn_by[f.entity_id] in wearers:
+            y = wearers[worn_by[f.entity_id]].y + 0.6
         return (f.placement != "sky", y)
 
     return sorted(figures, key=depth)

@@ -416,8 +416,8 @@ def figure_offset(fig: Figure, t: float, length_s: float, walk_offset: float) ->
     if fig.vehicle or (fig.species == "icon" and fig.action == "sit"):
         return -0.6 * fig.height * (t - length_s / 2)
     if fig.species == "icon":
-        if fig.placement == "held":
-            return walk_offset  # in the hand of a person who walks
+        if fig.placement in ("held", "worn"):
+            return walk_offset  # in the hand or on the chest of a person who walks
         return 0.08 * fig.height * (t - length_s / 2) if fig.placement == "sky" else 0.0
     if fig.species == "bird":
         return 0.0
