@@ -33,6 +33,18 @@ Stable Video Diffusion XT was trained on), not the shot's. A clip comes back as 
 :class:`~services.render.normalise.RatedMedia` at the workflow's frame rate (its save node's
 ``fps``), and normalisation spreads its frames over the shot's length.
 
+Long shots: a shot longer than :data:`SEGMENT_TOLERANCE` times one clip's natural length
+(``clip_frames / clip_fps`` seconds, about 4.2 s by default) is made of
+``ceil(shot / natural length)`` segments, one prompt each: the first animates the keyframe, each
+later one the previous segment's last frame (uploaded as its input image, ``seed`` the shot's plus
+the segment's index). Their frames are joined in order, a later segment's first frame dropped when
+it repeats its seed frame (as Stable Video Diffusion's first frame does), into one image-sequence
+:class:`~services.render.normalise.RatedMedia` at the workflow's frame rate, so normalisation
+retimes it only slightly (a 10 s shot: 3 segments, 73 frames meant at 6 fps, 12 s, played at
+1.2x) instead of stretching one clip (0.4x). Progress fractions are scaled per segment and the
+notes name it (``segment 2/3: step 3/20``); a cancel between segments queues no further prompt.
+A shorter shot is one prompt, its clip returned as the server saved it.
+
 Templates (``workflows/README.md`` lists the custom nodes and model files each needs):
 text-to-image; image-to-image of a character's first keyframe (``img2img``, denoise 0.7: colours and
 layout carry over, identity only loosely), the continuity fallback; optionally an IP-Adapter
@@ -72,8 +84,10 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import io
 import json
 import logging
+import math
 import time
 import uuid
 from collections.abc import Mapping
@@ -82,11 +96,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import numpy as np
 import websockets
+from PIL import Image
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
 from .http import request
-from .normalise import RatedMedia
+from .normalise import Frame, RatedMedia, clip_frames
 from .types import Media, Progress, ProviderError, ProviderRejected, ShotRequest
 
 log = logging.getLogger(__name__)
@@ -101,6 +117,12 @@ CLIP_FRAMES = 25
 CLIP_FPS = 6
 """Frame rate of one clip (frames per second): ``SVD_img2vid_Conditioning``'s ``fps`` default in
 ComfyUI's ``comfy_extras/nodes_video_model.py``, the rate SVD was conditioned on."""
+SEGMENT_TOLERANCE = 1.25
+"""A shot up to this many times one clip's natural length is one clip (retimed); a longer one is
+made of chained segments."""
+SEED_REPEAT_LEVELS = 6.0
+"""Mean absolute difference (0-255 levels per channel) under which a segment's first frame counts
+as a repeat of its seed frame (the previous segment's last) and is dropped from the join."""
 HISTORY_POLL_S = 0.5
 RECHECK_S = 300.0
 MEDIA_KEYS = ("images", "gifs", "videos")
@@ -161,6 +183,41 @@ def workflow_fps(graph: Mapping[str, Any], default: float) -> float:
         if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
             return float(value)
     return default
+
+
+def segment_count(duration_s: float, clip_frames: int, clip_fps: float) -> int:
+    """How many image-to-video segments make a shot of ``duration_s`` seconds from clips of
+    ``clip_frames`` frames meant at ``clip_fps`` frames per second: 1 up to :data:`SEGMENT_TOLERANCE`
+    times a clip's natural length, else ``ceil(duration_s / natural length)``."""
+    natural = clip_frames / clip_fps if clip_fps > 0 else 0.0
+    if natural <= 0 or duration_s <= natural * SEGMENT_TOLERANCE:
+        return 1
+    return math.ceil(duration_s / natural)
+
+
+def repeats(frame: Frame, seed: Frame) -> bool:
+    """Whether ``frame`` repeats ``seed`` (both RGB ``(H, W, 3)`` uint8): same shape and a mean
+    absolute difference under :data:`SEED_REPEAT_LEVELS`."""
+    if frame.shape != seed.shape:
+        return False
+    return float(np.mean(np.abs(frame.astype(np.int16) - seed.astype(np.int16)))) < SEED_REPEAT_LEVELS
+
+
+def png(frame: Frame) -> bytes:
+    """``frame`` (RGB ``(H, W, 3)`` uint8) as PNG bytes (fast compression)."""
+    buf = io.BytesIO()
+    Image.fromarray(frame, mode="RGB").save(buf, format="PNG", compress_level=1)
+    return buf.getvalue()
+
+
+def _segment_progress(progress: Progress, index: int, count: int) -> Progress:
+    """``progress`` for segment ``index`` (from 0) of ``count``: its fractions scaled into
+    ``[index / count, (index + 1) / count]``, its notes prefixed with ``segment i/n:``."""
+
+    async def report(fraction: float, note: str) -> None:
+        await progress((index + min(1.0, max(0.0, fraction))) / count, f"segment {index + 1}/{count}: {note}")
+
+    return report
 
 
 def _pack_of(class_type: str) -> str:
@@ -224,8 +281,9 @@ class ComfyUI:
 
     ``text_to_image``, ``img2img`` (continuity fallback), ``image_to_video`` and the optional
     ``identity`` (IP-Adapter) are workflow graphs; ``clip_frames`` and ``clip_fps`` the video
-    model's own length (frames) and rate (frames per second). ``timeout_s`` is the deadline of one
-    whole render (queue, run, download); ``http_timeout_s`` of each HTTP request; ``recheck_s`` how
+    model's own length (frames) and rate (frames per second); a longer shot is made of chained
+    clips (see the module's description). ``timeout_s`` is the deadline of one prompt (queue, run,
+    download); ``http_timeout_s`` of each HTTP request; ``recheck_s`` how
     long a failed start-up check stands before it is repeated.
     """
 
@@ -319,11 +377,28 @@ class ComfyUI:
             return await self._run(http, fill(graph, values), progress)
 
     async def clip(self, req: ShotRequest, keyframe: bytes, progress: Progress) -> Media:
-        """A clip animating ``keyframe`` (PNG bytes): :attr:`clip_frames` frames generated at
-        :attr:`clip_fps`, returned as :class:`RatedMedia` at the workflow's frame rate for
-        normalisation to spread over the shot. Raises as :meth:`keyframe`."""
+        """A clip animating ``keyframe`` (PNG bytes), returned as :class:`RatedMedia` at the
+        workflow's frame rate (frames per second) for normalisation to spread over the shot.
+
+        A shot of ``req.duration_s`` up to :data:`SEGMENT_TOLERANCE` times the natural length
+        (:attr:`clip_frames` / :attr:`clip_fps` seconds) is one prompt: :attr:`clip_frames` frames,
+        the file as the server saved it. A longer one is ``n`` = :func:`segment_count` chained
+        prompts joined into an image sequence (PNG frames, ``suffix`` ``.png``) of about
+        ``n * clip_frames`` frames; see the module's description. Each prompt has its own
+        :attr:`timeout_s`.
+
+        Raises:
+            ProviderError, ProviderRejected: as :meth:`keyframe`, for any segment (the segments
+                made so far are dropped); ``OUTPUT_UNDECODABLE`` when a segment to be joined
+                cannot be decoded.
+            asyncio.CancelledError: cancelled (the running prompt is stopped; between segments no
+                further prompt is queued).
+        """
+        count = segment_count(req.duration_s, self.clip_frames, self.clip_fps)
         async with self._client() as http:
             await self._ready(http)
+            if count > 1:
+                return await self._chained(http, req, keyframe, count, progress)
             values = self._values(req)
             values["input_image"] = await self._upload(http, keyframe, f"drishya_key_{uuid.uuid4().hex}.png")
             graph = fill(self.image_to_video, values)
@@ -331,6 +406,37 @@ class ComfyUI:
             return RatedMedia(
                 data=media.data, suffix=media.suffix, frames=media.frames, fps=workflow_fps(graph, float(self.clip_fps))
             )
+
+    async def _chained(
+        self, http: httpx.AsyncClient, req: ShotRequest, keyframe: bytes, count: int, progress: Progress
+    ) -> RatedMedia:
+        """``count`` image-to-video segments, each from the previous one's last frame, joined into
+        one image-sequence :class:`RatedMedia` (see :meth:`clip`, which raises as this)."""
+        joined: list[bytes] = []
+        seed_image, seed_frame = keyframe, None
+        fps = float(self.clip_fps)
+        for index in range(count):
+            values = self._values(req)
+            values["seed"] = req.seed + index
+            name = f"drishya_{'key' if index == 0 else 'seg'}_{uuid.uuid4().hex}.png"
+            values["input_image"] = await self._upload(http, seed_image, name)
+            graph = fill(self.image_to_video, values)
+            fps = workflow_fps(graph, float(self.clip_fps))
+            media = await self._run(http, graph, _segment_progress(progress, index, count))
+            frames = clip_frames(media, fps, provider=self.name)
+            if seed_frame is not None and repeats(frames[0], seed_frame):
+                frames = frames[1:]
+            encoded: dict[int, bytes] = {}  # a merged frame repeats the same array: encode it once
+            for frame in frames:
+                if id(frame) not in encoded:
+                    encoded[id(frame)] = png(frame)
+                joined.append(encoded[id(frame)])
+            if frames:
+                seed_frame = frames[-1]
+                seed_image = encoded[id(seed_frame)]
+            await progress((index + 1) / count, f"segment {index + 1}/{count} done")
+        log.info("comfyui shot %d: %d segments joined into %d frames at %g fps", req.index, count, len(joined), fps)
+        return RatedMedia(frames=tuple(joined), suffix=".png", fps=fps)
 
     # -- internals -----------------------------------------------------------------------------
 

@@ -11,7 +11,8 @@ pillarbox, no distortion). Then it is put on the shot's time line in one of two 
   for output frame ``k``, the last source frame whose presentation time is at or before ``k / 24`` s.
   A clip shorter than the shot is extended by holding its last frame; a longer one is trimmed.
 * :class:`RatedMedia` (a clip generated at a model's own frame count and rate, e.g. ComfyUI's
-  Stable Video Diffusion: 25 frames meant at 6 fps): the stored frame times are not used. The
+  Stable Video Diffusion: 25 frames meant at 6 fps, or several such clips joined into one as an
+  image sequence, still meant at that rate): the stored frame times are not used. The
   frames are counted (a frame stored with a duration of ``m`` nominal frames, as an encoder that
   merges identical neighbours writes it, counts ``m`` times; the nominal duration is
   ``int(1000 / fps)`` ms, as ComfyUI's ``SaveAnimatedWEBP`` in ``comfy_extras/nodes_images.py``
@@ -23,7 +24,7 @@ pillarbox, no distortion). Then it is put on the shot's time line in one of two 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -142,16 +143,54 @@ def normalise(media: Media, frames: int, *, provider: str) -> list[Frame]:
 
 def _source_frames(media: RatedMedia) -> list[Frame]:
     """The clip's frames in order, fitted to 1280x720, a merged frame repeated as often as it counts."""
+    return _rated(media, media.fps, _fit)
+
+
+def _native(frame: av.VideoFrame) -> Frame:
+    """``frame`` as RGB ``(H, W, 3)`` uint8 at its own size."""
+    return np.ascontiguousarray(frame.to_ndarray(format="rgb24"), dtype=np.uint8)
+
+
+def _rated(media: Media, fps: float, convert: Callable[[av.VideoFrame], Frame]) -> list[Frame]:
+    """The frames of a clip generated at ``fps`` in order, each through ``convert``; a merged frame
+    repeated (the same array) as often as it counts (see :func:`_counted`).
+
+    Raises:
+        ValueError: no video frame.
+        av.FFmpegError, OSError: undecodable data.
+    """
     out: list[Frame] = []
     if media.frames:
         for f in media.frames:
-            out.append(_fit(next(iter(_decoded(f)))[1]))
+            out.append(convert(next(iter(_decoded(f)))[1]))
+    elif fps > 0:
+        for count, frame in _counted(media.data, fps):
+            out.extend([convert(frame)] * count)
     else:
-        for count, frame in _counted(media.data, media.fps):
-            out.extend([_fit(frame)] * count)
+        out.extend(convert(frame) for _, frame in _decoded(media.data))
     if not out:
         raise ValueError("no video frames")
     return out
+
+
+def clip_frames(media: Media, fps: float, *, provider: str) -> list[Frame]:
+    """The frames of a clip generated at ``fps`` (frames per second, > 0) at their own size, in
+    order: each RGB ``(H, W, 3)`` uint8; a frame stored merged with its identical neighbours (an
+    image frame lasting ``m`` nominal frames of ``int(1000 / fps)`` ms) repeated ``m`` times, as
+    the same array. An image sequence (``media.frames``) gives one frame per file; a video
+    container one per decoded frame. Used to join clips made one after another.
+
+    Raises:
+        ProviderRejected: ``OUTPUT_UNDECODABLE`` when the media has no decodable video frame.
+    """
+    try:
+        return _rated(media, fps, _native)
+    except (av.FFmpegError, OSError, IndexError, StopIteration, ValueError, Image.DecompressionBombError) as exc:
+        raise ProviderRejected(
+            f"{provider} output cannot be decoded ({media.suffix or 'frames'}): {exc}",
+            provider=provider,
+            reason="OUTPUT_UNDECODABLE",
+        ) from exc
 
 
 def _retime(source: list[Frame], frames: int) -> list[Frame]:

@@ -7,7 +7,11 @@ sampler's steps, ``executed`` and ``execution_success``, then ``executing`` with
 graph's save node decides the output: ``SaveImage`` writes a PNG of :data:`KEY_COLOUR`,
 ``SaveAnimatedWEBP`` an animated WebP of the graph's ``video_frames`` frames written as ComfyUI's
 ``comfy_extras/nodes_images.py`` writes it (Pillow, ``duration=int(1000 / fps)`` ms per frame),
-of :data:`CLIP_COLOUR` or of :attr:`FakeComfyUI.clip_colours` frame by frame. A failed or
+of :data:`CLIP_COLOUR` or of :attr:`FakeComfyUI.clip_colours` frame by frame; with
+:attr:`FakeComfyUI.last_colour` set (e.g. :data:`LAST_COLOUR`) its last frame is that colour, and
+with :attr:`FakeComfyUI.starts_on_input` its first frame is the colour at the centre of the
+uploaded input image (as Stable Video Diffusion's first frame reproduces its conditioning image),
+so a clip chained from another's last frame shows where it started. A failed or
 interrupted prompt's history has ``status_str`` ``"error"`` and its event among the messages, as
 ``execution.py`` records it.
 
@@ -43,6 +47,7 @@ from tests.fakes.server import AppServer, timed_app
 
 KEY_COLOUR = (200, 40, 40)
 CLIP_COLOUR = (40, 160, 220)
+LAST_COLOUR = (20, 180, 90)
 STEPS = 4
 RGB = tuple[int, int, int]
 
@@ -177,6 +182,10 @@ class FakeComfyUI(AppServer):
         self.honours_prompt_id = False
         self.refuse_ws = False
         self.clip_colours: list[RGB] | None = None
+        self.last_colour: RGB | None = None
+        """The colour of every clip's last frame (None: as :attr:`clip_colours`)."""
+        self.starts_on_input = False
+        """Whether every clip's first frame is its input image's centre colour."""
         self.object_info: dict[str, Any] = copy.deepcopy(OBJECT_INFO)
         self.object_info_requests = 0
         self.prompts: list[dict[str, Any]] = []
@@ -379,9 +388,14 @@ class FakeComfyUI(AppServer):
             filename, data = filename + ".png", media.png(KEY_COLOUR)
         else:
             frames = int(next(n["inputs"]["video_frames"] for n in graph.values() if "video_frames" in n["inputs"]))
-            colours = self.clip_colours or [CLIP_COLOUR] * frames
+            palette = self.clip_colours or [CLIP_COLOUR] * frames
+            colours = [palette[k % len(palette)] for k in range(frames)]
+            if self.starts_on_input:
+                colours[0] = self._input_colour(graph)
+            if self.last_colour is not None and frames > 1:
+                colours[-1] = self.last_colour
             fps = float(save["inputs"].get("fps", 6))
-            filename, data = filename + ".webp", comfy_webp([colours[k % len(colours)] for k in range(frames)], fps)
+            filename, data = filename + ".webp", comfy_webp(colours, fps)
         self.files[filename] = data
         output = {"images": [{"filename": filename, "subfolder": "", "type": "output"}]}
         await self._send(client_id, "executed", {**ids, "node": save_id, "output": output})
@@ -392,3 +406,11 @@ class FakeComfyUI(AppServer):
         }
         await self._send(client_id, "execution_success", ids)
         await self._send(client_id, "executing", {**ids, "node": None})
+
+    def _input_colour(self, graph: dict[str, Any]) -> RGB:
+        """The centre colour of the image the graph's ``LoadImage`` node loads (an upload)."""
+        name = next(n["inputs"]["image"] for n in graph.values() if n["class_type"] == "LoadImage")
+        with Image.open(io.BytesIO(self.uploads[name])) as image:
+            rgb = image.convert("RGB")
+            r, g, b = rgb.getpixel((rgb.width // 2, rgb.height // 2))  # type: ignore[misc]
+        return (int(r), int(g), int(b))

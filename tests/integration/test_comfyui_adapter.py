@@ -6,6 +6,8 @@ lacks the templates' nodes or model files."""
 from __future__ import annotations
 
 import asyncio
+import io
+import itertools
 import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -14,6 +16,7 @@ import httpx
 import numpy as np
 import pytest
 import pytest_asyncio
+from PIL import Image
 
 from services.mesh.config import ConfigError
 from services.mesh.errors import Unavailable
@@ -347,3 +350,78 @@ def test_the_shipped_templates_pass_the_check_and_name_what_is_missing() -> None
         "clip_name 'CLIP-ViT-H-14-laion2B-s32B-b79K.safetensors' is not on the server"
         in comfy.check_workflow("identity", graph, info)[0]
     )
+
+
+# -- 7. a long shot is chained segments, each from the last frame of the one before ------------------
+
+
+def colour_of(png_bytes: bytes) -> tuple[int, int, int]:
+    with Image.open(io.BytesIO(png_bytes)) as image:
+        rgb = np.asarray(image.convert("RGB"))
+    h, w = rgb.shape[:2]
+    return (int(rgb[h // 2, w // 2, 0]), int(rgb[h // 2, w // 2, 1]), int(rgb[h // 2, w // 2, 2]))
+
+
+def longest_frozen_run(frames: list[np.ndarray[Any, Any]]) -> int:
+    """The most consecutive output frames that show (nearly) the same colour at the centre."""
+    longest = run = 1
+    for a, b in itertools.pairwise(frames):
+        run = run + 1 if media.close_to(pixel(a), pixel(b), tolerance=2) else 1
+        longest = max(longest, run)
+    return longest
+
+
+async def test_a_long_shot_is_chained_segments_each_from_the_last_frame(fake: fc.FakeComfyUI) -> None:
+    fake.clip_colours, fake.last_colour, fake.starts_on_input = RAINBOW[1:26], fc.LAST_COLOUR, True
+    req = ShotRequest(**{**REQ.__dict__, "duration_s": 10.0})  # 2.4 clips of 25 frames at 6 fps
+    notes: list[tuple[float, str]] = []
+
+    async def progress(fraction: float, note: str) -> None:
+        notes.append((fraction, note))
+
+    clip = await client(fake).clip(req, media.png(fc.KEY_COLOUR), progress)
+    assert len(fake.prompts) == 3
+    inputs = [fake.uploads[p["graph"]["2"]["inputs"]["image"]] for p in fake.prompts]
+    assert media.close_to(colour_of(inputs[0]), fc.KEY_COLOUR)
+    assert all(media.close_to(colour_of(i), fc.LAST_COLOUR) for i in inputs[1:])  # the previous segment's last
+    assert [p["graph"]["5"]["inputs"]["seed"] for p in fake.prompts] == [7, 8, 9]
+    # 25 frames, then 24 + 24: each later segment's first frame repeats its seed and is dropped.
+    assert isinstance(clip, RatedMedia) and clip.fps == 6.0 and len(clip.frames) == 25 + 24 + 24
+    assert media.close_to(colour_of(clip.frames[0]), fc.KEY_COLOUR)
+    assert media.close_to(colour_of(clip.frames[24]), fc.LAST_COLOUR)
+    assert media.close_to(colour_of(clip.frames[25]), RAINBOW[2], tolerance=12)  # motion goes on
+    frames = normalise(clip, req.frames, provider="comfyui")
+    assert len(frames) == req.frames == 240
+    assert media.close_to(pixel(frames[0]), fc.KEY_COLOUR) and media.close_to(pixel(frames[-1]), fc.LAST_COLOUR)
+    assert longest_frozen_run(frames) <= 2  # 73 frames over 240: no held frame, no 0.4x crawl
+    fractions = [f for f, _ in notes]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert any(n.startswith("segment 1/3: step") for _, n in notes)
+    assert any(n.startswith("segment 3/3: step") for _, n in notes)
+    assert max(f for f, n in notes if n.startswith("segment 1/3")) <= 1 / 3
+
+
+async def test_a_short_shot_is_one_prompt_as_before(fake: fc.FakeComfyUI) -> None:
+    fake.last_colour = fc.LAST_COLOUR
+    req = ShotRequest(**{**REQ.__dict__, "duration_s": 5.0})  # 1.2 clips: within the tolerance
+    clip = await client(fake).clip(req, media.png(fc.KEY_COLOUR), nothing)
+    assert len(fake.prompts) == 1 and len(fake.uploads) == 1
+    assert isinstance(clip, RatedMedia) and clip.suffix == ".webp" and clip.data and not clip.frames
+    assert comfy.segment_count(5.0, 25, 6) == 1 and comfy.segment_count(5.3, 25, 6) == 2
+    assert comfy.segment_count(10.0, 25, 6) == 3 and comfy.segment_count(10.0, 14, 7) == 5
+
+
+async def test_cancel_between_segments_queues_no_further_prompt(fake: fc.FakeComfyUI) -> None:
+    req = ShotRequest(**{**REQ.__dict__, "duration_s": 10.0})
+
+    async def progress(fraction: float, note: str) -> None:
+        if note == "segment 1/3 done":
+            task = asyncio.current_task()
+            assert task is not None
+            task.cancel()  # the job is cancelled as the first segment ends
+
+    with pytest.raises(asyncio.CancelledError):
+        await client(fake).clip(req, media.png(fc.KEY_COLOUR), progress)
+    await asyncio.sleep(0.1)
+    assert len(fake.prompts) == 1 and len(fake.uploads) == 1 and not fake.pending
+    assert fake.history[fake.prompts[0]["prompt_id"]]["status"]["status_str"] == "success"
