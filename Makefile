@@ -5,6 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 BUF     := .tools/node_modules/.bin/buf
 ICONS   := .tools/node_modules/@iconify-json/noto/icons.json
+HLSJS   := .tools/node_modules/hls.js/dist/hls.min.js
 SAMPLE  := samples/telugu_rain_dance.txt
 
 .PHONY: demo test up gen gen-check lint fmt bench clean chromium
@@ -22,7 +23,12 @@ $(BUF):
 $(ICONS):
 	npm install --silent --no-audit --no-fund --prefix .tools @iconify-json/noto@1.2.9
 
-demo: $(STAMP) $(ICONS)
+# hls.js (Apache-2.0): the web pages' HLS player where the browser does not play HLS itself
+# (served at /static/hls.min.js, services/gateway/static.py).
+$(HLSJS):
+	npm install --silent --no-audit --no-fund --prefix .tools hls.js@1.7.4
+
+demo: $(STAMP) $(ICONS) $(HLSJS)
 	mkdir -p out
 	$(BIN)/drishya generate --local "$$(cat $(SAMPLE))" -o out/demo.mp4
 
@@ -33,12 +39,12 @@ chromium:
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
 	  echo "chromium could not be installed: the browser tests will skip"
 
-test: $(STAMP) $(BUF) $(ICONS) build/protodeps/google/rpc/status.proto chromium
+test: $(STAMP) $(BUF) $(ICONS) $(HLSJS) build/protodeps/google/rpc/status.proto chromium
 	$(BUF) lint
 	$(BUF) format -d --exit-code
 	$(BIN)/python -m pytest -q
 
-up: $(STAMP)
+up: $(STAMP) $(HLSJS)
 	$(BIN)/drishya up
 
 gen: $(STAMP)

@@ -41,7 +41,7 @@ from drishya.generation.v1 import generation_pb2 as gen_pb2
 from drishya.generation.v1 import generation_service_pb2 as gs_pb2
 from drishya.generation.v1 import generation_service_pb2_grpc as gs_grpc
 from drishya.story.v1 import story_service_pb2_grpc as story_grpc
-from services.gateway import docs, media, signing, sse, views
+from services.gateway import docs, media, signing, sse, static, views
 from services.gateway.config import GatewayConfig
 from services.gateway.hub import Hub, SingleFlight
 from services.gateway.keys import KeyCache, authenticate, ensure_api_key, hash_secret, migrate_gateway
@@ -544,6 +544,7 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
     )
     app.state.runtime = None
     docs.install_docs(app)
+    static.install_static(app)
     if config.cors_origins:
         app.add_middleware(
             CORSMiddleware,

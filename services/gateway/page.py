@@ -12,8 +12,11 @@ Plain HTML with inline JavaScript and no build step. Routes, all answered by thi
   ``Last-Event-ID`` when the connection drops). Cancel (``:cancel``) is offered while the job is
   queued or running, Retry (``:retry``) once it has FAILED or gone to DEAD_LETTER. When the job
   succeeds the video plays with its poster through the signed URLs the API returns: the HLS master
-  playlist where the browser plays HLS itself (Safari), otherwise the MP4, with a link to the master
-  playlist either way. The render manifest follows: per shot its provider and the elements drawn
+  playlist through hls.js (loaded from ``/static/hls.min.js``, see :mod:`services.gateway.static`)
+  where it runs, with a quality selector of the renditions ("Auto", "720p", "360p") that sets
+  ``hls.currentLevel``; without hls.js (not served, no MediaSource, or a fatal error), the master
+  playlist where the browser plays HLS itself (Safari), otherwise the MP4. The MP4 and the master
+  playlist are linked either way. The render manifest follows: per shot its provider and the elements drawn
   (concept and drawing), then the concepts no shot shows, each with its reason.
 
 Under the form, the key's jobs (``GET /v1/jobs``, newest first, a page at a time with "More"): state,
@@ -153,7 +156,10 @@ PAGE = (
   </div>
   <div class="field-error" id="action-error" role="alert"></div>
   <video id="video" controls playsinline hidden></video>
-  <div id="playback-note" hidden>
+  <div id="playback-note" class="row" hidden>
+    <label for="quality" id="quality-label" hidden>Quality</label>
+    <select id="quality" style="width:auto" hidden></select>
+    <a id="mp4-link" href="#">MP4</a>
     <a id="hls-link" href="#">HLS master playlist</a> <span id="playing-what"></span>
   </div>
   <section id="manifest" hidden>
@@ -180,7 +186,9 @@ const RETRYABLE = new Set(["JOB_STATE_FAILED", "JOB_STATE_DEAD_LETTER"]);
 const JOB_PATH = /^\\/jobs\\/([0-9a-fA-F-]{36})\\/?$/;
 const ERROR_SLOTS = ["key-error", "text-error", "lang-error", "go-error", "action-error", "jobs-error"];
 const HLS_TYPE = "application/vnd.apple.mpegurl";
+const HLS_JS = "/static/hls.min.js";
 let jobsToken = "";
+let hlsJs = null, hlsPlayer = null, hlsFor = "", playToken = 0;
 let source = null;
 let current = null;
 
@@ -261,21 +269,116 @@ function showJob(job) {
   }
 }
 
-// HLS where the browser plays it itself (Safari), the MP4 elsewhere; the master playlist is linked either way.
 function canPlayHls(v) { return !!v.canPlayType && v.canPlayType(HLS_TYPE) !== ""; }
 
-function playResult(result) {
+// hls.js from the gateway, loaded once when a video is to play; null when it is not served.
+function loadHlsJs() {
+  if (!hlsJs) {
+    hlsJs = new Promise((resolve) => {
+      if (window.Hls) { resolve(window.Hls); return; }
+      const s = document.createElement("script");
+      s.src = HLS_JS;
+      s.onload = () => resolve(window.Hls || null);
+      s.onerror = () => resolve(null);
+      document.head.appendChild(s);
+    });
+  }
+  return hlsJs;
+}
+
+function levelName(l) { return l.height ? l.height + "p" : Math.round((l.bitrate || 0) / 1000) + " kbit/s"; }
+
+// The quality selector: "Auto" (hls.js picks by bandwidth) and each rendition, highest first.
+function showLevels(player) {
+  const sel = $("quality");
+  sel.textContent = "";
+  const auto = document.createElement("option");
+  auto.value = "-1";
+  auto.textContent = "Auto";
+  sel.appendChild(auto);
+  const height = (i) => player.levels[i].height || 0;
+  const order = player.levels.map((l, i) => i).sort((a, b) => height(b) - height(a));
+  for (const i of order) {
+    const o = document.createElement("option");
+    o.value = String(i);
+    o.textContent = levelName(player.levels[i]);
+    sel.appendChild(o);
+  }
+  sel.value = player.autoLevelEnabled ? "-1" : String(player.currentLevel);
+  sel.hidden = $("quality-label").hidden = player.levels.length < 1;
+}
+
+function showPlaying(player) {
+  const l = player.levels[player.currentLevel];
+  $("playing-what").textContent = "(playing HLS" + (l ? ", " + levelName(l) : "") +
+    (player.autoLevelEnabled ? ", chosen automatically" : "") + ")";
+}
+
+function stopHls() {
+  playToken++;
+  if (hlsPlayer) { hlsPlayer.destroy(); hlsPlayer = null; }
+  hlsFor = "";
+  $("quality").hidden = $("quality-label").hidden = true;
+  $("quality").textContent = "";
+}
+
+// Plays the master playlist with hls.js where it runs (MediaSource); false when it cannot.
+async function playWithHlsJs(v, url, onFail) {
+  const token = ++playToken;
+  const Hls = await loadHlsJs();
+  if (token !== playToken || !Hls || !Hls.isSupported()) return false;
+  const player = new Hls();
+  hlsPlayer = player;
+  player.on(Hls.Events.MANIFEST_PARSED, () => { showLevels(player); showPlaying(player); });
+  player.on(Hls.Events.LEVEL_SWITCHED, () => showPlaying(player));
+  player.on(Hls.Events.ERROR, (event, data) => {
+    if (!data.fatal || hlsPlayer !== player) return;
+    const playing = hlsFor;
+    stopHls();
+    hlsFor = playing;  // not tried again for this job: the fallback plays on
+    onFail(data.details || data.type);
+  });
+  player.loadSource(url);
+  player.attachMedia(v);
+  return true;
+}
+
+// The video: hls.js with a quality selector where it runs, else HLS where the browser plays it
+// itself (Safari), else the MP4; the MP4 and the master playlist are linked either way.
+async function playResult(result) {
   const v = $("video");
   const hls = result.hls_master_url || "";
-  const useHls = hls && canPlayHls(v);
-  const src = useHls ? hls : result.mp4_url;
   v.poster = result.poster_url || "";
-  if (v.getAttribute("src") !== src) v.src = src;
   v.hidden = false;
-  $("playback-note").hidden = !hls;
+  $("playback-note").hidden = false;
+  $("mp4-link").href = result.mp4_url || "";
+  $("mp4-link").hidden = !result.mp4_url;
+  $("hls-link").hidden = !hls;
   if (hls) $("hls-link").href = hls;
-  $("playing-what").textContent = useHls ? "(playing HLS)" : "(playing the MP4; this browser does not play HLS itself)";
+  const same = hls && hls.split("?")[0] === hlsFor;  // signed URLs differ each read; the playlist does not
+  if (same) return;
+  const fallback = (why) => {
+    const useHls = hls && canPlayHls(v);
+    const src = useHls ? hls : result.mp4_url;
+    if (v.getAttribute("src") !== src) v.src = src;
+    $("playing-what").textContent = useHls ? "(playing HLS)"
+      : "(playing the MP4; " + (why ? "hls.js failed: " + why : "this browser does not play HLS itself") + ")";
+  };
+  stopHls();
+  if (hls) {
+    hlsFor = hls.split("?")[0];
+    v.removeAttribute("src");
+    if (await playWithHlsJs(v, hls, fallback)) return;
+    if (hlsFor !== hls.split("?")[0]) return;  // another job is shown now
+  }
+  fallback("");
 }
+
+$("quality").addEventListener("change", () => {
+  if (!hlsPlayer) return;
+  hlsPlayer.currentLevel = Number($("quality").value);  // -1: automatic
+  showPlaying(hlsPlayer);
+});
 
 function timeRange(ms0, ms1) { return (ms0 / 1000).toFixed(1) + "–" + (ms1 / 1000).toFixed(1) + " s"; }
 
@@ -324,6 +427,7 @@ function resetJobView() {
   $("bar").value = 0;
   $("cancel").hidden = true;
   $("retry").hidden = true;
+  stopHls();
   $("video").hidden = true;
   $("video").removeAttribute("src");
   $("video").removeAttribute("poster");

@@ -12,16 +12,20 @@ line), and for a story shows:
   move it up or down (``:reorder``), fork at it;
 - a 409 ``VERSION_MISMATCH`` in a conflict box that says what was changed meanwhile; the story is
   reloaded, and an unsaved scene edit is kept open with its text so it can be saved again;
-- the story bible (characters, locations, props);
+- the story bible (characters, locations, props), with an editor of the characters' name, role,
+  clothing and colours saved with ``PUT /v1/stories/{id}/bible`` and ``If-Match`` = the bible's
+  ETag; a 409 is shown in the conflict box as for scenes, and the draft is kept open;
 - the production breakdown as a CSV download (fetched with the key, then saved from a blob URL, so
   the key never goes into a URL);
 - live updates: ``/v1/stories/{id}/events`` read with ``fetch`` and a stream reader, as the job page
   does (the key in the ``Authorization`` header, ``Last-Event-ID`` on reconnection); job states of
   scenes still rendering are refreshed every 3 s, as the story's events do not carry them;
-- playback of the whole story through ``/v1/stories/{id}/playback``: its HLS master playlist in the
-  player where the browser plays HLS itself (Safari), otherwise the scenes' MP4s one after another,
-  with a link to the master playlist either way; chapters numbered once, titled from their scenes'
-  text cut on a word boundary, each seeking to its start.
+- playback of the whole story through ``/v1/stories/{id}/playback``: its HLS master playlist
+  through hls.js (``/static/hls.min.js``, :mod:`services.gateway.static`) where it runs, with a
+  quality selector of the renditions ("Auto", "720p", "360p") that sets ``hls.currentLevel``;
+  without hls.js, the master playlist where the browser plays HLS itself (Safari), otherwise the
+  scenes' MP4s one after another; a link to the master playlist either way; chapters numbered
+  once, titled from their scenes' text cut on a word boundary, each seeking to its start.
 """
 
 from __future__ import annotations
@@ -101,10 +105,15 @@ STORY_PAGE = r"""<!doctype html>
   <select id="sceneLang" class="inline" aria-label="Language of the new scene"></select>
   <button id="addScene">Add scene</button>
   <video id="player" controls playsinline hidden></video>
+  <div id="qualityBox" hidden>
+    <label for="quality">Quality</label> <select id="quality" class="inline"></select>
+    <span id="playing" class="meta"></span>
+  </div>
   <div id="playNote" class="note" hidden></div>
   <ol id="chapters"></ol>
   <a id="hls" hidden>HLS master playlist (signed)</a>
   <h3>Story bible</h3>
+  <button id="editBible" class="small">Edit characters</button>
   <div id="bible" class="box"></div>
 </section>
 
@@ -117,10 +126,12 @@ const LANGUAGES = [["", "Detect language"], ["en", "English"], ["hi", "Hindi"], 
   ["bn", "Bengali"], ["gu", "Gujarati"], ["mr", "Marathi"], ["kn", "Kannada"], ["ml", "Malayalam"],
   ["or", "Odia"], ["pa", "Punjabi"]];
 const CHAPTER_CHARS = 60;
+const HLS_JS = "/static/hls.min.js";
 $("key").value = sessionStorage.getItem("drishya.apiKey") || "";
 let story = null, etag = null, bible = null, names = new Map(), states = new Map();
 let stream = null, streamFor = null, lastSeq = "", editing = null, reloadTimer = null, pollTimer = null;
 let storiesToken = "";
+let bibleEtag = null, bibleDraft = null, hlsJs = null, hlsPlayer = null, playToken = 0;
 
 for (const sel of ["editLang", "sceneLang"]) {
   for (const [code, label] of LANGUAGES) {
@@ -192,8 +203,8 @@ async function jobState(jobId) {
 async function loadBible(id) {
   try {
     const got = await api("GET", "/v1/stories/" + id + "/bible");
-    bible = got.data;
-  } catch (e) { bible = null; }
+    bible = got.data; bibleEtag = got.etag;
+  } catch (e) { bible = null; bibleEtag = null; }
   names = new Map();
   for (const group of ["characters", "locations", "props"]) {
     for (const x of (bible && bible[group]) || []) names.set(x.entity_id, x.name || x.entity_id);
@@ -204,7 +215,9 @@ function castNames(ids) { return ids.map((id) => names.get(id) || id).join(", ")
 
 function showBible() {
   const box = $("bible"); box.textContent = "";
+  $("editBible").hidden = !bible || !!bibleDraft;
   if (!bible) { box.textContent = "The story bible could not be read."; return; }
+  if (bibleDraft) { editBible(box); return; }
   const section = (title, rows, cols) => {
     const h = document.createElement("h4"); h.textContent = title; box.appendChild(h);
     if (!rows.length) {
@@ -234,6 +247,65 @@ function showBible() {
   section("Locations", bible.locations || [], [["Name", (l) => l.name],
     ["Interior", (l) => (l.interior ? "yes" : "no")], ["Description", (l) => l.description]]);
   section("Props", bible.props || [], [["Name", (p) => p.name], ["Description", (p) => p.description]]);
+}
+
+const BIBLE_FIELDS = [["name", "Name"], ["role", "Role"], ["clothing", "Clothing"], ["colors", "Colours"]];
+
+function characterDraft(c) {
+  return { entity_id: c.entity_id, name: c.name || "", role: c.role || "", clothing: c.clothing || "",
+    colors: (c.colors || []).join(", ") };
+}
+
+// The characters' editor: name, role, clothing and colours (comma-separated) as text fields, saved
+// with PUT /v1/stories/{id}/bible and If-Match = the bible's ETag; a conflict keeps the draft open.
+function editBible(box) {
+  const meta = document.createElement("div"); meta.className = "meta";
+  meta.textContent = "editing the characters of bible version " + (bible.version || 0);
+  box.appendChild(meta);
+  const t = document.createElement("table"); t.id = "bibleEdit";
+  const head = document.createElement("tr");
+  for (const [, label] of BIBLE_FIELDS) {
+    const th = document.createElement("th"); th.textContent = label; head.appendChild(th);
+  }
+  t.appendChild(head);
+  for (const d of bibleDraft) {
+    const tr = document.createElement("tr"); tr.dataset.entityId = d.entity_id;
+    for (const [field, label] of BIBLE_FIELDS) {
+      const td = document.createElement("td"); const input = document.createElement("input");
+      input.name = field; input.value = d[field];
+      input.setAttribute("aria-label", label + " of " + (d.name || d.entity_id));
+      input.oninput = () => { d[field] = input.value; };
+      td.appendChild(input); tr.appendChild(td);
+    }
+    t.appendChild(tr);
+  }
+  box.appendChild(t);
+  if (!bibleDraft.length) {
+    const p = document.createElement("p"); p.className = "note"; p.textContent = "no characters yet";
+    box.appendChild(p);
+  }
+  box.appendChild(button("save characters", saveBible));
+  box.appendChild(button("cancel", async () => { bibleDraft = null; showBible(); }));
+}
+
+async function saveBible() {
+  const byId = new Map(bibleDraft.map((d) => [d.entity_id, d]));
+  const body = Object.assign({}, bible);
+  delete body.story_id; delete body.version;
+  body.characters = (bible.characters || []).map((c) => {
+    const d = byId.get(c.entity_id);
+    if (!d) return c;
+    const colors = d.colors.split(",").map((x) => x.trim()).filter((x) => x);
+    return Object.assign({}, c, { name: d.name.trim(), role: d.role.trim(), clothing: d.clothing.trim(), colors });
+  });
+  try {
+    await api("PUT", "/v1/stories/" + story.story_id + "/bible", body, bibleEtag);
+    bibleDraft = null; conflict(""); say("");
+  } catch (e) {
+    if (isConflict(e)) conflict(conflictText("the story bible", e) + " Your changes are kept in the editor.");
+    else { say(e.message); return; }
+  }
+  await openStory(story.story_id);
 }
 
 function sceneMeta(s) {
@@ -343,7 +415,7 @@ function schedulePoll() {
 
 async function openStory(id) {
   const got = await api("GET", "/v1/stories/" + id);
-  if (!story || story.story_id !== id) editing = null;
+  if (!story || story.story_id !== id) { editing = null; bibleDraft = null; }
   story = got.data; etag = got.etag;
   await loadBible(id);
   await refreshStates();
@@ -379,10 +451,10 @@ function onStoryEvent(type, data) {
   }
   // Replayed history and the echo of what this page has shown already change nothing.
   if (story && ev.story_version && Number(ev.story_version) <= Number(story.version)) return false;
-  if (editing) { $("live").textContent += " — save or cancel your edit to see it"; return false; }
+  if (editing || bibleDraft) { $("live").textContent += " — save or cancel your edit to see it"; return false; }
   clearTimeout(reloadTimer);
   reloadTimer = setTimeout(() => {
-    if (story && !editing) openStory(story.story_id).catch((e) => say(e.message));
+    if (story && !editing && !bibleDraft) openStory(story.story_id).catch((e) => say(e.message));
   }, 300);
   return false;
 }
@@ -449,7 +521,7 @@ function stopFollowing() {
 
 function goBack() {
   stopFollowing();
-  story = null; etag = null; editing = null;
+  story = null; etag = null; editing = null; bibleDraft = null;
   $("storyView").hidden = true; $("listView").hidden = false;
   stopPlayer();
   listStories(false).catch((e) => say(e.message));
@@ -469,15 +541,95 @@ function chapterTitle(c) {
 
 function canPlayHls(v) { return !!v.canPlayType && v.canPlayType(HLS_TYPE) !== ""; }
 
+// hls.js from the gateway, loaded once when the story is played; null when it is not served.
+function loadHlsJs() {
+  if (!hlsJs) {
+    hlsJs = new Promise((resolve) => {
+      if (window.Hls) { resolve(window.Hls); return; }
+      const s = document.createElement("script");
+      s.src = HLS_JS; s.onload = () => resolve(window.Hls || null); s.onerror = () => resolve(null);
+      document.head.appendChild(s);
+    });
+  }
+  return hlsJs;
+}
+
+function levelName(l) { return l.height ? l.height + "p" : Math.round((l.bitrate || 0) / 1000) + " kbit/s"; }
+
+// The quality selector: "Auto" (hls.js picks by bandwidth) and each rendition, highest first.
+function showLevels(player) {
+  const sel = $("quality"); sel.textContent = "";
+  const auto = document.createElement("option"); auto.value = "-1"; auto.textContent = "Auto"; sel.appendChild(auto);
+  const order = player.levels.map((l, i) => i)
+    .sort((a, b) => (player.levels[b].height || 0) - (player.levels[a].height || 0));
+  for (const i of order) {
+    const o = document.createElement("option"); o.value = String(i); o.textContent = levelName(player.levels[i]);
+    sel.appendChild(o);
+  }
+  sel.value = player.autoLevelEnabled ? "-1" : String(player.currentLevel);
+  $("qualityBox").hidden = player.levels.length < 1;
+}
+
+function showPlaying(player) {
+  const l = player.levels[player.currentLevel];
+  $("playing").textContent = "playing " + (l ? levelName(l) : "HLS") + (player.autoLevelEnabled ? " (auto)" : "");
+}
+
+function stopHls() {
+  playToken++;
+  if (hlsPlayer) { hlsPlayer.destroy(); hlsPlayer = null; }
+  $("qualityBox").hidden = true; $("quality").textContent = "";
+}
+
+// The story's master playlist through hls.js where it runs (MediaSource); false when it cannot.
+async function playWithHlsJs(v, url, onFail) {
+  const token = ++playToken;
+  const Hls = await loadHlsJs();
+  if (token !== playToken || !Hls || !Hls.isSupported()) return false;
+  const player = new Hls();
+  hlsPlayer = player;
+  player.on(Hls.Events.MANIFEST_PARSED, () => { showLevels(player); showPlaying(player); });
+  player.on(Hls.Events.LEVEL_SWITCHED, () => showPlaying(player));
+  player.on(Hls.Events.ERROR, (event, data) => {
+    if (!data.fatal || hlsPlayer !== player) return;
+    stopHls(); onFail(data.details || data.type);
+  });
+  player.loadSource(url);
+  player.attachMedia(v);
+  return true;
+}
+
+$("quality").onchange = () => {
+  if (!hlsPlayer) return;
+  hlsPlayer.currentLevel = Number($("quality").value);  // -1: automatic
+  showPlaying(hlsPlayer);
+};
+
 function stopPlayer() {
+  stopHls();
   const v = $("player"); v.pause(); v.removeAttribute("src"); v.onended = null; v.hidden = true;
   $("playNote").hidden = true; $("hls").hidden = true; $("chapters").textContent = "";
 }
 
-// The whole story: its HLS master playlist where the browser plays HLS itself, else the scenes' MP4s in turn.
+// The whole story: its HLS master playlist through hls.js where it runs, else where the browser plays HLS
+// itself, else the scenes' MP4s in turn.
 async function play() {
   const { data } = await api("GET", "/v1/stories/" + story.story_id + "/playback");
   const v = $("player");
+  stopHls();
+  v.onended = null;
+  v.hidden = false;
+  const withHlsJs = await playWithHlsJs(v, data.hls_url, () => playNatively(v, data).catch((e) => say(e.message)));
+  if (withHlsJs) {
+    showChapters(v, data, true, []);
+    $("playNote").hidden = true;
+    v.play().catch(() => {});
+  } else await playNatively(v, data);
+  $("hls").href = data.hls_url; $("hls").hidden = false;
+}
+
+// Without hls.js: HLS where the browser plays it itself, else the scenes' MP4s one after another.
+async function playNatively(v, data) {
   const native = canPlayHls(v);
   let urls = [], part = 0;
   if (!native) {
@@ -487,17 +639,7 @@ async function play() {
     }
     urls = urls.filter((u) => u);
   }
-  const ol = $("chapters"); ol.textContent = "";
-  (data.chapters || []).forEach((c, n) => {
-    const li = document.createElement("li"); li.textContent = chapterTitle(c);
-    li.title = "from " + (c.start_ms / 1000).toFixed(1) + " s";
-    li.onclick = () => {
-      if (native) { v.currentTime = c.start_ms / 1000; v.play(); }
-      else if (urls[n]) { part = n; v.src = urls[n]; v.play(); }
-    };
-    ol.appendChild(li);
-  });
-  $("hls").href = data.hls_url; $("hls").hidden = false;
+  showChapters(v, data, native, urls, (n) => { part = n; });
   $("playNote").hidden = native;
   $("playNote").textContent = "This browser does not play HLS itself: the scenes' MP4s play one after another; " +
     "the HLS master playlist below opens in an HLS player.";
@@ -508,6 +650,20 @@ async function play() {
     v.src = urls[0] || "";
   }
   v.play().catch(() => {});
+}
+
+// The chapters, each seeking to its start in the story's stream, or playing its scene's MP4.
+function showChapters(v, data, seek, urls, onPart) {
+  const ol = $("chapters"); ol.textContent = "";
+  (data.chapters || []).forEach((c, n) => {
+    const li = document.createElement("li"); li.textContent = chapterTitle(c);
+    li.title = "from " + (c.start_ms / 1000).toFixed(1) + " s";
+    li.onclick = () => {
+      if (seek) { v.currentTime = c.start_ms / 1000; v.play(); }
+      else if (urls[n]) { if (onPart) onPart(n); v.src = urls[n]; v.play(); }
+    };
+    ol.appendChild(li);
+  });
 }
 
 // The breakdown needs the key, which never goes in a URL: fetch it, then save it from a blob URL.
@@ -565,6 +721,11 @@ $("deleteStory").onclick = () => act2(async () => {
   }
   conflict(""); goBack();
 });
+$("editBible").onclick = () => {
+  if (!bible) return;
+  bibleDraft = (bible.characters || []).map(characterDraft);
+  showBible();
+};
 $("breakdown").onclick = (e) => { e.preventDefault(); downloadBreakdown().catch((x) => say(x.message)); };
 $("render").onclick = () => act("the story", () => api("POST", "/v1/stories/" + story.story_id + ":render"));
 $("play").onclick = () => play().catch((e) => say(e.status === 409 ? "Not every scene is rendered yet." : e.message));

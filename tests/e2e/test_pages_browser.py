@@ -1,9 +1,12 @@
 """End to end in a real headless browser: the pages at ``/``, ``/jobs/{id}`` and ``/stories`` driven by
 Playwright through Debian's Chromium against the whole mesh.
 
-A scene is written, watched to the end and played; a job is cancelled from its page; an over-long
-scene is flagged, kept whole and not sent; a two-scene story is created, reordered, rendered and its
-playback link fetched with no key. One screenshot per page goes to the test's ``tmp_path``.
+A scene is written, watched to the end and played through hls.js (served by the gateway) from its
+signed master playlist, switching between the renditions with the quality selector; a job is
+cancelled from its page; an over-long scene is flagged, kept whole and not sent; a two-scene story
+is created, reordered, rendered and its playback link fetched with no key; a story bible's character
+is renamed on the page, and a stale save shows the conflict. One screenshot per page goes to the
+test's ``tmp_path``.
 
 Chromium comes from Debian (``make test`` installs it as root where ``apt-get`` is available);
 Playwright's own browser downloads are not used. Without Chromium or Playwright these tests skip.
@@ -14,6 +17,7 @@ from __future__ import annotations
 import os
 import re
 import time
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -102,6 +106,8 @@ async def test_scene_is_submitted_watched_played_and_shown_again_after_reload(
     page: Page, mesh: LocalMesh, tmp_path: Path
 ) -> None:
     started = time.monotonic()
+    media_answers: list[tuple[str, int]] = []
+    page.on("response", lambda r: media_answers.append((r.url, r.status)) if "/v1/media/" in r.url else None)
     await _open_with_key(page, "/", mesh.api_key)
     job_id = await _submit(page, SCENE_TE, lang="te")
     assert await page.text_content("#job-id") == job_id
@@ -110,8 +116,12 @@ async def test_scene_is_submitted_watched_played_and_shown_again_after_reload(
     )
     video = page.locator("#video")
     await video.wait_for(state="visible")
-    assert await video.get_attribute("src"), "the video has no source"
-    # The page plays HLS where the browser does and the MP4 elsewhere; either must load and play.
+    # hls.js plays the signed master playlist; the quality selector lists its two renditions.
+    quality = page.locator("#quality")
+    await quality.wait_for(state="visible", timeout=30_000)
+    assert await quality.locator("option").all_text_contents() == ["Auto", "720p", "360p"]
+    assert ((await page.text_content("#playing-what")) or "").startswith("(playing HLS")
+    assert await page.get_attribute("#mp4-link", "href")
     await page.evaluate(
         "() => { const v = document.getElementById('video'); v.muted = true; v.play().catch(() => {}); }",
     )
@@ -121,10 +131,31 @@ async def test_scene_is_submitted_watched_played_and_shown_again_after_reload(
     )
     media: dict[str, Any] = await page.evaluate(
         "(() => { const v = document.getElementById('video');"
-        " return {src: v.currentSrc, duration: v.duration, ready: v.readyState, error: v.error && v.error.code}; })()"
+        " return {src: hlsPlayer && hlsPlayer.url, duration: v.duration, ready: v.readyState,"
+        " error: v.error && v.error.code, heights: hlsPlayer ? hlsPlayer.levels.map((l) => l.height) : []}; })()"
     )
     assert media["error"] is None and media["duration"] > 0, media
-    assert "sig=" in media["src"], media  # a signed media URL, not one carrying the key
+    assert "sig=" in media["src"] and mesh.api_key not in media["src"], media  # signed, not carrying the key
+    assert sorted(media["heights"]) == [360, 720], media
+    # Switching the quality sets hls.currentLevel; playback goes on in the chosen rendition.
+    for label, height in (("360p", 360), ("720p", 720)):
+        level = media["heights"].index(height)
+        await page.select_option("#quality", label=label)
+        await page.wait_for_function(
+            "(n) => hlsPlayer.currentLevel === n && !hlsPlayer.autoLevelEnabled", arg=level, timeout=30_000
+        )
+        assert label in ((await page.text_content("#playing-what")) or "")
+    await page.evaluate("() => document.getElementById('video').play().catch(() => {})")
+    await page.wait_for_function(
+        "(() => { const v = document.getElementById('video'); return v.readyState >= 2 && !v.error; })()",
+        timeout=30_000,
+    )
+    await page.select_option("#quality", label="Auto")
+    await page.wait_for_function("hlsPlayer.autoLevelEnabled")
+    # hls.js fetched the rewritten playlists and the segments as given: absolute signed URLs.
+    segments = [(u, st) for u, st in media_answers if ".ts?" in u]
+    assert segments and all("sig=" in u and st in (200, 206) for u, st in segments), media_answers
+    assert not [a for a in media_answers if a[1] >= 400], media_answers
 
     await page.reload()
     await page.wait_for_function("document.getElementById('status').textContent.startsWith('SUCCEEDED')")
@@ -137,6 +168,19 @@ async def test_scene_is_submitted_watched_played_and_shown_again_after_reload(
     assert re.match(r"Shot 1 · \w+", (await shots.first.text_content()) or "")
     assert await page.locator("#undrawn > li").count() >= 1
     await page.screenshot(path=str(tmp_path / "job.png"), full_page=True)
+
+    # Without hls.js (the gateway answers 404) the page plays as before: native HLS, else the MP4.
+    await page.route("**/static/hls.min.js", lambda route: route.fulfill(status=404, body="missing"))
+    await page.reload()
+    await page.wait_for_function("document.getElementById('status').textContent.startsWith('SUCCEEDED')")
+    await page.wait_for_function("document.getElementById('video').getAttribute('src')")
+    await page.evaluate(
+        "() => { const v = document.getElementById('video'); v.muted = true; v.play().catch(() => {}); }"
+    )
+    await page.wait_for_function("document.getElementById('video').readyState >= 2", timeout=30_000)
+    src = await page.evaluate("document.getElementById('video').currentSrc")
+    assert "sig=" in src and (".mp4?" in src or ".m3u8?" in src), src
+    assert await page.is_hidden("#quality")
     print(f"job page: {job_id} succeeded and played in {time.monotonic() - started:.1f} s; screenshot {tmp_path}")
 
 
@@ -209,6 +253,13 @@ async def test_story_is_created_reordered_rendered_and_its_playback_link_answers
     href = await link.get_attribute("href")
     assert href and "sig=" in href and mesh.api_key not in href, href
     assert await page.locator("#chapters > li").count() == 2
+    # The story's master playlist plays through hls.js too, with its renditions to choose from.
+    await page.locator("#qualityBox").wait_for(state="visible", timeout=30_000)
+    assert (await page.locator("#quality option").all_text_contents())[0] == "Auto"
+    await page.evaluate(
+        "() => { const v = document.getElementById('player'); v.muted = true; v.play().catch(() => {}); }"
+    )
+    await page.wait_for_function("document.getElementById('player').readyState >= 2", timeout=30_000)
     # The signed link is the grant: fetched with no Authorization header and no cookies.
     answer: dict[str, Any] = await page.evaluate(
         "(async (u) => { const r = await fetch(u, { credentials: 'omit' });"
@@ -219,3 +270,50 @@ async def test_story_is_created_reordered_rendered_and_its_playback_link_answers
     assert answer["body"].startswith("#EXTM3U"), answer
     await page.screenshot(path=str(tmp_path / "story.png"), full_page=True)
     print(f"story page: rendered and linked in {time.monotonic() - started:.1f} s; screenshot {tmp_path}")
+
+
+async def test_story_bible_character_is_renamed_and_a_stale_save_conflicts(
+    page: Page, mesh: LocalMesh, http: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    title = f"Bible {uuid.uuid4().hex[:8]}"
+    created = await http.post("/v1/stories", json={"title": title, "scenes": [{"text": STORY_SCENES[0]}]})
+    assert created.status_code == 201, created.text
+    sid = created.json()["story_id"]
+    etag = (await http.get(f"/v1/stories/{sid}/bible")).headers["ETag"]
+    seed = {"characters": [{"entity_id": "char-1", "name": "Meena", "role": "girl", "colors": ["red"]}]}
+    seeded = await http.put(f"/v1/stories/{sid}/bible", json=seed, headers={"If-Match": etag})
+    assert seeded.status_code == 200, seeded.text
+
+    await _open_with_key(page, "/stories", mesh.api_key)
+    await page.locator("#key").blur()  # the key's change event (it lists the stories again) happens now
+    await page.get_by_role("link", name=re.compile(re.escape(title))).click()
+    await page.locator("#storyView").wait_for(state="visible")
+    await page.click("#editBible")
+    row = page.locator("#bibleEdit tr[data-entity-id='char-1']")
+    assert await row.locator("input[name=name]").input_value() == "Meena"
+    assert await row.locator("input[name=colors]").input_value() == "red"
+    await row.locator("input[name=name]").fill("Meenakshi")
+    await row.locator("input[name=clothing]").fill("green saree")
+    await row.locator("input[name=colors]").fill("green, gold")
+    await page.get_by_role("button", name="save characters").click()
+    await page.wait_for_function("document.getElementById('bible').textContent.includes('Meenakshi')")
+    assert await page.locator("#bibleEdit").count() == 0
+    assert "green saree" in ((await page.text_content("#bible")) or "")
+    assert await page.is_hidden("#conflict")
+    (meena,) = (await http.get(f"/v1/stories/{sid}/bible")).json()["characters"]
+    assert (meena["name"], meena["clothing"], meena["colors"]) == ("Meenakshi", "green saree", ["green", "gold"])
+
+    # Changed elsewhere while being edited: the save conflicts and the draft stays open.
+    await page.click("#editBible")
+    await row.locator("input[name=role]").fill("dancer")
+    bible = await http.get(f"/v1/stories/{sid}/bible")
+    body = {"characters": [{**meena, "hair": "long black braid"}]}
+    assert (
+        await http.put(f"/v1/stories/{sid}/bible", json=body, headers={"If-Match": bible.headers["ETag"]})
+    ).is_success
+    await page.get_by_role("button", name="save characters").click()
+    conflict = page.locator("#conflict")
+    await conflict.wait_for(state="visible")
+    assert "the story bible was changed elsewhere" in ((await conflict.text_content()) or "")
+    assert await row.locator("input[name=role]").input_value() == "dancer"
+    await page.screenshot(path=str(tmp_path / "bible.png"), full_page=True)

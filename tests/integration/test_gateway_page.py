@@ -1,6 +1,7 @@
 """The web page: ``/`` and ``/jobs/{job_id}`` answer the same self-contained page with the job
 controls, the character counter, the error slots beside each control, the key's job list, the
-provider and priority choices, HLS-or-MP4 playback, the render manifest and the icon.
+provider and priority choices, playback through hls.js (served at ``/static/hls.min.js``) with a
+quality selector, else native HLS or the MP4, the render manifest and the icon.
 
 The app is driven in-process (ASGI); the page's routes need neither the database nor the mesh. The
 script is checked to parse with Node when Node is installed.
@@ -19,6 +20,7 @@ import httpx
 import pytest
 import pytest_asyncio
 
+from services.gateway import static
 from services.gateway.app import create_app
 from services.gateway.config import GatewayConfig
 from services.gateway.models import MAX_TEXT_CHARS
@@ -43,6 +45,8 @@ ELEMENTS = (
     'id="provider"',
     'id="priority"',
     'id="hls-link"',
+    'id="mp4-link"',
+    'id="quality"',
     'id="manifest"',
     'id="shots"',
     'id="undrawn"',
@@ -119,7 +123,13 @@ async def test_the_job_view_plays_hls_natively_else_mp4_and_shows_the_manifest(c
     assert "function showManifest(" in script
     assert "job.shots" in script and "shot.elements" in script and "job.undrawn_concepts" in script
     assert "e.drawing" in script and "e.concept_id" in script and "u.reason" in script
-    assert "hls.js" not in script and "<script src" not in (await client.get("/")).text
+    # hls.js is loaded from the gateway only when a video plays; without it the page plays as before.
+    assert 'HLS_JS = "/static/hls.min.js"' in script and "<script src" not in (await client.get("/")).text
+    assert "Hls.isSupported()" in script and "player.loadSource(url)" in script and "player.attachMedia(v)" in script
+    assert "player.levels" in script and 'l.height + "p"' in script and '"Auto"' in script
+    assert 'hlsPlayer.currentLevel = Number($("quality").value)' in script
+    assert "s.onerror = () => resolve(null)" in script and "data.fatal" in script  # the fallbacks
+    assert '$("mp4-link").href = result.mp4_url' in script
 
 
 async def test_long_text_is_kept_and_flagged_not_cut(client: httpx.AsyncClient) -> None:
@@ -141,3 +151,39 @@ async def test_the_icon_is_served(client: httpx.AsyncClient) -> None:
     icon = await client.get("/favicon.svg")
     assert icon.status_code == 200 and icon.headers["content-type"] == "image/svg+xml"
     assert (await client.get("/favicon.ico")).status_code == 200
+
+
+async def test_hls_js_is_served_as_javascript(
+    client: httpx.AsyncClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script = tmp_path / "hls.min.js"
+    script.write_text("window.Hls = function Hls() {};\n", encoding="utf-8")
+    monkeypatch.setenv(static.HLS_JS_ENV, str(script))
+    resp = await client.get(static.HLS_JS_PATH)
+    assert resp.status_code == 200, resp.text
+    assert resp.headers["content-type"] == "text/javascript; charset=utf-8"
+    assert resp.text == script.read_text(encoding="utf-8")
+    assert "max-age=86400" in resp.headers["cache-control"] and resp.headers["etag"]
+    assert static.HLS_JS_PATH not in (await client.get("/openapi.json")).json()["paths"]
+
+
+async def test_the_installed_hls_js_is_found_in_the_repository(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(static.HLS_JS_ENV, raising=False)
+    if static.hls_js_path() is None:
+        pytest.skip("hls.js is not installed: make .tools/node_modules/hls.js/dist/hls.min.js")
+    resp = await client.get(static.HLS_JS_PATH)
+    assert resp.status_code == 200 and resp.headers["content-type"].startswith("text/javascript")
+    assert "isSupported" in resp.text
+
+
+async def test_a_missing_hls_js_is_a_clear_404(
+    client: httpx.AsyncClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(static.HLS_JS_ENV, str(tmp_path / "absent.js"))
+    resp = await client.get(static.HLS_JS_PATH)
+    assert resp.status_code == 404 and resp.headers["content-type"] == "application/problem+json"
+    body = resp.json()
+    assert body["reason"] == "HLS_JS_MISSING", body
+    assert static.HLS_JS_ENV in body["detail"] and "make " in body["detail"], body

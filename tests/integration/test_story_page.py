@@ -1,7 +1,8 @@
 """The story view at ``/stories`` and the story API as that page uses it, against the real story
 service (PostgreSQL, NATS): the page's controls and script, scene and story edits with ``If-Match``
-and the conflict a stale one gives, cast names from the bible, the breakdown fetched with the key,
-and the event stream followed with the key in the ``Authorization`` header."""
+and the conflict a stale one gives, cast names from the bible, the bible's characters edited with
+``If-Match`` as the page sends them, playback through hls.js from the gateway, the breakdown fetched
+with the key, and the event stream followed with the key in the ``Authorization`` header."""
 
 from __future__ import annotations
 
@@ -49,6 +50,8 @@ ELEMENTS = (
     'id="player"',
     'id="chapters"',
     'id="hls"',
+    'id="quality"',
+    'id="editBible"',
     '<link rel="icon" href="/favicon.svg"',
 )
 FUNCTIONS = (
@@ -66,6 +69,10 @@ FUNCTIONS = (
     "function canPlayHls(",
     "function play(",
     "function downloadBreakdown(",
+    "function editBible(",
+    "function saveBible(",
+    "function playWithHlsJs(",
+    "function playNatively(",
 )
 
 
@@ -134,7 +141,8 @@ async def test_the_page_has_its_controls_and_no_other_host(edge: Edge) -> None:
     for function in FUNCTIONS:
         assert function in script, function
     assert not EXTERNAL.search(page), EXTERNAL.findall(page)
-    assert "<script src" not in page and "hls.js" not in page
+    assert "<script src" not in page  # hls.js is loaded from the gateway when the story plays
+    assert 'HLS_JS = "/static/hls.min.js"' in page
 
 
 async def test_the_script_uses_the_api_as_documented(edge: Edge) -> None:
@@ -151,6 +159,10 @@ async def test_the_script_uses_the_api_as_documented(edge: Edge) -> None:
     assert '"/bible"' in script and "names.get(id) || id" in script
     assert "/breakdown.csv" in script and "URL.createObjectURL" in script
     assert "/playback" in script and "application/vnd.apple.mpegurl" in script and "data.hls_url" in script
+    # The bible's characters: PUT with the bible's ETag; hls.js with a quality selector.
+    assert '"PUT", "/v1/stories/" + story.story_id + "/bible", body, bibleEtag' in script
+    assert "bibleEtag = got.etag" in script and 'conflictText("the story bible", e)' in script
+    assert "Hls.isSupported()" in script and 'hlsPlayer.currentLevel = Number($("quality").value)' in script
     # Live updates: fetch with the key in the Authorization header, resumed with Last-Event-ID.
     assert '"/events"' in script and "Last-Event-ID" in script and "new EventSource" not in script
     assert "setTimeout(async () =>" in script and "3000" in script  # job states still rendering
@@ -283,3 +295,52 @@ async def test_the_breakdown_and_the_events_need_the_key_in_a_header(edge: Edge)
                         break
         assert [e for e, _ in events] == ["created", "updated"]
         assert events[1][1]["story_version"] == "2"  # what the page compares with the version it shows
+
+
+def _as_the_page_sends(bible: dict[str, Any], entity_id: str, **fields: Any) -> dict[str, Any]:
+    """The PUT body saveBible() builds: the bible as read, without its id and version, one character changed."""
+    body = {k: v for k, v in bible.items() if k not in ("story_id", "version")}
+    body["characters"] = [{**c, **fields} if c["entity_id"] == entity_id else c for c in bible.get("characters", [])]
+    return body
+
+
+async def test_the_bible_is_edited_as_the_page_sends_it(edge: Edge) -> None:
+    async with edge.client() as c:
+        story = (await c.post("/v1/stories", json={"title": "Bible", "scenes": [{"text": TEXTS[0]}]})).json()
+        sid = story["story_id"]
+        seed = {
+            "characters": [{"entity_id": "char-1", "name": "Meena", "role": "girl", "colors": ["red"]}],
+            "locations": [{"entity_id": "loc-1", "name": "mango garden"}],
+        }
+        got = await c.get(f"/v1/stories/{sid}/bible")
+        seeded = await c.put(f"/v1/stories/{sid}/bible", json=seed, headers={"If-Match": got.headers["ETag"]})
+        assert seeded.status_code == 200, seeded.text
+        read = await c.get(f"/v1/stories/{sid}/bible")
+        bible, etag = read.json(), read.headers["ETag"]
+        assert etag == seeded.headers["ETag"]
+        body = _as_the_page_sends(
+            bible, "char-1", name="Meenakshi", role="dancer", clothing="green saree", colors=["green", "gold"]
+        )
+        saved = await c.put(f"/v1/stories/{sid}/bible", json=body, headers={"If-Match": etag})
+        assert saved.status_code == 200, saved.text
+        assert int(saved.headers["ETag"].strip('"')) == int(etag.strip('"')) + 1
+        (meena,) = saved.json()["characters"]
+        assert (meena["name"], meena["role"], meena["clothing"], meena["colors"]) == (
+            "Meenakshi",
+            "dancer",
+            "green saree",
+            ["green", "gold"],
+        )
+        assert [loc["name"] for loc in saved.json()["locations"]] == ["mango garden"]  # the rest is kept
+        # The same edit sent again with the ETag read before it: a conflict naming the current version.
+        stale = _problem(
+            await c.put(
+                f"/v1/stories/{sid}/bible",
+                json=_as_the_page_sends(bible, "char-1", name="Mina"),
+                headers={"If-Match": etag},
+            ),
+            409,
+            "VERSION_MISMATCH",
+        )
+        assert stale["metadata"].get("current_version") == saved.headers["ETag"].strip('"'), stale
+        assert (await c.get(f"/v1/stories/{sid}/bible")).json()["characters"][0]["name"] == "Meenakshi"
