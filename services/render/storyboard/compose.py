@@ -33,6 +33,7 @@ from dataclasses import dataclass, replace
 from drishya.analysis.v1 import analysis_pb2
 from drishya.prompt.v1 import prompt_pb2
 from services.scene.concepts import Category, default_vocabulary
+from services.scene.numbers import NUMBER_WORDS as SOURCE_NUMBER_WORDS
 
 from . import assets
 from .errors import RenderError
@@ -65,13 +66,13 @@ SKY_THING_H: dict[str, float] = {"bird": 46.0, "kite": 90.0}
 """Apparent height of sky things by icon name (others: 120 units, an aeroplane far away)."""
 MAX_COPIES = 9
 
-NUMBER_WORDS: dict[str, int] = {
-    "a": 1, "an": 1, "one": 1, "single": 1, "two": 2, "pair": 2, "couple": 2, "both": 2, "three": 3,
-    "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "few": 3,
-    "several": 4, "some": 3, "many": 6, "group": 4, "crowd": 8, "flock": 6, "herd": 5, "hundreds": 9,
-    "thousands": 9, "dozens": 8,
+EXACT_NUMBERS: dict[str, int] = {**SOURCE_NUMBER_WORDS["en"], "single": 1, "pair": 2, "couple": 2, "both": 2}
+"""English words of an exact count (one to ten, "a", "a pair"...), from :mod:`services.scene.numbers`."""
+VAGUE_NUMBERS: dict[str, int] = {
+    "few": 3, "several": 4, "some": 3, "many": 6, "group": 4, "crowd": 8, "flock": 6, "herd": 5,
+    "hundreds": 9, "thousands": 9, "dozens": 8,
 }  # fmt: skip
-"""English count words the analysis leaves in attributes, and how many copies each draws."""
+"""English words of a vague count the analysis leaves in attributes, and how many copies each draws."""
 
 DRIVE_ACTIONS = ("drive", "ride", "steer", "pedal", "sail", "row", "fly")
 """Action lemmas that put a person inside (or on) the vehicle of the scene."""
@@ -111,26 +112,26 @@ class Undrawn:
     reason: str
 
 
-EXACT_NUMBERS = frozenset(
-    ("a", "an", "one", "single", "two", "pair", "couple", "both", "three", "four", "five", "six", "seven",
-     "eight", "nine", "ten")
-)  # fmt: skip
-"""Number words that give an exact count; the others in :data:`NUMBER_WORDS` are vague ("a group")."""
-
-
-def count_of(words: Sequence[str]) -> int:
-    """Copies a set of English attribute words asks for (at most :data:`MAX_COPIES`): a digit or an
-    exact number word wins over a vague one ("two" and "group" give 2), else the vague word's
-    count, else 1."""
+def _counts(words: Sequence[str]) -> tuple[int, int]:
+    """(largest exact count, largest vague count) the English attribute ``words`` give; 0 for none.
+    Digits are exact."""
     exact = vague = 0
     for text in words:
         for word in re.findall(r"\w+", text.lower()):
             if word.isdigit():
                 exact = max(exact, int(word))
             elif word in EXACT_NUMBERS:
-                exact = max(exact, NUMBER_WORDS[word])
-            elif word in NUMBER_WORDS:
-                vague = max(vague, NUMBER_WORDS[word])
+                exact = max(exact, EXACT_NUMBERS[word])
+            elif word in VAGUE_NUMBERS:
+                vague = max(vague, VAGUE_NUMBERS[word])
+    return exact, vague
+
+
+def count_of(words: Sequence[str]) -> int:
+    """Copies a set of English attribute words asks for (at most :data:`MAX_COPIES`): a digit or an
+    exact number word wins over a vague one ("two" and "group" give 2), else the vague word's
+    count, else 1."""
+    exact, vague = _counts(words)
     return max(1, min(MAX_COPIES, exact or vague or 1))
 
 
@@ -210,12 +211,12 @@ def elements_of(shot_list: prompt_pb2.ShotList, setting: str = "") -> tuple[list
         asset = landmarks.get(concept) or assets.asset_for(concept)
         words = [w for e in members for w in e.attributes]
         count = count_of(words)  # the analysis puts the text's numbers, in any script, in attributes
-        exact = any(re.search(r"\b(\d+|" + "|".join(EXACT_NUMBERS) + r")\b", w.lower()) for w in words)
+        exact = _counts(words)[0] > 0
         plural = len(members) > 1 or any(w.lower() == "group" for w in words)
         if plural and count == 1 and not exact:
             count = 3
         if first.kind == analysis_pb2.ENTITY_KIND_CHARACTER and any(w.lower() == "crowd" for w in words):
-            count = max(count, NUMBER_WORDS["crowd"])
+            count = max(count, VAGUE_NUMBERS["crowd"])
         label = first.name or concept.replace("_", " ")
         person = first.kind == analysis_pb2.ENTITY_KIND_CHARACTER or (asset is not None and asset.drawing == "figure")
         if not person and (asset is None or asset.drawing != "icon"):
