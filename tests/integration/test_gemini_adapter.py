@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import io
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import av
@@ -29,26 +29,11 @@ REQ = ShotRequest(index=0, prompt="a girl dancing in the rain", negative_prompt=
 
 
 @pytest_asyncio.fixture
-async def gem() -> AsyncIterator[fg.FakeGemini]:
-    fake = fg.FakeGemini()
-    await fake.start()
-    yield fake
-    await fake.stop()
-
-
-@pytest_asyncio.fixture
 async def host() -> AsyncIterator[fg.FakeMediaHost]:
     fake = fg.FakeMediaHost()
     await fake.start()
     yield fake
     await fake.stop()
-
-
-@pytest.fixture(scope="module")
-def storyboard() -> Iterator[StoryboardProvider]:
-    provider = StoryboardProvider(1)
-    yield provider
-    provider.close()
 
 
 async def quiet(fraction: float, note: str) -> None:

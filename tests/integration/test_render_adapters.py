@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import av
@@ -34,21 +34,6 @@ async def comfy() -> AsyncIterator[fc.FakeComfyUI]:
     await fake.start()
     yield fake
     await fake.stop()
-
-
-@pytest_asyncio.fixture
-async def gem() -> AsyncIterator[fg.FakeGemini]:
-    fake = fg.FakeGemini()
-    await fake.start()
-    yield fake
-    await fake.stop()
-
-
-@pytest.fixture(scope="module")
-def storyboard() -> Iterator[StoryboardProvider]:
-    provider = StoryboardProvider(1)
-    yield provider
-    provider.close()
 
 
 class Notes:
