@@ -173,12 +173,18 @@ function conflictText(what, e) {
     "The latest version is shown; check it and try again.";
 }
 
+// Each listing has a number; a response that a newer listing overtook is dropped, so two
+// refreshes in flight (the key's change event and the page's own load) never list a story twice.
+let listing = 0;
 async function listStories(more) {
   say("");
-  if (!more) { storiesToken = ""; $("stories").textContent = ""; }
-  const q = "?page_size=20" + (storiesToken ? "&page_token=" + encodeURIComponent(storiesToken) : "");
+  const mine = ++listing;
+  const token = more ? storiesToken : "";
+  const q = "?page_size=20" + (token ? "&page_token=" + encodeURIComponent(token) : "");
   const { data } = await api("GET", "/v1/stories" + q);
+  if (mine !== listing) return;
   const ul = $("stories");
+  if (!more) ul.textContent = "";
   for (const s of data.stories) {
     const li = document.createElement("li"); const a = document.createElement("a");
     a.href = "#"; a.textContent = s.title + " (" + (s.scene_count || 0) + " scenes, v" + s.version + ")";
