@@ -359,6 +359,11 @@ class Glossary:
                 words.update(normalize(w) for w in form.split())
         return frozenset(words)
 
+    def suffixes(self, language: str) -> frozenset[str]:
+        """Native-script suffixes of ``language`` and their pairs, normalized (empty for English)."""
+        index = self._native.get(language)
+        return index.suffixes if index and language != "en" else frozenset()
+
     def romanized_suffixes(self, language: str) -> frozenset[str]:
         """Romanized suffixes of ``language`` and their pairs (empty for English)."""
         index = self._roman.get(language)

@@ -125,10 +125,26 @@ def to_latin(word: str) -> str:
 def to_latin_all(words: Sequence[str]) -> list[str]:
     """:func:`to_latin` of each word, with one Aksharamukha call per script (a call costs about 8 ms)."""
     out = [w[:1].upper() + w[1:] for w in words]
+    for k, (iast, script) in enumerate(zip(to_iast_all(words), _scripts(words), strict=True)):
+        if script is not None:
+            out[k] = _plain(iast, script)
+    return out
+
+
+def _scripts(words: Sequence[str]) -> list[Script | None]:
+    """Each word's Indian script that Aksharamukha reads, or None (Latin, unknown, several words)."""
+    return [s if (s := _script(w)) in _AKSHARAMUKHA_SCRIPTS and " " not in w else None for w in words]
+
+
+def to_iast_all(words: Sequence[str]) -> list[str]:
+    """Each word in IAST with its diacritics (``"ट्रैक्टर"`` → ``"ṭraikṭar"``), the Hindi schwa removed.
+
+    Words not in an Indian script come back unchanged. One Aksharamukha call per script.
+    """
+    out = list(words)
     by_script: dict[Script, list[int]] = {}
-    for k, w in enumerate(words):
-        script = _script(w)
-        if script in _AKSHARAMUKHA_SCRIPTS and " " not in w:
+    for k, script in enumerate(_scripts(words)):
+        if script is not None:
             by_script.setdefault(script, []).append(k)
     if not by_script:
         return out
@@ -144,7 +160,7 @@ def to_latin_all(words: Sequence[str]) -> list[str]:
                 for k in rows
             ]
         for k, iast in zip(rows, parts, strict=True):
-            out[k] = _plain(iast, script)
+            out[k] = iast
     return out
 
 

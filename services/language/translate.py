@@ -31,10 +31,11 @@ class Method(enum.IntEnum):
     """How a segment (or a concept) was made, ordered from weakest to strongest."""
 
     ENCODER = 0
-    GLOSSARY = 1
-    NLLB = 2
-    CLOUD_API = 3
-    IDENTITY = 4
+    LOANWORD = 1
+    GLOSSARY = 2
+    NLLB = 3
+    CLOUD_API = 4
+    IDENTITY = 5
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class FoundConcept:
         concept_id: the vocabulary id (a glossary id for glossary colours).
         label: English label (the plural when the glossary matched a plural).
         category: its category; None for a colour.
-        method: GLOSSARY, ENCODER, NLLB or CLOUD_API.
+        method: GLOSSARY, LOANWORD, ENCODER, NLLB or CLOUD_API.
         confidence: in [0, 1].
         source_text: the words it was recognised in.
     """

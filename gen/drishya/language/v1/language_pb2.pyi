@@ -29,6 +29,7 @@ class TranslationMethod(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     TRANSLATION_METHOD_GLOSSARY: _ClassVar[TranslationMethod]
     TRANSLATION_METHOD_IDENTITY: _ClassVar[TranslationMethod]
     TRANSLATION_METHOD_ENCODER: _ClassVar[TranslationMethod]
+    TRANSLATION_METHOD_LOANWORD: _ClassVar[TranslationMethod]
 
 class ConceptCategory(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -60,6 +61,7 @@ TRANSLATION_METHOD_NLLB: TranslationMethod
 TRANSLATION_METHOD_GLOSSARY: TranslationMethod
 TRANSLATION_METHOD_IDENTITY: TranslationMethod
 TRANSLATION_METHOD_ENCODER: TranslationMethod
+TRANSLATION_METHOD_LOANWORD: TranslationMethod
 CONCEPT_CATEGORY_UNSPECIFIED: ConceptCategory
 CONCEPT_CATEGORY_PERSON: ConceptCategory
 CONCEPT_CATEGORY_ANIMAL: ConceptCategory
