@@ -1,6 +1,7 @@
 """Does the picture show the words? Concept coverage of the render manifest on held-out scenes.
 
     .venv/bin/python benchmarks/fidelity.py [--languages en,hi,te] [--scenes 32] [--sheets out/fidelity]
+        [--calibration] [--misses]
 
 On the held-out scenes (tests/data/fidelity/heldout.json: written before the renderer was tuned,
 never used to tune it), each scene in each language goes the pipeline's way in-process: the
@@ -16,6 +17,11 @@ scene analysis, the shot list, then the storyboard's render manifest and frames.
 * the uncovered concepts, most frequent first, with the reason the manifest gives;
 * with ``--sheets DIR``: one contact sheet per scene and language (the middle frame of every
   shot, its subtitle and the manifest's boxes), for people to look at.
+
+``--calibration`` runs the labelled scenes of ``tests/data/understanding`` instead (the part the
+understanding is calibrated on, one sentence per scene), and ``--misses`` lists every missed
+concept with its scene and language: for diagnosing on the calibration part, never on the
+held-out one.
 
 An expected concept is drawn when a shot's manifest has an element of that concept, or, for a
 place, the scene's setting is the one the asset table maps it to; for weather and time of day,
@@ -60,6 +66,7 @@ from services.scene.convert import segment_from_proto  # noqa: E402
 from services.scene.model import SceneRequest  # noqa: E402
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "fidelity" / "heldout.json"
+CALIBRATION = Path(__file__).resolve().parent.parent / "tests" / "data" / "understanding" / "scenes.json"
 PRESENT_MAD = 6.0
 """Mean absolute difference (0-255 levels, over the box's pixels and channels) above which a
 drawn thing's box is taken to differ from the background."""
@@ -157,14 +164,19 @@ def main() -> None:
     parser.add_argument("--languages", default=",".join(LANGUAGES))
     parser.add_argument("--scenes", type=int, default=0, help="only the first N scenes (0: all)")
     parser.add_argument("--sheets", default="", help="write contact sheets into this directory")
+    parser.add_argument("--calibration", action="store_true", help="the calibration scenes, not the held-out")
+    parser.add_argument("--misses", action="store_true", help="list each missed concept by scene and language")
     args = parser.parse_args()
-    data = json.loads(DATA.read_text(encoding="utf-8"))
-    scenes = data["scenes"][: args.scenes or None]
+    if args.misses and not args.calibration:
+        parser.error("--misses is for the calibration scenes only (add --calibration)")
+    data = json.loads((CALIBRATION if args.calibration else DATA).read_text(encoding="utf-8"))
+    scenes = [{"id": f"c{k + 1:02d}", **s} for k, s in enumerate(data["scenes"])][: args.scenes or None]
     languages = [code for code in args.languages.split(",") if code]
     vocabulary = default_vocabulary()
     started = time.perf_counter()
     pipeline = Pipeline()
-    print(f"held-out scenes: {len(scenes)} x {len(languages)} languages; pipeline ready in "
+    part = "calibration" if args.calibration else "held-out"
+    print(f"{part} scenes: {len(scenes)} x {len(languages)} languages; pipeline ready in "
           f"{time.perf_counter() - started:.1f} s")  # fmt: skip
     per_language: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0])
     per_category: dict[str, list[int]] = collections.defaultdict(lambda: [0, 0])
@@ -190,13 +202,16 @@ def main() -> None:
                     table[key][1] += 1
                 if not hit:
                     missing[concept] += 1
+                    if args.misses:
+                        print(f"  miss {scene['id']} {language} {concept}: {text}")
                     why = next((u.reason for m in manifests for u in m.undrawn if u.concept_id == concept), "")
                     reasons.setdefault(concept, why or "not recognised in the text (no entity)")
-            for kind, table in (("time_of_day", TIME_KINDS), ("weather", WEATHER_KINDS)):
+            kinds: tuple[tuple[str, dict[int, str]], ...] = (("time_of_day", TIME_KINDS), ("weather", WEATHER_KINDS))
+            for kind, names in kinds:
                 if scene.get(kind):
                     per_category[kind.upper()][1] += 1
                     value = shot_list.setting.time_of_day if kind == "time_of_day" else shot_list.setting.weather
-                    per_category[kind.upper()][0] += int(table.get(value) == scene[kind])
+                    per_category[kind.upper()][0] += int(names.get(value) == scene[kind])
             found, frames = presence(shot_list, manifests)
             present += found
             if args.sheets:
