@@ -190,3 +190,38 @@ def test_worn_things_sit_on_the_wearer_and_go_where_the_wearer_goes() -> None:
     assert cast.index(worn) > cast.index(doctor)  # drawn over the coat
     _, undrawn = elements_of(sl)
     assert "stethoscope" not in {u.concept_id for u in undrawn}
+
+
+def test_a_worn_thing_with_nobody_to_wear_it_lies_in_the_scene() -> None:
+    sl = _shot_list("A garland of marigolds lies on the steps of the temple.")
+    sl.entities.add(id="object-garland", kind=analysis_pb2.ENTITY_KIND_OBJECT, name="garland", concept_id="garland")
+    assert not any(e.kind == analysis_pb2.ENTITY_KIND_CHARACTER for e in sl.entities)
+    for shot in sl.shots:
+        shot.props.add(entity_id="object-garland")
+    garlands = [f for i in range(len(sl.shots)) for f in cast_of(sl, i, scene_of(sl)) if f.concept_id == "garland"]
+    assert garlands and all(f.placement == "ground" for f in garlands)
+    drawn = {e.concept_id for i in range(len(sl.shots)) for e in manifest_of(sl, i).elements}
+    assert "garland" in drawn
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A fisherman mends his net beside his boat while a dog sleeps near a basket of fish.",
+        "The teacher holds a book; a bicycle, a box and a chair stand by the classroom door.",
+        "किसान ट्रैक्टर के पास खड़ा है और एक गाय और एक बकरी खेत में हैं।",
+    ],
+)
+def test_every_shot_but_a_close_up_shows_the_things_its_beat_names(text: str) -> None:
+    sl = _shot_list(text, "hi" if not text.isascii() else "en")
+    close = (analysis_pb2.SHOT_SIZE_CLOSE_UP, analysis_pb2.SHOT_SIZE_EXTREME_CLOSE_UP)
+    checked = 0
+    for i, shot in enumerate(sl.shots):
+        if shot.camera.shot_size in close:
+            continue
+        own = {p.entity_id for p in shot.props} | {c.entity_id for c in shot.characters} or set(shot.entity_ids)
+        placed = {f.entity_id.split("#")[0] for f in cast_of(sl, i, scene_of(sl)) if f.placement != "sky"}
+        shown = {e.entity_id.split("#")[0] for e in manifest_of(sl, i).elements if e.entity_id}
+        assert own & placed <= shown, f"shot {i} ({shot.camera.shot_size}) leaves {sorted((own & placed) - shown)}"
+        checked += len(own & placed)
+    assert checked > 0

@@ -225,11 +225,6 @@ def elements_of(shot_list: prompt_pb2.ShotList, setting: str = "") -> tuple[list
             if asset is None or asset.drawing != "icon" or not asset.icon:
                 undrawn.append(Undrawn(concept, label, _why_not(asset)))
                 continue
-            if asset.placement == "worn" and not any(
-                e.kind == analysis_pb2.ENTITY_KIND_CHARACTER for e in shot_list.entities
-            ):
-                undrawn.append(Undrawn(concept, label, "worn, and nobody in the scene to wear it"))
-                continue
         elements.append(
             Element(
                 key=first.id,
@@ -420,6 +415,8 @@ def cast_of(shot_list: prompt_pb2.ShotList, index: int, scene: Scene) -> list[Fi
                 placement = "ground"
             if placement == "indoor" and not scene.indoor:
                 placement = "ground"
+            if placement == "worn" and (holder is None or k > 0):
+                placement = "ground"  # nobody to wear it (or a second one): it lies where it is seen
             height, y = thing_height(asset)
             if placement == "sky":
                 height = SKY_THING_H.get((asset.icon or "").split("-")[0], 120.0) * (1.0 if k == 0 else 0.85)
@@ -436,8 +433,7 @@ def cast_of(shot_list: prompt_pb2.ShotList, index: int, scene: Scene) -> list[Fi
                 x, y = driver.x, (floor if road is None else road[1])
                 height = min(max(MIN_THING_H, (asset.height_m or 1.0) * PX_PER_M), MAX_NEAR_H)
             elif placement == "worn":
-                if holder is None or k > 0:
-                    continue
+                assert holder is not None
                 x, y = holder.x, holder.y - 0.46 * holder.height  # on the chest of the first person
                 height = 0.2 * holder.height
                 worn_by[eid] = holder.entity_id

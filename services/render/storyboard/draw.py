@@ -439,6 +439,38 @@ class ShotPlan:
     subject: Figure | None
 
 
+def world_box(fig: Figure, t: float, length_s: float) -> tuple[float, float, float, float]:
+    """``fig``'s box in world units (x0, y0, x1, y1) at ``t`` seconds into the shot."""
+    x = fig.x + figure_offset(fig, t, length_s, 0.0)
+    if fig.species == "icon":
+        image = assets.icon_image(fig.icon, 64, fill=True)
+        width = fig.height * image.width / image.height
+        bottom = fig.y + icon_bob(fig, t)
+        return (x - width / 2, bottom - fig.height, x + width / 2, bottom)
+    if fig.species == "umbrella":  # opened over its holder (fig.height is the holder's)
+        return (x - 0.3 * fig.height, fig.y - 1.55 * fig.height, x + 0.45 * fig.height, fig.y - 0.55 * fig.height)
+    if fig.human:
+        top = fig.y - fig.height * head_top_of(fig)
+        return (x - 0.22 * fig.height, top, x + 0.22 * fig.height, fig.y)
+    return (x - 0.5 * fig.height, fig.y - fig.height, x + 0.5 * fig.height, fig.y)
+
+
+def screen_box(
+    world: tuple[float, float, float, float], cx: float, cy: float, zoom: float
+) -> tuple[int, int, int, int] | None:
+    """A world box's part inside the 1280x720 frame of a view centred at (``cx``, ``cy``) with
+    ``zoom`` pixels per world unit: (x, y, width, height) in pixels, or None when outside."""
+    x0 = (world[0] - cx) * zoom + WIDTH / 2
+    x1 = (world[2] - cx) * zoom + WIDTH / 2
+    y0 = (world[1] - cy) * zoom + HEIGHT / 2
+    y1 = (world[3] - cy) * zoom + HEIGHT / 2
+    cx0, cy0 = max(0, round(x0)), max(0, round(y0))
+    cx1, cy1 = min(WIDTH, round(x1)), min(HEIGHT, round(y1))
+    if cx1 - cx0 < 2 or cy1 - cy0 < 2:
+        return None  # wholly outside the frame
+    return (cx0, cy0, cx1 - cx0, cy1 - cy0)
+
+
 def plan_of(shot_list: prompt_pb2.ShotList, index: int) -> ShotPlan:
     """The plan of shot ``index``: scene, cast (:func:`compose.cast_of`) and camera path framing
     the shot's focus entity (a person by the head where the pose puts it; a thing by its extent).
@@ -469,14 +501,62 @@ def plan_of(shot_list: prompt_pb2.ShotList, index: int) -> ShotPlan:
             height = max(height, MIN_THING_VIEW * cam.ASPECT / 1.5)
             subject = cam.Subject((x0 + x1) / 2, bottom, height, person=False)
     path = cam.plan(shot.camera, subject)
+    length_s = max(1, span.rendered_frames - 1) / FPS
+    widened = _with_own_things(shot, figures, focus, subject, path, (span.frames / 2) / FPS, length_s)
+    if widened is not None:
+        subject, path = widened
     tracking = shot.camera.movement == analysis_pb2.CAMERA_MOVEMENT_TRACKING
     follow = tracking or shot.camera.shot_size in (
         analysis_pb2.SHOT_SIZE_MEDIUM,
         analysis_pb2.SHOT_SIZE_CLOSE_UP,
         analysis_pb2.SHOT_SIZE_EXTREME_CLOSE_UP,
     )
-    length_s = max(1, span.rendered_frames - 1) / FPS
     return ShotPlan(scene, figures, path, span, length_s, action, follow, tracking, focus)
+
+
+def _with_own_things(
+    shot: prompt_pb2.Shot,
+    figures: list[Figure],
+    focus: Figure | None,
+    subject: cam.Subject | None,
+    path: cam.CameraPath,
+    mid_s: float,
+    length_s: float,
+) -> tuple[cam.Subject, cam.CameraPath] | None:
+    """A wider framing when the shot's own things (the entities its beat names) would be out of
+    frame at the shot's middle, or None when they are in it.
+
+    A beat that says "the fisherman mends his net beside the boat" shows the boat: the framed
+    subject becomes the box around the focus and every own thing the first framing leaves out,
+    framed as a thing (by extent). Close-ups are kept (they frame a face for its emotion).
+    """
+    if shot.camera.shot_size in (analysis_pb2.SHOT_SIZE_CLOSE_UP, analysis_pb2.SHOT_SIZE_EXTREME_CLOSE_UP):
+        return None
+    own = {c.entity_id for c in shot.characters} | {p.entity_id for p in shot.props} or set(shot.entity_ids)
+    view = path.at(mid_s / length_s)
+    out = [
+        f
+        for f in figures
+        if f.entity_id.split("#")[0] in own
+        and f is not focus
+        and f.placement != "sky"
+        and screen_box(world_box(f, mid_s, length_s), view.cx, view.cy, view.zoom) is None
+    ]
+    if not out:
+        return None
+    group = out + ([focus] if focus is not None else [])
+    boxes = [world_box(f, mid_s, length_s) for f in group]
+    x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    height = max(y1 - y0, (x1 - x0) * cam.ASPECT * 0.75, MIN_THING_VIEW * cam.ASPECT / 1.5)
+    if subject is not None and not subject.person:
+        height = max(height, subject.height)
+    wider = cam.Subject((x0 + x1) / 2, y1, height, person=False)
+    camera = analysis_pb2.Camera()
+    camera.CopyFrom(shot.camera)
+    if camera.shot_size in (analysis_pb2.SHOT_SIZE_WIDE, analysis_pb2.SHOT_SIZE_UNSPECIFIED):
+        camera.shot_size = analysis_pb2.SHOT_SIZE_MEDIUM  # a wide view is not centred on a subject's extent
+    return wider, cam.plan(camera, wider)
 
 
 @functools.lru_cache(maxsize=8)

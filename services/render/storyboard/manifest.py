@@ -17,8 +17,7 @@ from drishya.prompt.v1 import prompt_pb2
 
 from . import assets, compose
 from .constants import FPS, HEIGHT, WIDTH
-from .draw import figure_offset, icon_bob, plan_of
-from .figures import head_top_of
+from .draw import plan_of, screen_box, world_box
 from .scene import Figure, Scene
 from .timeline import validate
 
@@ -80,36 +79,6 @@ class ShotManifest:
     undrawn: tuple[compose.Undrawn, ...]
 
 
-def _world_box(fig: Figure, t: float, length_s: float) -> tuple[float, float, float, float]:
-    """``fig``'s box in world units (x0, y0, x1, y1) at ``t`` seconds into the shot."""
-    x = fig.x + figure_offset(fig, t, length_s, 0.0)
-    if fig.species == "icon":
-        image = assets.icon_image(fig.icon, 64, fill=True)
-        width = fig.height * image.width / image.height
-        bottom = fig.y + icon_bob(fig, t)
-        return (x - width / 2, bottom - fig.height, x + width / 2, bottom)
-    if fig.species == "umbrella":  # opened over its holder (fig.height is the holder's)
-        return (x - 0.3 * fig.height, fig.y - 1.55 * fig.height, x + 0.45 * fig.height, fig.y - 0.55 * fig.height)
-    if fig.human:
-        top = fig.y - fig.height * head_top_of(fig)
-        return (x - 0.22 * fig.height, top, x + 0.22 * fig.height, fig.y)
-    return (x - 0.5 * fig.height, fig.y - fig.height, x + 0.5 * fig.height, fig.y)
-
-
-def _screen_box(
-    world: tuple[float, float, float, float], cx: float, cy: float, zoom: float
-) -> tuple[int, int, int, int] | None:
-    x0 = (world[0] - cx) * zoom + WIDTH / 2
-    x1 = (world[2] - cx) * zoom + WIDTH / 2
-    y0 = (world[1] - cy) * zoom + HEIGHT / 2
-    y1 = (world[3] - cy) * zoom + HEIGHT / 2
-    cx0, cy0 = max(0, round(x0)), max(0, round(y0))
-    cx1, cy1 = min(WIDTH, round(x1)), min(HEIGHT, round(y1))
-    if cx1 - cx0 < 2 or cy1 - cy0 < 2:
-        return None
-    return (cx0, cy0, cx1 - cx0, cy1 - cy0)
-
-
 def _drawing(fig: Figure) -> str:
     if fig.species == "icon":
         return f"icon:{fig.icon}"
@@ -134,7 +103,7 @@ def manifest_of(shot_list: prompt_pb2.ShotList, index: int) -> ShotManifest:
     elements: list[DrawnElement] = []
     off_frame: dict[str, compose.Undrawn] = {}
     for fig in plan.cast:
-        box = _screen_box(_world_box(fig, mid, plan.length_s), view.cx, view.cy, view.zoom)
+        box = screen_box(world_box(fig, mid, plan.length_s), view.cx, view.cy, view.zoom)
         if box is None:
             key = fig.concept_id or fig.name
             off_frame.setdefault(key, compose.Undrawn(key, fig.name, OFF_FRAME))
