@@ -221,10 +221,9 @@ def elements_of(shot_list: prompt_pb2.ShotList, setting: str = "") -> tuple[list
         person = first.kind == analysis_pb2.ENTITY_KIND_CHARACTER or (asset is not None and asset.drawing == "figure")
         if not person and (asset is None or asset.drawing != "icon"):
             asset = _as_thing(concept, asset)
-        if not person:
-            if asset is None or asset.drawing != "icon" or not asset.icon:
-                undrawn.append(Undrawn(concept, label, _why_not(asset)))
-                continue
+        if not person and (asset is None or asset.drawing != "icon" or not asset.icon):
+            undrawn.append(Undrawn(concept, label, _why_not(asset)))
+            continue
         elements.append(
             Element(
                 key=first.id,
