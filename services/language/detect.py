@@ -50,6 +50,7 @@ from typing import Any, cast
 from services.language.errors import no_language_detected, unsupported_language
 from services.language.glossary import Glossary, default_glossary
 from services.language.languages import SUPPORTED_LANGUAGES, UNAMBIGUOUS_SCRIPTS, Script
+from services.language.loanwords import shared_english_words
 from services.language.text import normalize, other_script_name, script_counts, script_of, tokenize
 
 #: Confidence given to a language identified by an unambiguous script, and the most any detection claims.
@@ -288,8 +289,13 @@ def _refuse_other_script(text: str) -> None:
 
 @functools.lru_cache(maxsize=1)
 def _lexicons(glossary: Glossary) -> tuple[frozenset[str], dict[str, frozenset[str]], dict[str, frozenset[str]]]:
+    rows = [
+        (lang, [normalize(f) for f in c.forms.get("en", ())], [w for f in c.forms.get(lang, ()) for w in f.split()])
+        for c in glossary.concepts
+        for lang in _INDIC
+    ]
     return (
-        glossary.english_lexicon(),
+        glossary.english_lexicon() - shared_english_words(rows),
         {lang: glossary.romanized_lexicon(lang) for lang in _INDIC},
         {lang: glossary.romanized_suffixes(lang) for lang in _INDIC},
     )

@@ -29,7 +29,7 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "understanding"
 DIM = 64
 
 #: What the fake encoder "knows": a text and the concept whose vector it shares.
-ALIASES = {"వైద్యుడు": "doctor", "వైద్యులు": "doctor", "physician": "doctor", "టాక్సీ": "taxi"}
+ALIASES = {"భిషక్కు": "doctor", "భిషక్కులు": "doctor", "physician": "doctor", "టాక్సీ": "taxi"}
 
 
 def _unit(seed_text: str) -> NDArray[np.float32]:
@@ -81,7 +81,7 @@ def _understanding(encoder: FakeEncoder | None = None) -> Understanding:
 
 
 def test_fake_encoder_rows_are_unit_float32() -> None:
-    x = FakeEncoder().encode(["వైద్యుడు", "a girl and a taxi"])
+    x = FakeEncoder().encode(["భిషక్కు", "a girl and a taxi"])
     assert x.shape == (2, DIM) and x.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(x, axis=1), 1.0, atol=1e-5)
 
@@ -96,10 +96,10 @@ def test_concept_index_checks_its_rows_and_takes_the_best_term() -> None:
 
 def test_glossary_first_then_encoder_and_distractors_are_not_reported() -> None:
     u = _understanding()
-    [found] = u.understand(["ఒక అమ్మాయి వైద్యుడు ఫలానా చూసింది."], "te", method=Method.GLOSSARY)
+    [found] = u.understand(["ఒక అమ్మాయి భిషక్కు ఫలానా చూసింది."], "te", method=Method.GLOSSARY)
     by_id = {c.concept_id: c for c in found}
     assert by_id["girl"].method is Method.GLOSSARY and by_id["girl"].confidence == 0.9
-    assert by_id["doctor"].method is Method.ENCODER and by_id["doctor"].source_text == "వైద్యుడు"
+    assert by_id["doctor"].method is Method.ENCODER and by_id["doctor"].source_text == "భిషక్కు"
     assert 0.7 <= by_id["doctor"].confidence <= 0.85
     assert by_id["doctor"].category is Category.PERSON
     assert set(by_id) <= {"girl", "doctor", "watch"}  # "ఫలానా" ("so-and-so") matches nothing
@@ -107,7 +107,7 @@ def test_glossary_first_then_encoder_and_distractors_are_not_reported() -> None:
 
 def test_a_segment_the_glossary_cannot_gloss_gets_the_encoder_phrase_and_says_encoder() -> None:
     u = _understanding()
-    source = "వైద్యులు టాక్సీ."
+    source = "భిషక్కులు టాక్సీ."
     glossed = Translation.from_segments("te", "en", [Segment(source, "", Method.GLOSSARY, 0.0)])
     [seg] = u.annotate(glossed).segments
     assert seg.method is Method.ENCODER
@@ -118,7 +118,7 @@ def test_a_segment_the_glossary_cannot_gloss_gets_the_encoder_phrase_and_says_en
 
 def test_concepts_of_a_machine_translation_carry_its_method() -> None:
     u = _understanding()
-    seg = Segment("వైద్యుడు నది దగ్గర ఉన్నాడు.", "The physician is near the river.", Method.NLLB, 0.8)
+    seg = Segment("భిషక్కు నది దగ్గర ఉన్నాడు.", "The physician is near the river.", Method.NLLB, 0.8)
     [out] = u.annotate(Translation.from_segments("te", "en", [seg])).segments
     methods = {c.concept_id: c.method for c in out.concepts}
     assert methods["river"] is Method.NLLB and methods["doctor"] is Method.NLLB
@@ -127,7 +127,7 @@ def test_concepts_of_a_machine_translation_carry_its_method() -> None:
 
 def test_without_an_encoder_only_the_glossary_answers() -> None:
     u = Understanding(default_glossary(), _vocabulary())
-    [found] = u.understand(["ఒక అమ్మాయి వైద్యుడు చూసింది."], "te", method=Method.GLOSSARY)
+    [found] = u.understand(["ఒక అమ్మాయి భిషక్కు చూసింది."], "te", method=Method.GLOSSARY)
     assert {c.method for c in found} == {Method.GLOSSARY}
     with pytest.raises(ValueError):
         Understanding(default_glossary(), _vocabulary(), encoder=FakeEncoder())
@@ -137,10 +137,10 @@ def test_word_embeddings_are_cached_between_calls() -> None:
     enc = FakeEncoder()
     u = _understanding(enc)
     enc.calls.clear()
-    u.understand(["వైద్యుడు టాక్సీ."], "te", method=Method.GLOSSARY)
-    u.understand(["వైద్యుడు టాక్సీ!"], "te", method=Method.GLOSSARY)
+    u.understand(["భిషక్కు టాక్సీ."], "te", method=Method.GLOSSARY)
+    u.understand(["భిషక్కు టాక్సీ!"], "te", method=Method.GLOSSARY)
     words = [t for call in enc.calls for t in call if " " not in t]
-    assert sorted(words) == ["టాక్సీ", "వైద్యుడు"]
+    assert sorted(words) == ["టాక్సీ", "భిషక్కు"]
 
 
 def test_confidence_grows_with_the_margin_and_stays_below_the_glossary() -> None:
@@ -151,7 +151,7 @@ def test_confidence_grows_with_the_margin_and_stays_below_the_glossary() -> None
 
 def test_concept_phrase_orders_by_category() -> None:
     u = _understanding()
-    [found] = u.understand(["రాత్రి ఒక అమ్మాయి వైద్యుడు చూసింది."], "te", method=Method.GLOSSARY)
+    [found] = u.understand(["రాత్రి ఒక అమ్మాయి భిషక్కు చూసింది."], "te", method=Method.GLOSSARY)
     assert concept_phrase(found).startswith("night girl")
     assert concept_phrase([]) == ""
 
@@ -159,7 +159,7 @@ def test_concept_phrase_orders_by_category() -> None:
 def test_codec_round_trips_concepts_and_names() -> None:
     u = _understanding()
     t = u.annotate(
-        Translation.from_segments("te", "en", [Segment("మీనా అనే అమ్మాయి వైద్యుడు చూసింది.", "", Method.GLOSSARY, 0.0)])
+        Translation.from_segments("te", "en", [Segment("మీనా అనే అమ్మాయి భిషక్కు చూసింది.", "", Method.GLOSSARY, 0.0)])
     )
     msg = translation_to_proto(t)
     assert msg.segments[0].names[0].latin == "Mina"
@@ -223,7 +223,7 @@ def test_embeddings_of_another_encoder_are_computed_once_and_cached(tmp_path: Pa
 
 def test_concurrent_requests_share_the_encoder_safely() -> None:
     u = _understanding()
-    texts = [f"వైద్యుడు టాక్సీ {k}." for k in range(40)]
+    texts = [f"భిషక్కు టాక్సీ {k}." for k in range(40)]
 
     def run(text: str) -> list[str]:
         [found] = u.understand([text], "te", method=Method.GLOSSARY)
