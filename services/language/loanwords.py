@@ -149,8 +149,9 @@ class LoanwordIndex:
     """English terms of a vocabulary by skeleton, for single words.
 
     Args:
-        vocabulary: the concepts; every one-word term (label or synonym) is indexed, and a skeleton
-            shared by terms of two concepts is dropped (it cannot tell them apart).
+        vocabulary: the concepts; every one-word term (label or synonym) is indexed. A skeleton
+            shared by terms of several concepts keeps them all (:meth:`sounds_like`), and names
+            none by itself (:meth:`concept_of`).
         suffixes: per language, the endings a word may carry (the glossary's suffix lists and their
             pairs), stripped before the skeleton is taken.
     """
@@ -165,7 +166,7 @@ class LoanwordIndex:
                 if len(key) >= MIN_CONSONANTS:
                     owners.setdefault(key, set()).add(c.id)
                     owners.setdefault(key.translate(_UNVOICED) + "\0ta", set()).add(c.id)
-        self._by_key = {k: next(iter(v)) for k, v in owners.items() if len(v) == 1}
+        self._by_key = {k: tuple(sorted(v)) for k, v in owners.items()}
         self._suffixes = {lang: sorted(s, key=len, reverse=True) for lang, s in suffixes.items()}
 
     def _stems(self, word: str, language: str) -> list[str]:
@@ -176,11 +177,17 @@ class LoanwordIndex:
         return out or [word]
 
     def concept_of(self, words: Sequence[str], language: str) -> list[str | None]:
-        """For each native-script word of ``language``, the concept id it sounds like, or None.
+        """For each native-script word of ``language``, the one concept id it sounds like, or None
+        (no concept, or several: Tamil ``டிராக்டர்`` is tractor or director, its letters do not
+        tell t from d)."""
+        return [c[0] if len(c) == 1 else None for c in self.sounds_like(words, language)]
 
-        The stems are tried in turn (see :meth:`_stems`); the first skeleton that names one
-        concept wins. Latin-script words get None (the
-        glossary and the encoder read English directly).
+    def sounds_like(self, words: Sequence[str], language: str) -> list[tuple[str, ...]]:
+        """For each native-script word of ``language``, the concept ids whose English terms share
+        its skeleton (sorted; empty for none).
+
+        The stems are tried in turn (see :meth:`_stems`); the first skeleton that names a concept
+        wins. Latin-script words get none (the glossary and the encoder read English directly).
         """
         candidates: list[tuple[int, str]] = []
         for k, w in enumerate(words):
@@ -188,9 +195,9 @@ class LoanwordIndex:
                 continue
             candidates += [(k, stem) for stem in self._stems(w, language)]
         latin = to_iast_all([stem for _, stem in candidates]) if candidates else []
-        out: list[str | None] = [None] * len(words)
+        out: list[tuple[str, ...]] = [()] * len(words)
         for (k, _), spelled in zip(candidates, latin, strict=True):
-            if out[k] is not None:
+            if out[k]:
                 continue
             key = indic_skeleton(spelled, language)
             if language == "ta":

@@ -98,11 +98,12 @@ GLOSSARY_CONCEPT_CONFIDENCE = 0.9
 LOANWORD_CONFIDENCE = 0.8
 
 #: A loanword's concept must be among the encoder's this many best concepts for the word (of the
-#: vocabulary's 2,882). Measured on the glossary's native words that are not a loanword of their
-#: own concept (7,210 words of the ten Indian languages, glossary version 2): the sound alone names
-#: another concept for 69 of them (lake सरोवर as "surveyor", husband घरवाला as "gravel"), with
-#: this check for 20 (0.3%), half of them near misses (फुटपाथ "footpath" for a street market,
-#: ഓഡിറ്റോറിയം "auditorium" for a wedding hall).
+#: vocabulary's 2,882); of several concepts that sound alike (Tamil writes t and d alike, so
+#: டிராக்டர் is tractor or director) the one the encoder ranks best is taken. Measured on the
+#: glossary's native words that are not a loanword of their own concept (7,210 words of the ten
+#: Indian languages, glossary version 2): the sound names another concept for 87 of them (lake
+#: सरोवर as "surveyor", husband घरवाला as "gravel"), with this check 28 (0.4%), many of them near
+#: misses (फुटपाथ "footpath" for a street market, ഓഡിറ്റോറിയം "auditorium" for a wedding hall).
 LOANWORD_RANK = 25
 
 
@@ -270,14 +271,17 @@ class Understanding:
         sentences: Sequence[str],
         words: Sequence[Sequence[Token]],
         method: Method,
-        loanwords: Sequence[Mapping[int, str]],
+        loanwords: Sequence[Mapping[int, tuple[str, ...]]],
     ) -> list[list[FoundConcept]]:
         """Encoder and loanword concepts per sentence from its candidate ``words`` (one batch for the
-        whole text); ``loanwords`` maps a sentence's token starts to the concept its sound names."""
+        whole text); ``loanwords`` maps a sentence's token starts to the concepts its sound names.
+        Without the encoder a word's sound must name one concept alone."""
         out: list[list[FoundConcept]] = [[] for _ in sentences]
         if self.encoder is None or self.index is None:
             for k, ws in enumerate(words):
-                out[k] = [self._loanword(loanwords[k][t.start], t) for t in ws if t.start in loanwords[k]]
+                out[k] = [
+                    self._loanword(loanwords[k][t.start][0], t) for t in ws if len(loanwords[k].get(t.start, ())) == 1
+                ]
             return out
         flat = [(k, t) for k, ws in enumerate(words) for t in ws]
         if not flat:
@@ -290,7 +294,7 @@ class Understanding:
         sentences: Sequence[str],
         flat: Sequence[tuple[int, Token]],
         method: Method,
-        loanwords: Sequence[Mapping[int, str]],
+        loanwords: Sequence[Mapping[int, tuple[str, ...]]],
     ) -> list[list[FoundConcept]]:
         assert self.encoder is not None and self.index is not None
         out: list[list[FoundConcept]] = [[] for _ in sentences]
@@ -304,8 +308,10 @@ class Understanding:
             sentence_margins = {k: row - _background(row, lo, hi) for k, row in zip(rows, scores, strict=True)}
         best: list[dict[str, FoundConcept]] = [{} for _ in sentences]
         for (k, token), row in zip(flat, word_scores, strict=True):
-            sounds_like = loanwords[k].get(token.start)
-            if sounds_like is not None and int((row > row[self._rows[sounds_like]]).sum()) < LOANWORD_RANK:
+            # of the concepts the word sounds like, the one the encoder ranks best, if it is high enough
+            ranks = sorted((int((row > row[self._rows[c]]).sum()), c) for c in loanwords[k].get(token.start, ()))
+            sounds_like = ranks[0][1] if ranks and ranks[0][0] < LOANWORD_RANK else None
+            if sounds_like is not None:
                 found = self._loanword(sounds_like, token)
                 if sounds_like not in best[k] or best[k][sounds_like].confidence < found.confidence:
                     best[k][sounds_like] = found
@@ -362,10 +368,10 @@ class Understanding:
         glosses = [self.glossary.gloss_sentence(s, language) for s in sentences]
         words = [self._candidates(s, g, language) for s, g in zip(sentences, glosses, strict=True)]
         mt = method in (Method.NLLB, Method.CLOUD_API)
-        loanwords: list[dict[int, str]] = []
+        loanwords: list[dict[int, tuple[str, ...]]] = []
         for ws in words:
-            named = self.loanwords.concept_of([t.text for t in ws], language)
-            loanwords.append({t.start: c for t, c in zip(ws, named, strict=True) if c is not None})
+            named = self.loanwords.sounds_like([t.text for t in ws], language)
+            loanwords.append({t.start: c for t, c in zip(ws, named, strict=True) if c})
         encoded = self._encoder_concepts(sentences, words, method if mt else Method.ENCODER, loanwords)
         out = []
         for g, enc in zip(glosses, encoded, strict=True):

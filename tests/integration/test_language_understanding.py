@@ -75,3 +75,11 @@ async def test_english_gets_concepts_and_names_too(language: Client) -> None:
     ids = {c.concept_id: c.category for c in seg.concepts}
     assert ids["bicycle"] == pb.CONCEPT_CATEGORY_VEHICLE and ids["doctor"] == pb.CONCEPT_CATEGORY_PERSON
     assert [n.latin for n in seg.names] == ["Ravi"]
+
+
+async def test_of_loanwords_that_sound_alike_the_encoder_picks_the_one_meant(language: Client) -> None:
+    # Tamil writes t and d with one letter: டிராக்டர் sounds like tractor and like director
+    resp = await _translate(language, _unique("விவசாயி டிராக்டரை ஓட்டுகிறார்."), "ta")
+    found = {c.concept_id: c.method for s in resp.segments for c in s.concepts}
+    assert found.get("tractor") == pb.TRANSLATION_METHOD_LOANWORD
+    assert "director" not in found

@@ -109,3 +109,11 @@ def test_any_text_in_the_indian_blocks_gives_one_answer_per_word(
     assert len(out) == len(words)
     vocabulary = default_vocabulary()
     assert all(c is None or vocabulary.get(c) is not None for c in out)
+
+
+def test_a_skeleton_several_concepts_share_names_them_all_and_none_alone(index: LoanwordIndex) -> None:
+    # Tamil has one letter for t and d: டிராக்டர் is tractor or director; the encoder decides
+    [both] = index.sounds_like(["டிராக்டரை"], "ta")
+    assert {"tractor", "director"} <= set(both)
+    assert index.concept_of(["டிராக்டரை"], "ta") == [None]
+    assert index.sounds_like(["ट्रैक्टर"], "hi") == [("tractor",)]
