@@ -16,6 +16,12 @@ and prints per run and as medians:
   so only the encode is timed; the median of three such encodes), and submit-to-MP4 as a
   multiple of that floor.
 
+With ``--telemetry both`` each run is made twice, with tracing and request metrics off and then on
+(switched at run time in the one mesh, :func:`services.mesh.telemetry.set_enabled` and
+:func:`services.mesh.metrics.set_enabled`; spans are recorded, not exported), after one warm-up job,
+and the medians of both and the overhead of telemetry on submit-to-MP4 are printed. ``on`` (the
+default) and ``off`` run one mode.
+
 With ``--batch N`` it then submits N jobs at once and prints jobs per minute (N over the time
 from the first submit to the last SUCCEEDED); the mesh runs one job and one render process per
 core (``DRISHYA_WORKERS`` and ``DRISHYA_RENDER_PROCESSES``, unless set in the environment).
@@ -51,8 +57,9 @@ from services.cli.local import LocalMesh  # noqa: E402
 
 
 async def one(client: httpx.AsyncClient, text: str) -> dict[str, float]:
-    """Submit and follow one job; returns its timings in seconds."""
-    t0 = time.perf_counter()
+    """Submit and follow one job; returns its timings in seconds (``cpu_s``: CPU seconds of this
+    process, where the services, the workers and telemetry run; the render processes are others)."""
+    t0, c0 = time.perf_counter(), time.process_time()
     r = await client.post("/v1/jobs", json={"text": text})
     r.raise_for_status()
     job_id = r.json()["job_id"]
@@ -82,6 +89,7 @@ async def one(client: httpx.AsyncClient, text: str) -> dict[str, float]:
         raise RuntimeError(f"job {job_id} did not succeed: {data}")
     marks["render_rtf"] = marks["video_s"] / (marks["assembled"] - marks["render_start"])
     marks["e2e_rtf"] = marks["video_s"] / marks["mp4"]
+    marks["cpu_s"] = time.process_time() - c0
     marks["job_id"] = job_id  # type: ignore[assignment]
     return marks
 
@@ -118,7 +126,17 @@ async def main() -> None:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--text", type=Path, default=ROOT / "samples" / "telugu_rain_dance.txt")
     ap.add_argument("--batch", type=int, default=0, help="then submit this many jobs at once")
+    ap.add_argument("--telemetry", choices=("on", "off", "both"), default="on", help="tracing and request metrics")
     args = ap.parse_args()
+    from services.mesh import metrics, telemetry
+
+    telemetry.setup_tracing("bench")
+    modes = {"on": [True], "off": [False], "both": [False, True]}[args.telemetry]
+
+    def use_telemetry(enabled: bool) -> None:
+        telemetry.set_enabled(enabled)
+        metrics.set_enabled(enabled)
+
     cores = str(os.cpu_count() or 1)
     env = {**os.environ}
     env.setdefault("DRISHYA_WORKERS", cores)
@@ -133,21 +151,28 @@ async def main() -> None:
         f"{env['DRISHYA_WORKERS']} jobs and {env['DRISHYA_RENDER_PROCESSES']} render processes at once"
     )
     jpm = 0.0
-    rows = []
+    rows: list[dict[str, float]] = []
+    by_mode: dict[bool, list[dict[str, float]]] = {m: [] for m in modes}
     try:
         async with httpx.AsyncClient(
             base_url=mesh.gateway_url,
             timeout=httpx.Timeout(30, read=600),
             headers={"Authorization": f"Bearer {mesh.api_key}"},
         ) as client:
-            for i in range(args.runs):
+            if len(modes) > 1:
+                await one(client, text)  # warm-up: the first job pays for caches and lazy loads
+            for i, enabled in ((i, e) for i in range(args.runs) for e in modes):
+                use_telemetry(enabled)
                 m = await one(client, text)
+                use_telemetry(True)
                 mp4 = mesh.media_root / "jobs" / str(m.pop("job_id")) / "video.mp4"
                 m["floor"], frames = await asyncio.to_thread(floor_encode_s, mp4)
                 m["ratio"] = m["mp4"] / m["floor"]
                 rows.append(m)
+                by_mode[enabled].append(m)
                 print(
-                    f"run {i + 1}: first event {m['first_event']:.3f} s, shot list {m['shot_list']:.2f} s, "
+                    f"run {i + 1} (telemetry {'on' if enabled else 'off'}): "
+                    f"first event {m['first_event']:.3f} s, shot list {m['shot_list']:.2f} s, "
                     f"MP4 {m['mp4']:.2f} s, video {m['video_s']:.2f} s, render RTF {m['render_rtf']:.2f}x, "
                     f"end-to-end RTF {m['e2e_rtf']:.2f}x, floor ({frames} frames) {m['floor']:.2f} s, "
                     f"MP4 / floor {m['ratio']:.2f}"
@@ -172,6 +197,20 @@ async def main() -> None:
     for k, v in med.items():
         if k.startswith("stage:"):
             print(f"    {k.removeprefix('stage:STAGE_').lower():<16}{v:8.3f}")
+    if len(modes) > 1:
+        off, on = (statistics.median(r["mp4"] for r in by_mode[m]) for m in (False, True))
+        off_ratio, on_ratio = (statistics.median(r["ratio"] for r in by_mode[m]) for m in (False, True))
+        cpu_off, cpu_on = (statistics.median(r["cpu_s"] for r in by_mode[m]) for m in (False, True))
+        print(f"\ntelemetry off vs on, median of {args.runs} runs each (interleaved)")
+        print(
+            f"  CPU s of the mesh process off {cpu_off:6.2f} s   on {cpu_on:6.2f} s   "
+            f"overhead {100 * (cpu_on / cpu_off - 1):+.1f}% (render processes not counted)"
+        )
+        print(f"  time to MP4 ready         off {off:6.2f} s   on {on:6.2f} s   overhead {100 * (on / off - 1):+.1f}%")
+        print(
+            f"  submit-to-MP4 / floor     off {off_ratio:6.2f}     on {on_ratio:6.2f}     "
+            f"overhead {100 * (on_ratio / off_ratio - 1):+.1f}%"
+        )
 
 
 if __name__ == "__main__":

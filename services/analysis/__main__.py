@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 
 from services.analysis.config import AnalysisConfig
 from services.analysis.server import create_server
+from services.mesh import telemetry
 from services.mesh.config import environ
 from services.mesh.server import serve_until_signal
 
 
 async def main() -> None:
     """Read the configuration from the environment and serve until SIGTERM or SIGINT."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    telemetry.setup_process("analysis")
     server = await create_server(AnalysisConfig.from_env(environ()))
     await serve_until_signal([server])
 

@@ -50,6 +50,15 @@ class LocalMesh:
         """The shared media volume."""
         return Path(self._env["DRISHYA_MEDIA_ROOT"])
 
+    @property
+    def local_media_root(self) -> Path | None:
+        """The directory media is published in, or None when it goes to object storage
+        (``DRISHYA_MEDIA_URL=s3://...``)."""
+        from services.mesh.media_store import MediaSettings
+
+        settings = MediaSettings.from_env(self._env, self.media_root)
+        return settings.open().local_root if settings.is_local else None
+
     async def start(self, *, api_key_name: str = "local-dev") -> None:
         """Start everything; sets :attr:`gateway_url` and :attr:`api_key` (``DRISHYA_API_KEY`` or a new one).
 

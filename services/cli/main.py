@@ -1,7 +1,7 @@
 """The ``drishya`` command: run the local mesh, generate videos, follow jobs, stories and API keys.
 
     drishya up                       run the whole mesh, one supervised process per part (Ctrl-C stops it)
-    drishya worker [-n N]            run N worker processes against an existing mesh (default: one per core)
+    drishya worker [-n N]            run N worker processes against an existing mesh (default CPUs // min(CPUs, 4))
     drishya generate TEXT -o F.mp4   submit a scene through the gateway, show progress, save the MP4
     drishya jobs list|get|watch|cancel|retry        your jobs (services.cli.remote)
     drishya stories create|list|get|add|render|play|breakdown   stories of scenes (services.cli.remote)
@@ -112,7 +112,7 @@ async def cmd_up(args: argparse.Namespace) -> int:
 
 
 async def cmd_worker(args: argparse.Namespace) -> int:
-    """Run worker processes only (one per core by default) against an existing mesh."""
+    """Run worker processes only (default: :func:`services.mesh.cpu.sizing`) against an existing mesh."""
     plan = plan_workers(_data_dir(args), dict(os.environ), args.processes)
 
     def announce(sup: Supervisor) -> None:
@@ -176,7 +176,7 @@ async def cmd_generate(args: argparse.Namespace) -> int:
         if not key:
             raise CliError(NO_KEY, Exit.UNAUTHORISED)
         async with Api(url, key, timeouts) as api:
-            job = await _submit_and_follow(api, text, args, mesh.media_root if mesh else None)
+            job = await _submit_and_follow(api, text, args, mesh.local_media_root if mesh else None)
     finally:
         if mesh is not None:
             await mesh.stop()
@@ -347,11 +347,15 @@ def parser() -> argparse.ArgumentParser:
         return made
 
     up = command(sub, "up", "run the local mesh in the foreground, one supervised process per part", json_flag=False)
-    up.add_argument("--workers", type=int, help="worker processes (default $DRISHYA_WORKER_PROCESSES or one per core)")
+    up.add_argument(
+        "--workers", type=int, help="worker processes (default $DRISHYA_WORKER_PROCESSES, else CPUs // min(CPUs, 4))"
+    )
     w = command(
         sub, "worker", "run worker processes only, against DATABASE_URL, NATS_URL and the services", json_flag=False
     )
-    w.add_argument("-n", "--processes", type=int, help="how many (default one per core)")
+    w.add_argument(
+        "-n", "--processes", type=int, help="how many (default $DRISHYA_WORKER_PROCESSES, else CPUs // min(CPUs, 4))"
+    )
 
     g = command(sub, "generate", "turn a scene into a video")
     g.add_argument("text", help="the scene (10 to 2000 characters), or - to read standard input")

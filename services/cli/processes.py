@@ -4,7 +4,9 @@
 
 1. the embedded PostgreSQL, Redis and NATS (each one whose URL the environment does not give),
 2. the seven gRPC services, one process each (the generation service with no workers of its own),
-3. the gateway and the worker processes (``DRISHYA_WORKER_PROCESSES``, default one per core).
+3. the gateway and the worker processes (``DRISHYA_WORKER_PROCESSES``; default
+   :func:`services.mesh.cpu.sizing`: ``C // min(C, 4)`` for the ``C`` CPUs the supervisor really
+   has, so workers times render processes never exceeds ``C``).
 
 ``drishya worker`` runs only worker processes, against the ``DATABASE_URL``, ``NATS_URL`` and
 service addresses of an existing mesh. Ports come from ``DRISHYA_<NAME>_PORT``; a port of 0 is
@@ -23,6 +25,7 @@ from pathlib import Path
 
 from services.cli.supervisor import ChildSpec, RestartPolicy
 from services.mesh import config as mc
+from services.mesh.cpu import render_share, sizing
 from services.mesh.infra import free_port, nats_answers, nats_command, private_secret, redis_command
 
 #: gRPC services in the order they are listed; they start together.
@@ -116,9 +119,14 @@ def _python(module: str) -> list[str]:
     return [sys.executable, "-m", module]
 
 
-def worker_children(env: Mapping[str, str], count: int) -> list[ChildSpec]:
-    """``count`` worker processes, each running one job at a time."""
+def worker_children(env: Mapping[str, str], count: int, cpus: int | None = None) -> list[ChildSpec]:
+    """``count`` worker processes, each running one job at a time, with the render processes of
+    :func:`services.mesh.cpu.render_share` of ``cpus`` (default the available CPUs) each, unless
+    ``DRISHYA_RENDER_PROCESSES`` is set: ``count`` workers never start more render processes than
+    there are CPUs, whether ``count`` is the default or set by hand."""
     wenv = {**env, "DRISHYA_WORKERS": "1"}
+    if count > 0 and not env.get("DRISHYA_RENDER_PROCESSES", "").strip():
+        wenv["DRISHYA_RENDER_PROCESSES"] = str(render_share(count, cpus))
     return [ChildSpec(f"worker-{n}", _python("services.generation.worker_process"), wenv) for n in range(count)]
 
 
@@ -129,9 +137,11 @@ def restart_policy(env: Mapping[str, str]) -> RestartPolicy:
     return RestartPolicy(base_s=base, cap_s=cap)
 
 
-def worker_count(env: Mapping[str, str]) -> int:
-    """``DRISHYA_WORKER_PROCESSES``, default one per core."""
-    return mc.env_int(env, "DRISHYA_WORKER_PROCESSES", os.cpu_count() or 1, lo=0, hi=256)
+def worker_count(env: Mapping[str, str], cpus: int | None = None) -> int:
+    """``DRISHYA_WORKER_PROCESSES``; by default :func:`services.mesh.cpu.sizing` of ``cpus`` (default
+    :func:`services.mesh.cpu.available_cpus`): one worker per machine up to 7 CPUs, then one per 4,
+    each with ``min(C, 4)`` render processes, so the render processes never outnumber the CPUs."""
+    return mc.env_int(env, "DRISHYA_WORKER_PROCESSES", sizing(cpus).workers, lo=0, hi=256)
 
 
 def plan_up(data_dir: Path, base_env: Mapping[str, str]) -> Plan:

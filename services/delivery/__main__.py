@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
+import sys
 
 from services.delivery.config import DeliveryConfig
 from services.delivery.server import create_server
+from services.mesh import telemetry
 from services.mesh.config import ConfigError
 from services.mesh.server import serve_until_signal
 
@@ -23,5 +24,8 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.INFO)
-    asyncio.run(main())
+    telemetry.setup_process("delivery")
+    try:
+        asyncio.run(main())
+    except ConfigError as exc:  # a bad setting (a media store that cannot be used...): one line, no traceback
+        sys.exit(f"drishya delivery: {exc}")

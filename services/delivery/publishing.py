@@ -5,6 +5,11 @@ and moved into place with ``rename``, so ``jobs/<job_id>/`` is either absent, th
 complete delivery, or the new complete one: a crash never leaves half a delivery behind (a
 leftover ``.tmp`` or ``.old`` directory is swept at the next start). The database row is written
 after the files are in place; publishing the same job again replaces both (idempotent).
+
+With media in object storage (``DRISHYA_MEDIA_URL=s3://...``) there is no rename: the sources are
+fetched to a scratch directory, packaged there, and every file is uploaded with the master playlist
+last (a reader that finds it finds every segment it lists), then files of an earlier publication
+that the new one lacks are removed, then the row is written.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from typing import Protocol
 from services.delivery import packaging
 from services.delivery.model import Delivery, Rendition, job_prefix, parse_job_id
 from services.mesh.errors import FailedPrecondition, FieldViolation, NotFound
+from services.mesh.media_store import LocalMediaStore, MediaStore
 from services.mesh.storage import resolve_media_path
 
 log = logging.getLogger(__name__)
@@ -108,6 +114,8 @@ class Publisher:
         max_concurrent: packaging runs at once (each in a worker thread).
         preset: libx264 preset.
         clock: current UTC time (a seam for tests).
+        media: the media store (default: the local directory ``media_root``); with object storage
+            sources are keys in it and packaging happens in a scratch directory.
     """
 
     def __init__(
@@ -118,9 +126,11 @@ class Publisher:
         max_concurrent: int = 1,
         preset: str = "veryfast",
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+        media: MediaStore | None = None,
     ) -> None:
         self._store = store
         self._media_root = media_root.resolve()
+        self._media = media if media is not None else LocalMediaStore(self._media_root)
         self._slots = asyncio.Semaphore(max_concurrent)
         self._locks: dict[uuid.UUID, _JobLock] = {}
         self._preset = preset
@@ -141,8 +151,11 @@ class Publisher:
         Raises:
             InvalidArgument: ``INVALID_JOB_ID``; ``EMPTY_PATH`` or ``PATH_OUTSIDE_MEDIA_ROOT`` for ``source_path``.
             FailedPrecondition: ``SOURCE_MISSING`` (no such file), ``SOURCE_UNREADABLE`` (it does not decode).
+            MediaUnavailable: the object store did not answer (UNAVAILABLE: the caller retries).
         """
         job = parse_job_id(job_id)
+        if self._media.local_root is None:
+            return await self._publish_remote(job, source_path, rendition_sources)
         source = resolve_media_path(source_path, self._media_root, field="source_path")
         if not source.is_file():
             raise FailedPrecondition(
@@ -169,7 +182,53 @@ class Publisher:
                     metadata={"source_path": source_path},
                 ) from exc
             log.info("published %s (%d ms of video) in %.1f s", job, packaged.duration_ms, time.monotonic() - started)
-            delivery = self._delivery(job, packaged)
+            delivery = self._delivery(job, packaged, (self._media_root / job_prefix(job) / "video.mp4").stat().st_size)
+            await self._store.upsert(delivery)
+        return delivery
+
+    async def _publish_remote(
+        self, job: uuid.UUID, source_path: str, rendition_sources: Sequence[tuple[str, str]]
+    ) -> Delivery:
+        """:meth:`publish` with media in object storage: fetch, package in scratch, upload, record."""
+        media = self._media
+        source_key = media.key_of(source_path, field="source_path")
+        if await asyncio.to_thread(media.size, source_key) is None:
+            raise FailedPrecondition(
+                f"source {source_path!r} does not exist",
+                reason="SOURCE_MISSING",
+                metadata={"source_path": source_path},
+                violations=[FieldViolation("source_path", "must name an existing file")],
+            )
+        rung_keys = {name: media.key_of(path, field="rendition_sources.path") for name, path in rendition_sources}
+        prefix = job_prefix(job)
+        async with self._job_lock(job), self._slots:
+            started = time.monotonic()
+            with tempfile.TemporaryDirectory(prefix=f"drishya-publish-{job}-") as scratch:
+                out, inputs = Path(scratch) / "out", Path(scratch) / "in"
+                out.mkdir()
+                await asyncio.to_thread(media.get_file, source_key, out / "video.mp4")
+                rungs: dict[str, Path] = {}
+                for name, key in rung_keys.items():
+                    if await asyncio.to_thread(media.exists, key):  # a missing rendition is encoded instead
+                        rungs[name] = await asyncio.to_thread(media.get_file, key, inputs / f"{name}.mp4")
+                try:
+                    packaged = await asyncio.to_thread(
+                        packaging.package, out / "video.mp4", out, preset=self._preset, rung_sources=rungs
+                    )
+                except packaging.SourceUnreadable as exc:
+                    raise FailedPrecondition(
+                        f"source {source_path!r} cannot be decoded: {exc}",
+                        reason="SOURCE_UNREADABLE",
+                        metadata={"source_path": source_path},
+                    ) from exc
+                size = (out / "video.mp4").stat().st_size
+                before = set(await asyncio.to_thread(media.list_keys, prefix))
+                written = await asyncio.to_thread(media.put_tree, out, prefix, last=[packaged.master_playlist])
+                stale = sorted(before - set(written))
+                for key in stale:  # an earlier publication's files the new one lacks
+                    await asyncio.to_thread(media.delete, key)
+            log.info("published %s (%d ms of video) in %.1f s", job, packaged.duration_ms, time.monotonic() - started)
+            delivery = self._delivery(job, packaged, size)
             await self._store.upsert(delivery)
         return delivery
 
@@ -199,7 +258,7 @@ class Publisher:
             raise NotFound(f"job {job} has no delivery", reason="DELIVERY_NOT_FOUND", metadata={"job_id": str(job)})
         return delivery
 
-    def _delivery(self, job: uuid.UUID, packaged: packaging.Packaged) -> Delivery:
+    def _delivery(self, job: uuid.UUID, packaged: packaging.Packaged, mp4_size_bytes: int) -> Delivery:
         prefix = job_prefix(job)
         mp4_key = f"{prefix}/video.mp4"
         return Delivery(
@@ -220,6 +279,6 @@ class Publisher:
                 for r in packaged.renditions
             ),
             duration_ms=packaged.duration_ms,
-            mp4_size_bytes=(self._media_root / mp4_key).stat().st_size,
+            mp4_size_bytes=mp4_size_bytes,
             publish_time=self._clock(),
         )

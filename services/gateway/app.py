@@ -3,6 +3,11 @@
 :func:`create_app` builds the app; its lifespan opens a ``grpc.aio`` channel to the generation
 service and an async SQLAlchemy engine, applies the ``gateway`` schema migrations, registers
 ``DRISHYA_API_KEY`` when configured, and closes both on shutdown.
+
+Each request is a span (OpenTelemetry's FastAPI instrumentation; the gRPC calls it makes are its
+children), is counted (``drishya_http_server_requests_total``) and has its request id bound for
+the logs and passed on to the services as ``x-request-id``. ``GET /metrics`` serves the process's
+Prometheus metrics.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from grpc_health.v1 import health_pb2, health_pb2_grpc
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -54,9 +60,12 @@ from services.gateway.problems import (
     violations_from_pydantic,
 )
 from services.gateway.ratelimit import RateLimiter
+from services.mesh import logs
+from services.mesh import metrics as mesh_metrics
 from services.mesh.channels import channel
 from services.mesh.db import create_engine, ping
 from services.mesh.errors import FieldViolation, StatusDetails, details_of
+from services.mesh.media_store import CHUNK_BYTES, MediaNotFound, MediaStore, MediaUnavailable, store_of
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +147,7 @@ class Runtime:
     keys: KeyCache
     auth_flight: SingleFlight
     stories: story_grpc.StoryServiceStub | None = None
+    media_store: MediaStore | None = None
 
 
 def _runtime(request: Request) -> Runtime:
@@ -436,7 +446,8 @@ class RequestContext:
             await refusal.response()(scope, receive, send_with_id)
             return
         try:
-            await self.app(scope, receive, send_with_id)
+            with logs.bind(request_id=rid):
+                await self.app(scope, receive, send_with_id)
         except Exception:
             log.exception("request %s: %s %s failed", rid, scope.get("method"), scope.get("path", "")[:200])
             if not started:
@@ -508,6 +519,7 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
         if config.redis_url is None:
             log.warning("REDIS_URL is not set: the per-key rate limit is off")
         hub = Hub()
+        mesh_metrics.watch_event_loop()
         try:
             await migrate_gateway(engine)
             if config.api_key:
@@ -523,6 +535,7 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
                 KeyCache(config.auth_cache_s),
                 SingleFlight(),
                 story_grpc.StoryServiceStub(story_ch),  # type: ignore[no-untyped-call]
+                await _open_media(config),
             )
             yield
         finally:
@@ -572,6 +585,11 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
             ],
         )
     app.add_middleware(RequestContext, max_path_bytes=config.max_path_bytes, max_header_bytes=config.max_header_bytes)
+    app.add_middleware(mesh_metrics.HttpMetrics)
+    # Spans for requests, not for each chunk sent or received (an SSE stream sends thousands).
+    FastAPIInstrumentor.instrument_app(
+        app, excluded_urls="/metrics$,/livez$,/healthz$,/static/", exclude_spans=["receive", "send"]
+    )
     _install_handlers(app)
     _install_openapi(app)
     deadline = config.unary_deadline_s
@@ -809,6 +827,8 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
             },
             404: {"model": Problem, "description": "No such media (MEDIA_NOT_FOUND)."},
             416: {"model": Problem, "description": "The Range lies outside the file (RANGE_NOT_SATISFIABLE)."},
+            307: {"description": "With DRISHYA_MEDIA_SERVE=redirect: a presigned URL of the object store."},
+            503: {"model": Problem, "description": "The object store is not answering (MEDIA_STORE_UNAVAILABLE)."},
         },
     )
     async def get_media(
@@ -828,7 +848,10 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
         refusal = signing.verify(rt.config.media_secret, key, exp, sig)
         if refusal is not None:
             raise ApiProblem(403, refusal, _MEDIA_REFUSALS[refusal])
-        path = media.resolve_media(rt.config.media_root, key)
+        if rt.media_store is not None and rt.media_store.local_root is None:
+            return await _object_media(request, rt, rt.media_store, key, int(exp or 0))
+        root = rt.media_store.local_root if rt.media_store is not None else None
+        path = media.resolve_media(root or rt.config.media_root, key)
         if path is None:
             raise ApiProblem(404, "MEDIA_NOT_FOUND", "no such media")
         headers = {"Cache-Control": "private, max-age=300"}
@@ -890,6 +913,12 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
         if degraded:
             return JSONResponse({"status": "degraded", "degraded": degraded, "checks": checks})
         return JSONResponse({"status": "ok", "checks": checks})
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics_page() -> Response:
+        """The process's metrics in the Prometheus text format (read in a thread: collectors may query)."""
+        body, content_type = await asyncio.to_thread(mesh_metrics.exposition)
+        return Response(body, media_type=content_type)
 
     @app.get("/livez", tags=["health"], summary="Liveness", responses={200: {"model": Health}})
     async def livez() -> JSONResponse:
@@ -992,6 +1021,71 @@ def _check_text(text: str) -> None:
             metadata={"min": "10"},
             violations=[FieldViolation("text", "at least 10 characters")],
         )
+
+
+async def _open_media(config: GatewayConfig) -> MediaStore:
+    """The media store; an object store is checked (a local directory is only read here)."""
+    store = store_of(config.media, config.media_root)
+    if store.local_root is None:
+        await asyncio.to_thread(store.check)
+    return store
+
+
+async def _object_media(request: Request, rt: Runtime, store: MediaStore, key: str, exp: int) -> Response:
+    """Serve ``key`` from object storage: a playlist with its URIs signed; anything else streamed
+    (one byte range, or the whole object) or, with ``DRISHYA_MEDIA_SERVE=redirect``, a 307 to a
+    presigned URL valid until the grant's expiry (at least a minute).
+
+    Raises:
+        ApiProblem: 404 MEDIA_NOT_FOUND; 400 INVALID_RANGE; 416 RANGE_NOT_SATISFIABLE; 503
+            MEDIA_STORE_UNAVAILABLE with ``Retry-After`` when the store does not answer.
+    """
+    if not media.acceptable_key(key):
+        raise ApiProblem(404, "MEDIA_NOT_FOUND", "no such media")
+    headers = {"Cache-Control": "private, max-age=300"}
+    kind = media.content_type_of(key)
+    try:
+        if key.lower().endswith(".m3u8"):
+            text = (await asyncio.to_thread(store.read_bytes, key)).decode("utf-8")
+            signed = signing.sign_playlist(rt.config.media_secret, key, text, exp)
+            return Response(signed, media_type=kind, headers=headers)
+        if rt.config.media_serve == "redirect":
+            ttl = max(60, exp - int(time.time()))
+            url = await asyncio.to_thread(store.presigned_url, key, ttl)
+            if url is not None:
+                return Response(status_code=307, headers={**headers, "Location": url})
+        size = await asyncio.to_thread(store.size, key)
+        if size is None:
+            raise ApiProblem(404, "MEDIA_NOT_FOUND", "no such media")
+        _check_range(request, size)
+        start, end, status = 0, size, 200
+        http_range = request.headers.get("range")
+        if http_range is not None and request.headers.get("if-range") is None:
+            ranges = StarletteFileResponse._parse_range_header(http_range, size)
+            if len(ranges) == 1:  # several ranges: the whole object (RFC 9110 lets a server ignore Range)
+                (start, end), status = ranges[0], 206
+        headers.update({"Accept-Ranges": "bytes", "Content-Length": str(end - start)})
+        if status == 206:
+            headers["Content-Range"] = f"bytes {start}-{end - 1}/{size}"
+        if request.method == "HEAD":
+            return Response(status_code=status, media_type=kind, headers=headers)
+        reader = await asyncio.to_thread(store.open_range, key, start, end)
+    except MediaNotFound:
+        raise ApiProblem(404, "MEDIA_NOT_FOUND", "no such media") from None
+    except MediaUnavailable as exc:
+        log.warning("media %s: %s", key, exc.message)
+        raise ApiProblem(
+            503, "MEDIA_STORE_UNAVAILABLE", "the media store is not answering", headers={"Retry-After": "1"}
+        ) from None
+
+    async def chunks() -> AsyncIterator[bytes]:
+        try:
+            while chunk := await asyncio.to_thread(reader.read, CHUNK_BYTES):
+                yield chunk
+        finally:
+            await asyncio.to_thread(reader.close)
+
+    return StreamingResponse(chunks(), status_code=status, media_type=kind, headers=headers)
 
 
 def _check_range(request: Request, size: int) -> None:

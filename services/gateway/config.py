@@ -9,6 +9,7 @@ from pathlib import Path
 
 from services.gateway.signing import DEFAULT_TTL_S, load_or_create_secret
 from services.mesh import config as mc
+from services.mesh.media_store import MediaSettings
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,8 @@ class GatewayConfig:
         story_addr: ``host:port`` of the story service (``DRISHYA_STORY_ADDR``, default port 50057).
         media_root: directory holding published media; media keys are relative to it
             (``DRISHYA_MEDIA_ROOT``, default ``$DRISHYA_DATA_DIR/media``).
-        host: interface to bind (``DRISHYA_GATEWAY_HOST``, default ``127.0.0.1``; ``0.0.0.0`` in containers).
+        host: interface to bind (``DRISHYA_GATEWAY_HOST``, else ``DRISHYA_BIND_HOST``, default ``127.0.0.1``;
+            ``0.0.0.0`` in containers).
         api_key: an API key secret registered at start-up when set (``DRISHYA_API_KEY``), so local
             runs and the CLI have a key without an admin step.
         api_key_name: the name recorded for ``api_key`` (``DRISHYA_API_KEY_NAME``, default ``default``).
@@ -51,6 +53,11 @@ class GatewayConfig:
         auth_cache_s: seconds an authenticated key is remembered, so a revoked key works at most
             this long after revocation (``DRISHYA_GATEWAY_AUTH_CACHE_S``, 5; 0 disables).
         max_header_bytes: largest total size of the request headers, in bytes; larger gets 431 (16384).
+        media: the media store (``DRISHYA_MEDIA_URL`` and ``AWS_*``); None is the local ``media_root``.
+        media_serve: how media in object storage reaches players (``DRISHYA_MEDIA_SERVE``): ``stream``
+            (the gateway streams it, with Range support; the default) or ``redirect`` (307 to a
+            presigned URL of the store, valid until the signed URL's expiry). Playlists are always
+            served by the gateway (their URIs are signed); a local directory is always streamed.
     """
 
     port: int
@@ -78,6 +85,8 @@ class GatewayConfig:
     max_header_bytes: int = 16384
     story_addr: str = "127.0.0.1:50057"
     auth_cache_s: float = 5.0
+    media: MediaSettings | None = None
+    media_serve: str = "stream"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> GatewayConfig:
@@ -96,13 +105,17 @@ class GatewayConfig:
             secret = given.encode("utf-8") if given else load_or_create_secret(mc.data_dir(env) / "media-signing.key")
         except (OSError, ValueError) as exc:
             raise mc.ConfigError(f"media signing secret: {exc}") from None
+        serve = mc.env_str(env, "DRISHYA_MEDIA_SERVE", "stream").lower()
+        if serve not in ("stream", "redirect"):
+            raise mc.ConfigError(f"DRISHYA_MEDIA_SERVE={serve!r} is not one of stream, redirect")
+        media_root = Path(mc.env_str(env, "DRISHYA_MEDIA_ROOT", media_default)).resolve()
         origins = tuple(o.strip() for o in mc.env_str(env, "DRISHYA_GATEWAY_CORS_ORIGINS", "").split(",") if o.strip())
         return cls(
             port=mc.port(env, "gateway"),
             generation_addr=mc.address(env, "generation"),
             story_addr=mc.address(env, "story"),
-            media_root=Path(mc.env_str(env, "DRISHYA_MEDIA_ROOT", media_default)).resolve(),
-            host=mc.env_str(env, "DRISHYA_GATEWAY_HOST", "127.0.0.1"),
+            media_root=media_root,
+            host=mc.env_str(env, "DRISHYA_GATEWAY_HOST", mc.env_str(env, "DRISHYA_BIND_HOST", "127.0.0.1")),
             api_key=api_key,
             api_key_name=mc.env_str(env, "DRISHYA_API_KEY_NAME", "default"),
             unary_deadline_s=mc.env_float(env, "DRISHYA_GATEWAY_DEADLINE_S", 10.0, lo=0.1, hi=600.0),
@@ -116,4 +129,6 @@ class GatewayConfig:
             media_secret=secret,
             auth_cache_s=mc.env_float(env, "DRISHYA_GATEWAY_AUTH_CACHE_S", 5.0, lo=0.0, hi=3600.0),
             media_url_ttl_s=mc.env_int(env, "DRISHYA_MEDIA_URL_TTL_S", DEFAULT_TTL_S, lo=10, hi=7 * 86400),
+            media=MediaSettings.from_env(env, media_root),
+            media_serve=serve,
         )

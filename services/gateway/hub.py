@@ -10,6 +10,9 @@ job at most, is held once). When the last watcher leaves, the upstream call is c
 :class:`Hub` keys feeds by ``(owner_id, job_id)``: a feed exists only after the owner's
 ``GetJob`` succeeded, so a live feed is itself proof of ownership and later watchers of the same
 owner skip that call.
+
+``drishya_sse_watchers`` (a gauge) counts the watchers connected now and ``drishya_sse_feeds``
+the upstream ``WatchJob`` streams open for them.
 """
 
 from __future__ import annotations
@@ -22,11 +25,14 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from typing import Any, TypeVar
 
 import grpc
+from prometheus_client import Gauge
 
 from drishya.generation.v1 import generation_pb2 as gen_pb2
 from services.mesh.errors import StatusDetails, details_of
 
 log = logging.getLogger(__name__)
+SSE_WATCHERS = Gauge("drishya_sse_watchers", "SSE watchers of job events connected now.")
+SSE_FEEDS = Gauge("drishya_sse_feeds", "Upstream WatchJob streams open for SSE watchers now.")
 
 T = TypeVar("T")
 
@@ -152,16 +158,20 @@ class Hub:
             feed = JobFeed(open_call, fmt)
             self._feeds[(owner_id, job_id)] = feed
             feed.start()
+            SSE_FEEDS.inc()
         feed.watchers += 1
+        SSE_WATCHERS.inc()
         return feed
 
     async def detach(self, owner_id: str, job_id: str, feed: JobFeed) -> None:
         """One watcher left; the last one out stops the feed and forgets it."""
         feed.watchers -= 1
+        SSE_WATCHERS.dec()
         if feed.watchers > 0:
             return
         if self._feeds.get((owner_id, job_id)) is feed:
             del self._feeds[(owner_id, job_id)]
+        SSE_FEEDS.dec()
         await feed.stop()
 
     def __len__(self) -> int:

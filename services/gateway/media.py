@@ -35,13 +35,25 @@ def content_type(path: Path) -> str:
     return CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream")
 
 
+def content_type_of(key: str) -> str:
+    """The content type for a media key, by suffix; ``application/octet-stream`` when unknown."""
+    return CONTENT_TYPES.get(PurePosixPath(key).suffix.lower(), "application/octet-stream")
+
+
+def acceptable_key(key: str) -> bool:
+    """Whether ``key`` may name published media: relative, under an allowed prefix, no ``..`` or ``.``
+    segment, empty segment, backslash or NUL."""
+    if not key or "\\" in key or "\x00" in key or key.startswith("/"):
+        return False
+    parts = key.split("/")
+    return len(parts) >= 2 and parts[0] in ALLOWED_PREFIXES and not any(p in ("", "..", ".") for p in parts)
+
+
 def resolve_media(root: Path, key: str) -> Path | None:
     """The regular file ``root/key``, or None when the key is not acceptable or the file is absent."""
-    if not key or "\\" in key or "\x00" in key or key.startswith("/"):
+    if not acceptable_key(key):
         return None
     parts = PurePosixPath(key).parts
-    if len(parts) < 2 or parts[0] not in ALLOWED_PREFIXES or any(p in ("..", ".") for p in key.split("/")):
-        return None
     base = root.resolve()
     path = (base / Path(*parts)).resolve()
     if not path.is_relative_to(base) or not path.is_file():

@@ -12,6 +12,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from services.gateway.app import create_app
 from services.gateway.config import GatewayConfig
+from services.mesh import logs
 
 #: Seconds uvicorn waits for open responses at shutdown before cancelling them. SSE streams never
 #: end by themselves while a job runs; clients reconnect with ``Last-Event-ID`` and lose nothing.
@@ -75,7 +76,8 @@ def create_server(config: GatewayConfig, *, database_url: str, log_level: str = 
     ``X-Forwarded-*`` headers are trusted from ``FORWARDED_ALLOW_IPS`` (default 127.0.0.1).
     Access-log lines have ``access_token`` values redacted (the API no longer accepts keys in URLs;
     a client that still sends one must not get it logged). Requests the parser cannot parse get
-    problem+json answers (:class:`ProblemHttpToolsProtocol`).
+    problem+json answers (:class:`ProblemHttpToolsProtocol`). Once the process's logging is set up
+    (:func:`services.mesh.logs.setup_logging`), uvicorn's own lines go through it (JSON or text).
     """
     app = create_app(config, database_url=database_url)
     access_log = logging.getLogger("uvicorn.access")
@@ -90,5 +92,6 @@ def create_server(config: GatewayConfig, *, database_url: str, log_level: str = 
             http=ProblemHttpToolsProtocol,
             log_level=log_level,
             timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
+            log_config=None if logs.configured() else uvicorn.config.LOGGING_CONFIG,
         )
     )

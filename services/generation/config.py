@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from services.mesh import config as mc
+from services.mesh.cpu import sizing
+from services.mesh.media_store import MediaSettings
 from services.render.config import RenderConfig
 
 
@@ -24,7 +25,11 @@ class GenerationConfig:
             of the other services (``DRISHYA_<NAME>_ADDR``).
         workers: concurrent jobs per process (``DRISHYA_WORKERS``, default 1).
         render_processes: render processes per worker process, each drawing and encoding its own run
-            of GOPs (``DRISHYA_RENDER_PROCESSES``, default the number of cores).
+            of GOPs (``DRISHYA_RENDER_PROCESSES``; default ``min(C, 4)`` for the ``C`` CPUs the
+            process really has, cgroup limit and affinity included: :func:`services.mesh.cpu.sizing`).
+        render_idle_s: seconds a worker's render processes may sit idle before they stop; they
+            start again, warming up, on the next job (``DRISHYA_RENDER_IDLE_S``, default 60;
+            0 keeps them for the life of the worker).
         max_attempts: attempts before a job goes to the dead-letter queue (``DRISHYA_MAX_ATTEMPTS``, 3).
         lease_s: a claimed job's lease, renewed every third of it; a worker that dies loses the job
             after this, so another resumes it (``DRISHYA_LEASE_S``, 10: a killed worker's job is
@@ -39,6 +44,11 @@ class GenerationConfig:
             (``DRISHYA_MONTHLY_BUDGET_USD``, default 50; 0: no budget).
         key_budgets_usd: budgets of particular keys (``DRISHYA_KEY_BUDGETS_USD``, JSON
             ``{"<key id>": <usd>}``), over the default.
+        media: the media store (``DRISHYA_MEDIA_URL`` and ``AWS_*``); None is the local ``media_root``.
+        scratch_dir: this process's own directory for work files when media is in object storage
+            (``DRISHYA_SCRATCH_DIR``, default ``<data dir>/scratch``); None: ``<media_root>/scratch``.
+        node_name: the machine's name in worker ids (``DRISHYA_NODE_NAME``, default the host name);
+            a job records the worker that claimed it last.
     """
 
     port: int
@@ -50,6 +60,7 @@ class GenerationConfig:
     delivery_addr: str
     workers: int = 1
     render_processes: int = 1
+    render_idle_s: float = 60.0
     max_attempts: int = 3
     lease_s: int = 10
     max_queued_per_owner: int = 20
@@ -59,6 +70,9 @@ class GenerationConfig:
     render: RenderConfig = field(default_factory=RenderConfig)
     monthly_budget_usd: float = 50.0
     key_budgets_usd: dict[str, float] = field(default_factory=dict)
+    media: MediaSettings | None = None
+    scratch_dir: Path | None = None
+    node_name: str = ""
 
     def budget_of(self, owner_id: str) -> float:
         """The monthly budget of key ``owner_id`` in US dollars (0: none)."""
@@ -77,7 +91,8 @@ class GenerationConfig:
             moderation_addr=mc.address(env, "moderation"),
             delivery_addr=mc.address(env, "delivery"),
             workers=mc.env_int(env, "DRISHYA_WORKERS", 1, lo=0, hi=64),
-            render_processes=mc.env_int(env, "DRISHYA_RENDER_PROCESSES", os.cpu_count() or 1, lo=1, hi=64),
+            render_processes=mc.env_int(env, "DRISHYA_RENDER_PROCESSES", sizing().render_processes, lo=1, hi=64),
+            render_idle_s=mc.env_float(env, "DRISHYA_RENDER_IDLE_S", 60.0, lo=0.0, hi=86400.0),
             max_attempts=mc.env_int(env, "DRISHYA_MAX_ATTEMPTS", 3, lo=1, hi=100),
             lease_s=mc.env_int(env, "DRISHYA_LEASE_S", 10, lo=3, hi=3600),
             max_queued_per_owner=mc.env_int(env, "DRISHYA_MAX_QUEUED_PER_OWNER", 20, lo=1, hi=100000),
@@ -87,6 +102,9 @@ class GenerationConfig:
             render=RenderConfig.from_env(env),
             monthly_budget_usd=mc.env_float(env, "DRISHYA_MONTHLY_BUDGET_USD", 50.0, lo=0.0, hi=1e9),
             key_budgets_usd=_budgets(mc.env_str(env, "DRISHYA_KEY_BUDGETS_USD", "")),
+            media=MediaSettings.from_env(env, Path(media)),
+            node_name=mc.env_str(env, "DRISHYA_NODE_NAME", ""),
+            scratch_dir=Path(mc.env_str(env, "DRISHYA_SCRATCH_DIR", str(mc.data_dir(env) / "scratch"))).resolve(),
         )
 
 

@@ -9,8 +9,11 @@ unfinished step.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import dataclasses
+import json
 import logging
+import os
 import shutil
 import time
 import uuid
@@ -31,8 +34,10 @@ from drishya.moderation.v1 import moderation_service_pb2 as moderation_pb2_svc
 from drishya.prompt.v1 import prompt_pb2
 from drishya.prompt.v1 import prompt_service_pb2 as prompt_pb2_svc
 from services.generation import cast, jobs
+from services.generation import metrics as gen_metrics
 from services.generation.adapters.clients import Clients
 from services.generation.adapters.store import Claim, JobStore
+from services.mesh.media_store import LocalMediaStore, MediaStore, MediaUnavailable, join_key
 from services.render import storyboard
 from services.render.metrics import FrameMetrics
 from services.render.providers import Outcome, ProviderChain, RenderProvider
@@ -45,6 +50,8 @@ S = gen_pb2
 SHOT_PROGRESS_STEP = 0.1
 """A provider's progress inside a shot becomes an event at most every tenth of the shot."""
 GOP_POLL_S = 0.25
+PUT_THREADS = 4
+"""Work files put into an object store at once (the requests mostly wait on the network)."""
 """How often the render stage looks for GOPs the render processes finished (seconds)."""
 
 
@@ -67,24 +74,94 @@ class Pipeline:
         media_root: the shared media volume; work files go to ``<media_root>/work/<job_id>/``.
         shot_concurrency: the worker's render processes: runs of GOPs of one job encoded at once,
             and shot sources made at once.
+        media: the media store (default: the local directory ``media_root``, where work files are
+            made in place). With object storage, work files are made in ``scratch_root`` (this
+            worker's own disk) and every checkpoint is put into the store as it is made (a shot's
+            source and narration before its checkpoint row, a GOP's files before its marker), the
+            assembled files too; a job resumed on another machine first fetches the checkpoints
+            the store holds (:meth:`fetch_work`), so no folder is shared between workers.
+        scratch_root: local directory of work files with object storage (default
+            ``<media_root>/scratch``).
     """
 
     def __init__(
-        self, store: JobStore, clients: Clients, providers: ProviderChain, media_root: Path, shot_concurrency: int = 1
+        self,
+        store: JobStore,
+        clients: Clients,
+        providers: ProviderChain,
+        media_root: Path,
+        shot_concurrency: int = 1,
+        *,
+        media: MediaStore | None = None,
+        scratch_root: Path | None = None,
     ) -> None:
         self.shot_concurrency = max(1, shot_concurrency)
         self.store = store
         self.clients = clients
         self.providers = providers
         self.media_root = media_root
+        self.media = media if media is not None else LocalMediaStore(media_root)
+        self.remote = self.media.local_root is None
+        self.scratch_root = scratch_root or media_root / "scratch"
 
     def work_dir(self, job_id: uuid.UUID) -> Path:
-        """Directory of a job's intermediate files."""
-        return self.media_root / "work" / str(job_id)
+        """Directory of a job's intermediate files (in the store's directory, or local scratch)."""
+        return (self.scratch_root if self.remote else self.media_root) / "work" / str(job_id)
+
+    @staticmethod
+    def work_key(job_id: uuid.UUID, *parts: str) -> str:
+        """Key of a job's work file in the media store: ``work/<job_id>/<parts>``."""
+        return join_key("work", str(job_id), *parts)
 
     def discard_work(self, job_id: uuid.UUID) -> None:
-        """Remove a job's work folder (once it is published or has ended for good); blocking I/O."""
+        """Remove a job's work folder, and its work files in object storage (once it is published or
+        has ended for good); blocking I/O. A store that does not answer leaves the files (logged)."""
         shutil.rmtree(self.work_dir(job_id), ignore_errors=True)
+        if self.remote:
+            try:
+                self.media.delete_prefix(self.work_key(job_id))
+            except MediaUnavailable as exc:
+                log.warning("job %s: work files left in the media store: %s", job_id, exc.message)
+
+    def fetch_work(self, job_id: uuid.UUID) -> set[str]:
+        """Object store: fetch the job's checkpoints (``shots/``, ``gops/``) this worker lacks into its
+        work folder, and point the GOP markers at the local files; returns the names (relative to
+        the work folder) the store holds. Blocking; raises MediaUnavailable."""
+        if not self.remote:
+            return set()
+        work, prefix = self.work_dir(job_id), self.work_key(job_id)
+        stored: set[str] = set()
+        for key in self.media.list_keys(prefix):
+            rel = key[len(prefix) + 1 :]
+            stored.add(rel)
+            if rel.startswith(("shots/", "gops/")) and not (work / rel).is_file():
+                self.media.get_file(key, work / rel)
+        for marker in (work / "gops").glob("gop_*.json"):
+            _rebase_marker(marker)
+        return stored
+
+    def _video_ref(self, job_id: uuid.UUID) -> str:
+        """How other services are told of the assembled video: its key in an object store, else its path."""
+        return self.work_key(job_id, "video.mp4") if self.remote else str(self.work_dir(job_id) / "video.mp4")
+
+    def put_work(self, job_id: uuid.UUID, paths: Sequence[Path], *, last: Sequence[Path] = ()) -> None:
+        """Object store: put work files (inside the job's work folder) under their keys, ``PUT_THREADS``
+        at a time, then those of ``last`` once all the others are stored; blocking. Raises
+        MediaUnavailable."""
+        if not self.remote:
+            return
+        work = self.work_dir(job_id)
+
+        def put(path: Path) -> None:
+            self.media.put_file(self.work_key(job_id, path.relative_to(work).as_posix()), path)
+
+        for batch in (paths, last):
+            if len(batch) == 1:
+                put(batch[0])
+            elif batch:
+                with concurrent.futures.ThreadPoolExecutor(min(PUT_THREADS, len(batch))) as pool:
+                    for done in [pool.submit(put, p) for p in batch]:
+                        done.result()  # the first failure raises
 
     async def run(self, claim: Claim, emit: Emit) -> gen_pb2.JobResult:
         """Run every unfinished stage of ``claim``; returns the published result.
@@ -94,6 +171,8 @@ class Pipeline:
         downstream errors propagate as ``grpc.aio.AioRpcError`` or ``DrishyaError``.
         """
         done = await self.store.outputs(claim.job_id)
+        if S.STAGE_ASSEMBLE not in done:  # render processes warm up while the stages before rendering run
+            self.providers.encoder.start()
         state: dict[int, bytes] = dict(done)
         if claim.detection and S.STAGE_DETECT_LANGUAGE not in state:
             state[S.STAGE_DETECT_LANGUAGE] = claim.detection  # detected when the job was created
@@ -113,7 +192,11 @@ class Pipeline:
                 continue
             name = S.Stage.Name(stage).removeprefix("STAGE_").lower().replace("_", " ")
             await emit(S.JOB_EVENT_TYPE_STAGE_STARTED, f"{name} started", stage=stage, progress=jobs.progress_at(stage))
-            payload, changes = await handlers[stage](claim, state, emit)
+            with gen_metrics.stage(S.Stage.Name(stage), str(claim.job_id)) as timing:  # a span and a histogram
+                payload, changes = await handlers[stage](claim, state, emit)
+            if stage == S.STAGE_RENDER:
+                shots = prompt_pb2.ShotList.FromString(state[S.STAGE_BUILD_PROMPT])
+                gen_metrics.observe_render(shots.total_duration_ms, timing.seconds)
             await self.store.save_output(claim.job_id, stage, payload)
             state[stage] = payload
             message = changes.pop("message", f"{name} completed")
@@ -210,13 +293,17 @@ class Pipeline:
         work = self.work_dir(claim.job_id)
         shot_dir, gop_dir = work / "shots", work / "gops"
         shot_dir.mkdir(parents=True, exist_ok=True)
+        stored = await asyncio.to_thread(self.fetch_work, claim.job_id)  # object store: another worker's checkpoints
         subtitles = not claim.options.disable_subtitles
         saved = await self.store.shots(claim.job_id)
+        if self.remote:
+            saved = {i: _rebased(c, shot_dir) for i, c in saved.items()}
         made = {i: s for i, c in saved.items() if (s := _source_of(c)) is not None}  # with their narration
         kept = {i: saved[i] for i in made}
         announced = {i for i, c in kept.items() if c.get("rendered")}
         source_fraction: dict[int, float] = {i: 1.0 for i in kept}
         encoded = await asyncio.to_thread(storyboard.finished_gops, shot_list, gop_dir)
+        uploaded = {g for g in encoded if f"gops/{_marker_name(g)}" in stored} if self.remote else set(encoded)
         total_frames = storyboard.total_frames(shot_list)
         loop = asyncio.get_running_loop()
         sources: dict[int, asyncio.Future[storyboard.ShotSource]] = {i: loop.create_future() for i in range(n)}
@@ -237,7 +324,8 @@ class Pipeline:
         async def prepare(i: int) -> None:
             async def make(p: RenderProvider) -> storyboard.ShotSource:
                 progress = self._shot_progress(emit_one, i, n, p.name, source_fraction, overall)
-                return await p.render_shot(shot_list, i, shot_dir, subtitles=subtitles, progress=progress)
+                async with gen_metrics.provider_call(p.name, i):  # a span, counted by outcome
+                    return await p.render_shot(shot_list, i, shot_dir, subtitles=subtitles, progress=progress)
 
             async def source() -> Outcome[storyboard.ShotSource]:
                 chosen = claim.options.provider
@@ -266,6 +354,8 @@ class Pipeline:
                     sources[i].exception()  # retrieved here: the run waiting on it raises it too
                 raise
             spoken = dataclasses.replace(outcome.value, audio_path=audio, narration_ms=narration_ms)
+            files = [Path(p) for p in (spoken.frames_path, spoken.audio_path) if p]
+            await asyncio.to_thread(self.put_work, claim.job_id, files)  # before its checkpoint names them
             record = {
                 **_source_dict(spoken),
                 "provider": outcome.provider,
@@ -275,6 +365,7 @@ class Pipeline:
                 **await asyncio.to_thread(_manifest_dict, shot_list, i, claim.job_id),
             }
             await self.store.save_shot(claim.job_id, i, record)
+            gen_metrics.record_cost(outcome.provider, float(record["cost_usd"]))
             made[i], kept[i], source_fraction[i] = spoken, record, 1.0
 
         async def encode(run: list[int]) -> None:
@@ -289,6 +380,12 @@ class Pipeline:
             pending = [g for g in range(storyboard.gop_count(shot_list)) if g not in encoded]
             if pending:  # only the markers not read yet
                 encoded.update(await asyncio.to_thread(storyboard.finished_gops, shot_list, gop_dir, pending))
+            fresh = [encoded[g] for g in sorted(encoded.keys() - uploaded)]
+            if fresh:  # object store: a GOP's files, then its marker, before a shot counts as rendered
+                files = [Path(p) for gop in fresh for p in gop.paths.values()]
+                markers = [gop_dir / _marker_name(gop.index) for gop in fresh]
+                await asyncio.to_thread(self.put_work, claim.job_id, files, last=markers)
+                uploaded.update(gop.index for gop in fresh)
             for i in range(n):
                 if i in announced or i not in kept or not set(storyboard.shot_gops(shot_list, i)) <= encoded.keys():
                     continue
@@ -320,6 +417,9 @@ class Pipeline:
             if not path.exists():
                 gop_dir.mkdir(parents=True, exist_ok=True)
                 await asyncio.to_thread(storyboard.encode_narration, shot_list, [made[i] for i in range(n)], path)
+            if self.remote and f"gops/{storyboard.NARRATION_FILE}" not in stored:
+                files = sorted(p for p in gop_dir.glob("narration*") if not p.name.startswith("."))
+                await asyncio.to_thread(self.put_work, claim.job_id, files)
 
         missing = [g for g in range(storyboard.gop_count(shot_list)) if g not in encoded]
         prepared = [asyncio.ensure_future(prepare(i)) for i in range(n) if i not in kept]
@@ -341,17 +441,26 @@ class Pipeline:
 
     async def _assemble(self, claim: Claim, state: dict[int, bytes], emit: Emit) -> StageOutput:
         shot_list = prompt_pb2.ShotList.FromString(state[S.STAGE_BUILD_PROMPT])
+        work = self.work_dir(claim.job_id)
+        await asyncio.to_thread(self.fetch_work, claim.job_id)  # object store: rendered elsewhere, maybe
         kept = await self.store.shots(claim.job_id)
+        if self.remote:
+            kept = {i: _rebased(c, work / "shots") for i, c in kept.items()}
         sources = [_source_of(kept.get(i, {})) for i in range(len(shot_list.shots))]
         if any(s is None for s in sources):
             raise RenderError("a rendered shot's checkpoint is missing", reason="SHOT_MISSING")
-        work = self.work_dir(claim.job_id)
         start = time.perf_counter()
         gops = await asyncio.to_thread(storyboard.finished_gops, shot_list, work / "gops")
         report = await self.providers.encoder.mux(
             shot_list, [s for s in sources if s is not None], gops, work / "video.mp4"
         )
         log.info("job %s: %d GOPs muxed in %.3f s", claim.job_id, len(gops), time.perf_counter() - start)
+        renditions = {name: path for name, path in report.renditions}
+        if self.remote:  # the next stages (other services) read the files from the store, by key
+            files = [Path(report.path), *(Path(p) for p in renditions.values())]
+            await asyncio.to_thread(self.put_work, claim.job_id, files)
+            renditions = {name: self.work_key(claim.job_id, Path(p).name) for name, p in renditions.items()}
+            report = dataclasses.replace(report, path=self.work_key(claim.job_id, Path(report.path).name))
         return _struct(
             {
                 "path": report.path,
@@ -360,14 +469,14 @@ class Pipeline:
                 "width": report.width,
                 "height": report.height,
                 "has_audio": report.has_audio,
-                "renditions": {name: path for name, path in report.renditions},
+                "renditions": renditions,
                 **({"metrics": _metrics_dict(report.metrics)} if report.metrics is not None else {}),
             }
         ), {}
 
     async def _moderate_video(self, claim: Claim, state: dict[int, bytes], emit: Emit) -> StageOutput:
         shot_list = prompt_pb2.ShotList.FromString(state[S.STAGE_BUILD_PROMPT])
-        path = str(self.work_dir(claim.job_id) / "video.mp4")
+        path = self._video_ref(claim.job_id)
         request = moderation_pb2_svc.CheckVideoRequest(path=path, expected_duration_ms=shot_list.total_duration_ms)
         metrics = _assembled(state).get("metrics")
         if metrics:  # measured as the video was encoded: moderation applies its rules without decoding
@@ -380,7 +489,7 @@ class Pipeline:
         resp = await self.clients.delivery.Publish(
             delivery_pb2.PublishRequest(
                 job_id=str(claim.job_id),
-                source_path=str(self.work_dir(claim.job_id) / "video.mp4"),
+                source_path=self._video_ref(claim.job_id),
                 rendition_sources=[
                     delivery_pb2.RenditionSource(name=name, path=path)
                     for name, path in dict(_assembled(state).get("renditions", {})).items()
@@ -487,6 +596,34 @@ def _source_of(record: dict[str, Any]) -> storyboard.ShotSource | None:
     if any(p and not Path(p).exists() for p in (source.frames_path, source.audio_path)):
         return None
     return source
+
+
+def _rebased(record: dict[str, Any], shot_dir: Path) -> dict[str, Any]:
+    """A shot checkpoint with its files in ``shot_dir`` of this worker (made by another, maybe)."""
+    out = dict(record)
+    for name in ("frames_path", "audio_path"):
+        if out.get(name):
+            out[name] = str(shot_dir / Path(str(out[name])).name)
+    return out
+
+
+def _marker_name(index: int) -> str:
+    """Name of GOP ``index``'s marker (:func:`services.render.storyboard.finished_gops` reads it)."""
+    return f"gop_{index:04d}.json"
+
+
+def _rebase_marker(marker: Path) -> None:
+    """Point a fetched GOP marker's rendition paths at the files beside it (blocking)."""
+    try:
+        data = json.loads(marker.read_text())
+        paths = {name: str(marker.with_name(Path(p).name)) for name, p in dict(data["paths"]).items()}
+    except (OSError, ValueError, KeyError, TypeError):
+        return  # unreadable: finished_gops ignores it and the GOP is encoded again
+    if paths != data["paths"]:
+        data["paths"] = paths
+        tmp = marker.with_name(f".{marker.name}.{os.getpid()}.partial")
+        tmp.write_text(json.dumps(data))
+        os.replace(tmp, marker)
 
 
 def _metrics_dict(metrics: FrameMetrics) -> dict[str, Any]:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import redis.asyncio as redis
 
 from drishya.generation.v1 import generation_service_pb2 as svc_pb2
 from drishya.generation.v1 import generation_service_pb2_grpc as svc_grpc
+from services.generation import metrics as gen_metrics
 from services.generation.adapters.clients import Clients
 from services.generation.adapters.events import EventBus
 from services.generation.adapters.store import JobStore
@@ -14,6 +17,7 @@ from services.generation.pipeline import Pipeline
 from services.generation.servicer import GenerationServicer
 from services.generation.worker import OutboxRelay, Workers
 from services.mesh.db import create_engine, ping
+from services.mesh.media_store import store_of
 from services.mesh.server import MeshServer, ReadinessCheck, build_server
 from services.render.config import build_chain
 from services.render.providers import StoryboardProvider
@@ -32,6 +36,11 @@ async def create_server(
     service, ``render.<provider>``: NOT_SERVING while its circuit breaker is open (this process's
     workers' breakers).
 
+    The storyboard's render processes start (and warm up) only when this process runs workers
+    of its own (``config.workers``), and stop after ``config.render_idle_s`` without a render,
+    to start again when a worker claims a job: under ``drishya up`` the generation service runs
+    no workers (they are processes of their own), so it holds no render process at all.
+
     Raises whatever the database or NATS raise when they cannot be reached at start-up.
     """
     engine = create_engine(database_url)
@@ -39,9 +48,13 @@ async def create_server(
     await store.migrate()
     bus = await EventBus.connect(nats_url)
     clients = Clients.connect(config)
-    storyboard = StoryboardProvider(config.render_processes)
+    storyboard = StoryboardProvider(config.render_processes, idle_timeout_s=config.render_idle_s)
     chain = build_chain(config.render, storyboard)
-    pipeline = Pipeline(store, clients, chain, config.media_root, config.render_processes)
+    media = store_of(config.media, config.media_root)
+    await asyncio.to_thread(media.check)  # a bucket that is missing, refuses or does not answer stops the start
+    pipeline = Pipeline(
+        store, clients, chain, config.media_root, config.render_processes, media=media, scratch_root=config.scratch_dir
+    )
     workers = Workers(store, OutboxRelay(store, bus), pipeline, config)
     servicer = GenerationServicer(store, bus, clients, workers, config, chain.prices)
 
@@ -62,8 +75,12 @@ async def create_server(
         dependencies=dependencies,
     )
     workers.start()
+    if config.workers:
+        storyboard.start()  # warm for the first job; stopped after render_idle_s without one
+    detach_metrics = gen_metrics.attach(store, chain.states)  # job counts and breakers on each scrape
 
     async def close() -> None:
+        detach_metrics()
         await workers.stop()
         storyboard.close()
         await clients.close()

@@ -20,6 +20,7 @@ from services.generation.adapters.events import EventBus
 from services.generation.adapters.store import JobStore
 from services.generation.config import GenerationConfig
 from services.generation.worker import Workers, is_infrastructure_error
+from services.mesh import telemetry
 from services.mesh.backoff import Backoff
 from services.mesh.errors import FieldViolation, InvalidArgument, error_from_status, require_owner
 from services.render.types import Price
@@ -61,6 +62,7 @@ class GenerationServicer(svc_grpc.GenerationServiceServicer):
             detection=detection.SerializeToString(),
             max_queued=self.config.max_queued_per_owner,
             max_queued_total=self.config.max_queued_total,
+            traceparent=telemetry.traceparent(),
         )
         self.workers.publish(events)
         self.workers.wake.set()

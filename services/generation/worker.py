@@ -15,6 +15,12 @@ lease at once, so another worker resumes the job without waiting for the lease t
 Events are committed in PostgreSQL with the change they describe (the outbox); the pipeline never
 waits on NATS. :class:`OutboxRelay` publishes them to NATS from a queue, in order, and sweeps the
 outbox for what it could not publish (NATS down, or a process that died in between).
+
+Each attempt is a span ``job attempt`` continuing the trace of the request that created the job
+(its ``traceparent`` is stored with the job), with the stages and provider calls beneath it; the
+events it publishes carry that trace in their NATS headers. Log lines written while a job runs
+carry its ``job_id`` (``services.mesh.logs``); ``drishya_job_attempts_total{outcome}`` counts how
+attempts end (:mod:`services.generation.metrics`).
 """
 
 from __future__ import annotations
@@ -32,12 +38,15 @@ import grpc
 import sqlalchemy.exc
 from google.rpc import status_pb2
 from grpc_status import rpc_status
+from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from drishya.generation.v1 import generation_pb2 as gen_pb2
 from services.generation import jobs
+from services.generation import metrics as gen_metrics
 from services.generation.adapters.store import Claim, JobStore, LeaseLost
 from services.generation.config import GenerationConfig
 from services.generation.pipeline import JobEnded, Pipeline
+from services.mesh import logs, telemetry
 from services.mesh.backoff import Backoff
 from services.mesh.errors import DrishyaError, internal_status_proto, to_status_proto
 
@@ -45,6 +54,9 @@ log = logging.getLogger(__name__)
 DOMAIN = "generation.drishya"
 #: Longest wait, in seconds, of :meth:`Workers.stop` for a loop to end before it is left behind.
 STOP_WAIT_S = 10.0
+_tracer = telemetry.tracer(__name__)
+#: ``drishya_job_attempts_total`` outcome of each state a failed attempt leaves its job in.
+_FAILURE_OUTCOMES: dict[int, str] = {gen_pb2.JOB_STATE_QUEUED: "retried", gen_pb2.JOB_STATE_DEAD_LETTER: "dead_letter"}
 
 
 def status_of(exc: BaseException) -> tuple[grpc.StatusCode, status_pb2.Status]:
@@ -132,26 +144,42 @@ class OutboxRelay:
         self.bus = bus
         self.sweep_s = sweep_s
         self.sweep_after_s = sweep_after_s
-        self.queue: asyncio.Queue[gen_pb2.JobEvent] = asyncio.Queue(max_queue)
+        self.queue: asyncio.Queue[tuple[gen_pb2.JobEvent, str]] = asyncio.Queue(max_queue)
         self.backoff = backoff or Backoff(base_s=0.5, cap_s=5.0)
         self.published = 0
 
     def offer(self, events: Iterable[gen_pb2.JobEvent]) -> None:
-        """Queue committed events for publication; when the queue is full the sweep takes them."""
+        """Queue committed events for publication, each with the trace it was committed in; when the
+        queue is full the sweep takes them."""
+        parent = telemetry.traceparent()
         for e in events:
             with contextlib.suppress(asyncio.QueueFull):
-                self.queue.put_nowait(e)
+                self.queue.put_nowait((e, parent))
 
-    async def publish_batch(self, events: list[gen_pb2.JobEvent]) -> bool:
-        """Publish ``events`` in order and mark them; False (nothing raised) when NATS or PostgreSQL failed."""
+    async def publish_batch(self, events: list[gen_pb2.JobEvent], parents: list[str] | None = None) -> bool:
+        """Publish ``events`` in order and mark them; False (nothing raised) when NATS or PostgreSQL failed.
+
+        ``parents``: the W3C traceparent each event was committed under (a ``publish`` span each, whose
+        context the bus puts in the message headers); None or blank ones publish untraced.
+        """
         if not events:
             return True
         if not self.bus.connected:
             return False
         done: list[gen_pb2.JobEvent] = []
         try:
-            for e in events:
-                await self.bus.publish(e)
+            for i, e in enumerate(events):
+                parent = parents[i] if parents else ""
+                if parent:
+                    with _tracer.start_as_current_span(
+                        "publish drishya.jobs events",
+                        context=telemetry.context_of(parent),
+                        kind=SpanKind.PRODUCER,
+                        attributes={"drishya.job_id": e.job_id, "drishya.sequence": e.sequence},
+                    ):
+                        await self.bus.publish(e)
+                else:
+                    await self.bus.publish(e)
                 done.append(e)
         except Exception as exc:
             log.warning("event publication deferred to the outbox sweep: %s", exc)
@@ -175,13 +203,16 @@ class OutboxRelay:
     async def run(self) -> None:
         """Publish queued events as they come and sweep the outbox every ``sweep_s``; runs until cancelled."""
         while True:
-            batch: list[gen_pb2.JobEvent] = []
+            batch: list[tuple[gen_pb2.JobEvent, str]] = []
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(self.sweep_s):
                     batch.append(await self.queue.get())
             while not self.queue.empty():
                 batch.append(self.queue.get_nowait())
-            ok = await self.publish_batch(batch) if batch else await self.sweep_once()
+            if batch:
+                ok = await self.publish_batch([e for e, _ in batch], [p for _, p in batch])
+            else:
+                ok = await self.sweep_once()
             if ok:
                 self.backoff.reset()
                 continue
@@ -208,7 +239,7 @@ class Workers:
         self.wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._held: dict[str, uuid.UUID] = {}
-        self._id = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        self._id = f"{self.config.node_name or socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
 
     def start(self) -> None:
         """Start the worker loops and the relay as tasks on the running loop."""
@@ -289,6 +320,33 @@ class Workers:
             await asyncio.to_thread(self.pipeline.discard_work, job_id)
 
     async def _run(self, worker_id: str, claim: Claim) -> None:
+        """One attempt at ``claim`` in a ``job attempt`` span continuing the job's stored trace, with
+        its ``job_id`` bound for the logs; counts the attempt's outcome."""
+        attributes: dict[str, str | int] = {"drishya.job_id": str(claim.job_id), "drishya.attempt": claim.attempts}
+        with (
+            logs.bind(job_id=str(claim.job_id)),
+            _tracer.start_as_current_span(
+                "job attempt",
+                context=telemetry.context_of(claim.traceparent),
+                kind=SpanKind.CONSUMER,
+                attributes=attributes,
+            ) as span,
+        ):
+            try:
+                outcome = await self._attempt(worker_id, claim)
+            except asyncio.CancelledError:
+                gen_metrics.JOB_ATTEMPTS.labels("stopped").inc()
+                raise
+            except Exception as exc:
+                gen_metrics.JOB_ATTEMPTS.labels("interrupted").inc()
+                span.set_status(Status(StatusCode.ERROR, type(exc).__name__))
+                raise
+            span.set_attribute("drishya.outcome", outcome)
+            gen_metrics.JOB_ATTEMPTS.labels(outcome).inc()
+
+    async def _attempt(self, worker_id: str, claim: Claim) -> str:
+        """Run the pipeline under a heartbeat and settle the outcome; returns the outcome's label."""
+
         async def emit(type_: gen_pb2.JobEventType, message: str, **changes: Any) -> gen_pb2.JobEvent:
             event = await self.store.emit(claim.job_id, worker_id, type_, message, **changes)
             self.publish([event])
@@ -305,21 +363,25 @@ class Workers:
                 progress=1.0,
                 result=result,
             )
+            return "succeeded"
         except (JobEnded, LeaseLost, asyncio.CancelledError) as exc:
             me = asyncio.current_task()
             if isinstance(exc, asyncio.CancelledError) and me is not None and me.cancelling():
                 raise  # the worker itself is stopping; stop() releases the lease
             log.info("job %s stopped: %s", claim.job_id, type(exc).__name__)
+            return "blocked" if isinstance(exc, JobEnded) else "stopped"
         except Exception as exc:
             if is_infrastructure_error(exc):
                 raise  # not the job's fault: the loop backs off and the job resumes
-            await self._settle_failure(worker_id, claim, exc, emit)
+            state = await self._settle_failure(worker_id, claim, exc, emit)
+            return _FAILURE_OUTCOMES.get(state, "failed")
         finally:
             beat.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await beat
 
-    async def _settle_failure(self, worker_id: str, claim: Claim, exc: BaseException, emit: Any) -> None:
+    async def _settle_failure(self, worker_id: str, claim: Claim, exc: BaseException, emit: Any) -> int:
+        """Record a failed attempt: QUEUED again after a backoff, DEAD_LETTER or FAILED; returns that state."""
         code, st = status_of(exc)
         state = jobs.next_state_after_failure(code, claim.attempts, self.config.max_attempts)
         log.warning("job %s attempt %d failed (%s): %s", claim.job_id, claim.attempts, code.name, st.message)
@@ -334,6 +396,7 @@ class Workers:
             message = f"failed ({code.name}): {st.message}"
         with contextlib.suppress(LeaseLost):
             await emit(gen_pb2.JOB_EVENT_TYPE_STATE_CHANGED, message, **changes)
+        return state
 
     async def _heartbeat(self, worker_id: str, claim: Claim, task: asyncio.Task[Any]) -> None:
         while not task.done():

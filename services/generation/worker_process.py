@@ -4,6 +4,10 @@ Claims and runs jobs (``DRISHYA_WORKERS`` at a time, default 1) against ``DATABA
 ``NATS_URL`` and the services' addresses, with no gRPC server of its own. SIGTERM or SIGINT
 stops it cleanly: the job in hand keeps its stored progress and its lease is released at once,
 so another worker resumes it without waiting for the lease to lapse.
+
+Its render processes (``DRISHYA_RENDER_PROCESSES``) start and warm up with it, for the job that
+brought it up, and stop after ``DRISHYA_RENDER_IDLE_S`` seconds (60) without a render; a job
+claimed after that starts them again while the stages before rendering run.
 """
 
 from __future__ import annotations
@@ -12,16 +16,20 @@ import asyncio
 import logging
 import os
 import signal
+import sys
 
+from services.generation import metrics as gen_metrics
 from services.generation.adapters.clients import Clients
 from services.generation.adapters.events import EventBus
 from services.generation.adapters.store import JobStore
 from services.generation.config import GenerationConfig
 from services.generation.pipeline import Pipeline
 from services.generation.worker import OutboxRelay, Workers
+from services.mesh import metrics, telemetry
 from services.mesh.backoff import Backoff
 from services.mesh.config import ConfigError, env_str
 from services.mesh.db import create_engine
+from services.mesh.media_store import store_of
 from services.render.config import build_chain
 from services.render.providers import StoryboardProvider
 
@@ -57,15 +65,23 @@ async def main() -> None:
     engine = create_engine(database_url, pool_size=2)
     store = JobStore(engine)
     clients = Clients.connect(config)
-    storyboard = StoryboardProvider(config.render_processes)
+    storyboard = StoryboardProvider(config.render_processes, idle_timeout_s=config.render_idle_s)
     chain = build_chain(config.render, storyboard)
-    pipeline = Pipeline(store, clients, chain, config.media_root, config.render_processes)
+    media = store_of(config.media, config.media_root)
+    await asyncio.to_thread(media.check)  # a bucket that is missing, refuses or does not answer stops the start
+    pipeline = Pipeline(
+        store, clients, chain, config.media_root, config.render_processes, media=media, scratch_root=config.scratch_dir
+    )
     workers = Workers(store, OutboxRelay(store, bus), pipeline, config)
     workers.start()
+    storyboard.start()  # warm for the job that brought this worker up; stopped after render_idle_s without one
+    metrics.watch_event_loop()
+    detach_metrics = gen_metrics.attach(None, chain.states)  # this process's breakers (job counts: the server's)
     log.info("%d worker(s) running (pid %d)", config.workers, os.getpid())
     try:
         await stop.wait()
     finally:
+        detach_metrics()
         await workers.stop()
         storyboard.close()
         await clients.close()
@@ -74,5 +90,8 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    asyncio.run(main())
+    telemetry.setup_process("worker")
+    try:
+        asyncio.run(main())
+    except ConfigError as exc:  # a bad setting (a media store that cannot be used...): one line, no traceback
+        sys.exit(f"drishya worker: {exc}")

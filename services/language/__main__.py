@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 
 from services.language.config import LanguageConfig
 from services.language.server import create_server
+from services.mesh import telemetry
 from services.mesh.config import ConfigError, env_str
 from services.mesh.server import serve_until_signal
 
@@ -23,5 +23,5 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.INFO)
+    telemetry.setup_process("language")
     asyncio.run(main())

@@ -33,7 +33,8 @@ class LanguageConfig:
 
     Attributes:
         port: gRPC port (``DRISHYA_LANGUAGE_PORT``, default 50051; 0 picks a free one).
-        host: interface to bind (``DRISHYA_LANGUAGE_HOST``, default 127.0.0.1).
+        host: interface to bind (``DRISHYA_LANGUAGE_HOST``, else ``DRISHYA_BIND_HOST``, default
+            ``127.0.0.1``; ``0.0.0.0`` in containers).
         translate_api_url, translate_api_key: the cloud translation API (``DRISHYA_TRANSLATE_API_URL``,
             ``DRISHYA_TRANSLATE_API_KEY``); the provider is off unless both are set.
         translate_api_timeout_s: deadline of each API call (``DRISHYA_TRANSLATE_API_TIMEOUT_S``, 10 s).
@@ -122,7 +123,7 @@ class LanguageConfig:
                 else None
             ),
             cache_dir=mc.data_dir(env) / "cache",
-            host=mc.env_str(env, "DRISHYA_LANGUAGE_HOST", "127.0.0.1"),
+            host=mc.env_str(env, "DRISHYA_LANGUAGE_HOST", mc.env_str(env, "DRISHYA_BIND_HOST", "127.0.0.1")),
             translate_api_url=url,
             translate_api_key=key,
             translate_api_timeout_s=mc.env_float(env, "DRISHYA_TRANSLATE_API_TIMEOUT_S", 10.0, lo=0.1, hi=300),

@@ -12,10 +12,15 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from services.mesh import telemetry
+
 
 def create_engine(database_url: str, *, pool_size: int = 5) -> AsyncEngine:
-    """An async engine for ``database_url`` (``postgresql+psycopg://...``), with pre-ping."""
-    return create_async_engine(database_url, pool_size=pool_size, max_overflow=5, pool_pre_ping=True)
+    """An async engine for ``database_url`` (``postgresql+psycopg://...``), with pre-ping; each
+    statement run inside a traced call is a span (:func:`services.mesh.telemetry.instrument_engine`)."""
+    engine = create_async_engine(database_url, pool_size=pool_size, max_overflow=5, pool_pre_ping=True)
+    telemetry.instrument_engine(engine)
+    return engine
 
 
 async def ping(engine: AsyncEngine) -> None:

@@ -7,7 +7,9 @@ Every Drishya server is a ``grpc.aio`` server built by :func:`build_server`, whi
   and, under the dependency's own name (e.g. ``nats``), the state of each optional dependency:
   one whose loss degrades the service without stopping it,
 * server reflection,
-* the OpenTelemetry server interceptor (a no-op unless a tracer provider is configured),
+* the OpenTelemetry server interceptor (spans recorded once :func:`services.mesh.telemetry.setup_tracing`
+  ran; health and reflection calls are not traced),
+* :class:`services.mesh.metrics.ServerInterceptor` (request counts and durations, the caller's log context),
 * :class:`services.mesh.errors.ErrorInterceptor`, mapping domain errors to ``google.rpc.Status``.
 
 :func:`serve_until_signal` runs servers until SIGTERM or SIGINT, then stops them with a grace period.
@@ -28,6 +30,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from opentelemetry.instrumentation.grpc import aio_server_interceptor
 
+from services.mesh import metrics, telemetry
 from services.mesh.errors import ErrorInterceptor
 
 log = logging.getLogger(__name__)
@@ -141,7 +144,11 @@ async def build_server(
     """
     host = host or os.environ.get("DRISHYA_BIND_HOST", "127.0.0.1")
     server = grpc.aio.server(
-        interceptors=[aio_server_interceptor(), ErrorInterceptor(f"{name}.drishya")],  # type: ignore[no-untyped-call]
+        interceptors=[
+            aio_server_interceptor(filter_=telemetry.grpc_filter()),  # type: ignore[no-untyped-call]
+            metrics.ServerInterceptor(),
+            ErrorInterceptor(f"{name}.drishya"),
+        ],
         options=[("grpc.max_receive_message_length", 16 * 1024 * 1024)],
     )
     register(server)
@@ -155,6 +162,7 @@ async def build_server(
     if bound == 0:
         raise RuntimeError(f"{name}: could not bind {host}:{port}")
     await server.start()
+    metrics.watch_event_loop()
     ms = MeshServer(name, server, bound, health_servicer, list(service_names), list(checks), dict(dependencies or {}))
     for svc in ("", *service_names):
         await health_servicer.set(svc, health_pb2.HealthCheckResponse.NOT_SERVING)

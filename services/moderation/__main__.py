@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
+import sys
 
+from services.mesh import telemetry
+from services.mesh.config import ConfigError
 from services.mesh.server import serve_until_signal
 from services.moderation.config import ModerationConfig
 from services.moderation.server import create_server
@@ -19,5 +21,8 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.INFO)
-    asyncio.run(main())
+    telemetry.setup_process("moderation")
+    try:
+        asyncio.run(main())
+    except ConfigError as exc:  # a bad setting (a media store that cannot be used...): one line, no traceback
+        sys.exit(f"drishya moderation: {exc}")

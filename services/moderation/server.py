@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from drishya.moderation.v1 import moderation_service_pb2 as svc_pb2
 from drishya.moderation.v1 import moderation_service_pb2_grpc as svc_grpc
+from services.mesh.media_store import store_of
 from services.mesh.server import MeshServer, build_server
 from services.moderation import text_rules
 from services.moderation.config import ModerationConfig
@@ -17,11 +20,13 @@ async def create_server(config: ModerationConfig) -> MeshServer:
 
     Raises:
         ValueError: a list file is malformed.
+        MediaStoreConfigError: the media store cannot be used (the message names the setting).
         RuntimeError: the port cannot be bound.
     """
     rules = text_rules.default_rules()
-    config.media_root.mkdir(parents=True, exist_ok=True)
-    servicer = ModerationServicer(rules, config.media_root, config.video_workers)
+    media = store_of(config.media, config.media_root)
+    await asyncio.to_thread(media.check)  # a local root is made; a bucket must answer
+    servicer = ModerationServicer(rules, media.local_root or config.media_root, config.video_workers, media)
     return await build_server(
         "moderation",
         port=config.port,

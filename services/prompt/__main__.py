@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 
+from services.mesh import telemetry
 from services.mesh.config import environ
 from services.mesh.server import serve_until_signal
 from services.prompt.config import PromptConfig
@@ -13,7 +13,7 @@ from services.prompt.server import create_server
 
 async def main() -> None:
     """Read the configuration from the environment and serve until SIGTERM or SIGINT."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    telemetry.setup_process("prompt")
     server = await create_server(PromptConfig.from_env(environ()))
     await serve_until_signal([server])
 

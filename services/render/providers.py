@@ -34,6 +34,7 @@ from typing import Generic, Protocol, TypeVar
 
 from drishya.prompt.v1 import prompt_pb2
 from services.mesh.backoff import Backoff
+from services.mesh.cpu import available_cpus
 from services.mesh.errors import DrishyaError, Unavailable
 from services.mesh.heap import keep_freed_memory
 from services.mesh.pdeathsig import die_with_parent
@@ -102,39 +103,100 @@ class StoryboardProvider:
     """The local storyboard renderer (``services.render.storyboard``): its shots are drawn by the
     render processes while they encode (:meth:`encode_gops`), which also mux the renditions.
 
-    A render process that dies breaks its pool: the pool is replaced and the call fails as
-    transient (``Unavailable`` RENDER_PROCESS_DIED), so the job's next attempt resumes from its
+    The render processes start on first use (:meth:`start`, or the first call that needs them),
+    each warming itself up (:func:`_render_process_ready`), and stop when the pool has been idle
+    ``idle_timeout_s`` seconds (0: never), so an idle worker holds none. A render process that
+    dies breaks its pool: the pool is dropped (the next call starts another) and the call fails
+    as transient (``Unavailable`` RENDER_PROCESS_DIED), so the job's next attempt resumes from its
     checkpoints.
+
+    Args:
+        processes: render processes of the pool (at least 1).
+        idle_timeout_s: seconds without a call in flight after which the pool stops (0: never).
+        encoder_threads: libx264 threads of each encoder when several render processes share the
+            cores (0: ``available CPUs // processes``, see :meth:`encode_gops`).
     """
 
     name = "storyboard"
 
-    def __init__(self, processes: int = 1) -> None:
+    def __init__(self, processes: int = 1, *, idle_timeout_s: float = 60.0, encoder_threads: int = 0) -> None:
         self.processes = max(1, processes)
-        self._pool = self._new_pool()
+        self.idle_timeout_s = max(0.0, idle_timeout_s)
+        self.encoder_threads = encoder_threads or max(1, available_cpus() // self.processes)
+        self._pool: ProcessPoolExecutor | None = None
+        self._busy = 0
+        self._idle_timer: asyncio.TimerHandle | None = None
 
-    def _new_pool(self) -> ProcessPoolExecutor:
-        """A pool whose processes start now (each warms itself up, :func:`_render_process_ready`),
-        not when the first job arrives: one trivial call per process makes the pool start them all."""
-        pool = ProcessPoolExecutor(
-            self.processes, mp_context=multiprocessing.get_context("spawn"), initializer=_render_process_ready
-        )
-        for _ in range(self.processes):
-            pool.submit(_started)
-        return pool
+    @property
+    def running(self) -> bool:
+        """Whether the render processes are started (or starting)."""
+        return self._pool is not None
+
+    def pids(self) -> list[int]:
+        """Process ids of the render processes started so far (empty when the pool is stopped)."""
+        processes = getattr(self._pool, "_processes", None) or {}  # the pool keeps no public list
+        return sorted(processes)
+
+    def start(self) -> None:
+        """Start the render processes now, if they are not running, without waiting for them:
+        each warms up on a shot of its own while the caller goes on (a worker calls this when it
+        claims a job, so the warm-up overlaps the stages before rendering)."""
+        self._pool_now()
+        self._rearm()
+
+    def _pool_now(self) -> ProcessPoolExecutor:
+        """The running pool, or a new one whose processes start at once: one trivial call per
+        process makes the pool start them all."""
+        if self._pool is None:
+            pool = ProcessPoolExecutor(
+                self.processes, mp_context=multiprocessing.get_context("spawn"), initializer=_render_process_ready
+            )
+            for _ in range(self.processes):
+                pool.submit(_started)
+            self._pool = pool
+        return self._pool
+
+    def _rearm(self) -> None:
+        """(Re)start the idle countdown on the running loop, if there is one and nothing is in flight."""
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+            self._idle_timer = None
+        if self._busy or not self.idle_timeout_s or self._pool is None:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        self._idle_timer = loop.call_later(self.idle_timeout_s, self._shrink)
+
+    def _shrink(self) -> None:
+        """The idle countdown ran out: stop the pool unless a call came in meanwhile."""
+        self._idle_timer = None
+        if self._busy or self._pool is None:
+            return
+        log.info("render processes idle for %.0f s: stopping %d", self.idle_timeout_s, len(self.pids()))
+        pool, self._pool = self._pool, None
+        pool.shutdown(wait=False, cancel_futures=True)  # idle processes exit on the pool's sentinel
 
     async def _call(self, fn: Callable[..., T], *args: object) -> T:
         from concurrent.futures.process import BrokenProcessPool
 
-        pool = self._pool
+        pool = self._pool_now()
+        self._busy += 1
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+            self._idle_timer = None
         try:
             return await asyncio.get_running_loop().run_in_executor(pool, fn, *args)
         except BrokenProcessPool as exc:
             if self._pool is pool:
                 pool.shutdown(wait=False, cancel_futures=True)
-                self._pool = self._new_pool()
+                self._pool = None  # the next call starts a new pool
             log.warning("a render process died: %s", exc)  # the pool's wording stays in the log
             raise Unavailable("a render process died", reason="RENDER_PROCESS_DIED") from exc
+        finally:
+            self._busy -= 1
+            self._rearm()
 
     async def render_shot(
         self,
@@ -158,9 +220,10 @@ class StoryboardProvider:
         subtitles: bool,
     ) -> list[storyboard.GopRender]:
         """:func:`services.render.storyboard.encode_gops` on a render process; with several render
-        processes each encoder gets ``cores // processes`` libx264 threads."""
+        processes each encoder gets ``encoder_threads`` libx264 threads (by default the available
+        CPUs, :func:`services.mesh.cpu.available_cpus`, divided among the processes)."""
         data = shot_list.SerializeToString()
-        threads = max(1, (os.cpu_count() or 1) // self.processes) if self.processes > 1 else 0
+        threads = self.encoder_threads if self.processes > 1 else 0
         return await self._call(_encode_gops, data, sources, list(gops), str(out_dir), subtitles, threads)
 
     async def mux(
@@ -180,8 +243,14 @@ class StoryboardProvider:
 
     def close(self) -> None:
         """Stop the render processes, killing any still drawing (its GOP is encoded again on resume)."""
-        processes = list(getattr(self._pool, "_processes", {}).values())  # the pool keeps no public list
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+            self._idle_timer = None
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             process.terminate()
 

@@ -8,6 +8,7 @@ when every scene's text is known) and written only when it changed.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import posixpath
 from collections.abc import Sequence
@@ -20,6 +21,7 @@ from drishya.story.v1 import story_pb2 as pb
 from drishya.story.v1 import story_service_pb2 as svc_pb2
 from services.delivery import hls
 from services.mesh.errors import FailedPrecondition
+from services.mesh.media_store import MediaStore
 from services.story import breakdown, continuity
 from services.story import playback as playback_mod
 from services.story.adapters import media
@@ -131,9 +133,11 @@ async def render_story(
 
 
 async def playback(
-    store: StoryStore, renderer: SceneRenderer, media_root: Path, story_id: str, owner_id: str
+    store: StoryStore, renderer: SceneRenderer, media_root: Path | MediaStore, story_id: str, owner_id: str
 ) -> tuple[str, list[svc_pb2.Chapter]]:
     """Write (once) and return the story's playback directory key and chapters.
+
+    ``media_root`` is the media store (or a local media root); its reads and writes run in threads.
 
     The directory is ``stories/<story_id>/playback/<hash of the job ids in order>``: a reorder or a
     re-rendered scene gives a new directory of playlists; the segments stay where the jobs wrote them.
@@ -160,13 +164,16 @@ async def playback(
     out_key = f"stories/{story.story_id}/playback/{digest}"
     scenes = []
     for scene, key in zip(story.scenes, masters, strict=True):
-        master = media.read_text(media_root, key)
+        master = await asyncio.to_thread(media.read_text, media_root, key)
         uris = [v["URI"] for v in hls.parse_master_playlist(master)]
-        variant_texts = {u: media.read_text(media_root, posixpath.join(posixpath.dirname(key), u)) for u in uris}
+        variant_texts = {
+            u: await asyncio.to_thread(media.read_text, media_root, posixpath.join(posixpath.dirname(key), u))
+            for u in uris
+        }
         scenes.append(playback_mod.ScenePlaylists(key, master, variant_texts, playback_mod.chapter_title(scene.text)))
     built = playback_mod.build(scenes, out_key)
     for name, text in built.files.items():
-        media.write_text(media_root, f"{out_key}/{name}", text)
+        await asyncio.to_thread(media.write_text, media_root, f"{out_key}/{name}", text)
     chapters = [
         svc_pb2.Chapter(scene_id=s.scene_id, start_ms=round(a * 1000), end_ms=round(b * 1000), title=t)
         for s, (a, b, t) in zip(story.scenes, built.chapters, strict=True)

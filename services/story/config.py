@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from services.mesh import config as mc
+from services.mesh.media_store import MediaSettings
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class StoryConfig:
             (``DRISHYA_STORY_ANALYSIS_CONCURRENCY``, default 4).
         media_root: the shared media volume (``DRISHYA_MEDIA_ROOT``, default ``<data dir>/media``);
             story playlists go under ``<media_root>/stories/<story_id>/``.
+        media: the media store (``DRISHYA_MEDIA_URL`` and ``AWS_*``); None is the local ``media_root``.
     """
 
     port: int
@@ -35,10 +37,12 @@ class StoryConfig:
     rpc_deadline_s: float = 60.0
     analysis_concurrency: int = 4
     media_root: Path = Path(".drishya/media")
+    media: MediaSettings | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> StoryConfig:
         """Build from ``env``; raises :class:`services.mesh.config.ConfigError` on bad values."""
+        media_root = Path(mc.env_str(env, "DRISHYA_MEDIA_ROOT", str(mc.data_dir(env) / "media"))).resolve()
         return cls(
             port=mc.port(env, "story"),
             language_addr=mc.address(env, "language"),
@@ -46,6 +50,9 @@ class StoryConfig:
             generation_addr=mc.address(env, "generation"),
             rpc_deadline_s=mc.env_float(env, "DRISHYA_RPC_DEADLINE_S", 60.0, lo=0.1, hi=3600.0),
             analysis_concurrency=mc.env_int(env, "DRISHYA_STORY_ANALYSIS_CONCURRENCY", 4, lo=1, hi=64),
-            media_root=Path(mc.env_str(env, "DRISHYA_MEDIA_ROOT", str(mc.data_dir(env) / "media"))).resolve(),
+            media_root=media_root,
             watch_poll_s=mc.env_float(env, "DRISHYA_STORY_WATCH_POLL_S", 1.0, lo=0.05, hi=60.0),
+            media=MediaSettings.from_env(
+                env, Path(mc.env_str(env, "DRISHYA_MEDIA_ROOT", str(mc.data_dir(env) / "media")))
+            ),
         )

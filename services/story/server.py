@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from drishya.story.v1 import story_service_pb2 as svc_pb2
 from drishya.story.v1 import story_service_pb2_grpc as svc_grpc
 from services.mesh.db import create_engine, ping
@@ -21,7 +23,8 @@ async def create_server(config: StoryConfig, *, database_url: str, nats_url: str
     Health: SERVING while PostgreSQL answers (changes work without NATS: their events wait in the
     outbox); the health service ``nats`` reports NATS alone.
 
-    Raises whatever the database or NATS raise when they cannot be reached at start-up.
+    Raises whatever the database or NATS raise when they cannot be reached at start-up, and
+    :class:`~services.mesh.media_store.MediaStoreConfigError` when the media store cannot be used.
     """
     engine = create_engine(database_url)
     store = StoryStore(engine)
@@ -31,6 +34,7 @@ async def create_server(config: StoryConfig, *, database_url: str, nats_url: str
     analyst = SceneAnalyst(config)
     renderer = SceneRenderer(config)
     servicer = StoryServicer(store, bus, relay, analyst, renderer, config)
+    await asyncio.to_thread(servicer.media.check)  # a local root is made; a bucket must answer
 
     async def db_ready() -> None:
         await ping(engine)

@@ -10,6 +10,7 @@ from drishya.story.v1 import story_pb2 as pb
 from drishya.story.v1 import story_service_pb2 as svc_pb2
 from drishya.story.v1 import story_service_pb2_grpc as svc_grpc
 from services.mesh.errors import require_owner
+from services.mesh.media_store import store_of
 from services.story import analyze, breakdown, stories
 from services.story.adapters.clients import SceneAnalyst, SceneRenderer
 from services.story.adapters.events import OutboxRelay, StoryBus
@@ -43,6 +44,7 @@ class StoryServicer(svc_grpc.StoryServiceServicer):
     ) -> None:
         self.store, self.bus, self.relay, self.config = store, bus, relay, config
         self.analyst, self.renderer = analyst, renderer
+        self.media = store_of(config.media, config.media_root)
 
     async def CreateStory(self, request: svc_pb2.CreateStoryRequest, context: Ctx) -> svc_pb2.CreateStoryResponse:
         owner = _owner(request.owner_id)
@@ -147,9 +149,7 @@ class StoryServicer(svc_grpc.StoryServiceServicer):
 
     async def GetPlayback(self, request: svc_pb2.GetPlaybackRequest, context: Ctx) -> svc_pb2.GetPlaybackResponse:
         owner = _owner(request.owner_id)
-        out_key, chapters = await analyze.playback(
-            self.store, self.renderer, self.config.media_root, request.story_id, owner
-        )
+        out_key, chapters = await analyze.playback(self.store, self.renderer, self.media, request.story_id, owner)
         return svc_pb2.GetPlaybackResponse(
             hls_master_key=f"{out_key}/master.m3u8", chapters_key=f"{out_key}/chapters.vtt", chapters=chapters
         )

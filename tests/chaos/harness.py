@@ -45,6 +45,8 @@ class SupervisedMesh:
     ports: dict[str, int] = field(default_factory=dict)
     proc: subprocess.Popen[bytes] | None = None
     log_path: Path | None = None
+    extra_env: dict[str, str] = field(default_factory=dict)
+    """More settings for every child (e.g. ``DRISHYA_MEDIA_URL`` and ``AWS_*`` for object storage)."""
 
     def __post_init__(self) -> None:
         if not self.ports:
@@ -64,6 +66,7 @@ class SupervisedMesh:
                 "DRISHYA_WORKER_PROCESSES": "1",
                 "DRISHYA_RESTART_BASE_S": "3",
                 "DRISHYA_API_KEY": "",
+                **self.extra_env,
             }
         )
         return env

@@ -2,7 +2,8 @@
 
 Stream ``DRISHYA_JOBS`` holds subjects ``drishya.jobs.<job_id>.events`` (file storage, 7 days).
 Each event is published with ``Nats-Msg-Id: <job_id>:<sequence>``, so the outbox relay may publish
-an event twice without a duplicate in the stream (JetStream de-duplication window: 2 minutes).
+an event twice without a duplicate in the stream (JetStream de-duplication window: 2 minutes), and
+with the W3C ``traceparent`` of the job's trace; a watcher's receipt is a span in that trace.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ class EventBus:
             subject(event.job_id),
             event.SerializeToString(),
             timeout=PUBLISH_TIMEOUT_S,
-            headers={"Nats-Msg-Id": f"{event.job_id}:{event.sequence}"},
+            headers=jetstream.trace_headers({"Nats-Msg-Id": f"{event.job_id}:{event.sequence}"}),
         )
 
     async def watch(
@@ -94,6 +95,7 @@ class EventBus:
                     except (TimeoutError, nats.errors.TimeoutError):
                         yield None
                         continue
+                    jetstream.received(msg, "receive drishya.jobs events")
                     yield gen_pb2.JobEvent.FromString(msg.data)
             except (nats.errors.ConnectionClosedError, nats.errors.BadSubscriptionError) as exc:
                 log.info("subscription to job %s lost: %s", job_id, exc)

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from drishya.generation.v1 import generation_pb2 as gen_pb2
 from drishya.moderation.v1 import moderation_service_pb2 as ms_pb2
 from services.generation import jobs
+from services.generation.metrics import QueueStats
 from services.mesh import paging
 from services.mesh.db import migrate
 from services.mesh.errors import FailedPrecondition, FieldViolation, NotFound, ResourceExhausted
@@ -82,6 +83,17 @@ MIGRATIONS = [
     );
     CREATE INDEX job_events_unpublished ON generation.job_events (created_at) WHERE NOT published
     """,
+    # The W3C traceparent of the request that created the job: the worker continues its trace.
+    # Dead-lettered jobs are counted on every metrics scrape (services.generation.metrics).
+    """
+    ALTER TABLE generation.jobs ADD COLUMN traceparent text;
+    CREATE INDEX jobs_dead_letter ON generation.jobs (updated_at) WHERE state = 7
+    """,
+    # The worker that claimed the job last (``<node>-<pid>-<random>``), kept after the job ends, so
+    # operators (and the multi-machine tests) can see where each job ran.
+    """
+    ALTER TABLE generation.jobs ADD COLUMN worker_id text
+    """,
 ]
 
 _JOB_COLUMNS = (
@@ -112,6 +124,8 @@ class Claim:
     language_code: str
     detection: bytes
     attempts: int
+    traceparent: str = ""
+    """The W3C traceparent stored when the job was created (blank for jobs created untraced)."""
 
 
 def _ts(value: dt.datetime) -> timestamp_pb2.Timestamp:
@@ -172,6 +186,7 @@ class JobStore:
         detection: bytes,
         max_queued: int,
         max_queued_total: int | None = None,
+        traceparent: str = "",
     ) -> tuple[gen_pb2.Job, bool, list[gen_pb2.JobEvent]]:
         """Insert a QUEUED job with its first event, or return the job a request id already made.
 
@@ -179,6 +194,8 @@ class JobStore:
         owner's active jobs, so concurrent creates of one owner are serialised and the limit holds
         under any concurrency; the global count is taken under a shared lock of its own (see
         :meth:`_admit`).
+
+        ``traceparent`` (W3C) is stored with the job for the worker to continue the trace.
 
         Returns ``(job, deduplicated, events_to_publish)``.
         Raises:
@@ -211,7 +228,7 @@ class JobStore:
             await conn.execute(
                 sa.text(
                     "INSERT INTO generation.jobs (job_id, owner_id, request_id, text, options, state, priority, "
-                    "language_code, detection) VALUES (:id, :o, :r, :t, :opt, :s, :p, :l, :d)"
+                    "language_code, detection, traceparent) VALUES (:id, :o, :r, :t, :opt, :s, :p, :l, :d, :tp)"
                 ),
                 {
                     "id": job_id,
@@ -223,6 +240,7 @@ class JobStore:
                     "p": options.priority if options.HasField("priority") else jobs.DEFAULT_PRIORITY,
                     "l": language_code,
                     "d": detection,
+                    "tp": traceparent or None,
                 },
             )
             event = await self._emit(
@@ -418,7 +436,8 @@ class JobStore:
             row = (
                 await conn.execute(
                     sa.text(
-                        "SELECT job_id, text, options, language_code, detection, attempts FROM generation.jobs "
+                        "SELECT job_id, text, options, language_code, detection, attempts, traceparent "
+                        "FROM generation.jobs "
                         "WHERE (state = 1 AND not_before <= now()) OR (state = 2 AND lease_expires_at < now()) "
                         "ORDER BY priority DESC, created_at LIMIT 1 FOR UPDATE SKIP LOCKED"
                     )
@@ -429,7 +448,7 @@ class JobStore:
             attempts = row.attempts + 1
             await conn.execute(
                 sa.text(
-                    "UPDATE generation.jobs SET attempts = :a, lease_owner = :w, "
+                    "UPDATE generation.jobs SET attempts = :a, lease_owner = :w, worker_id = :w, "
                     "lease_expires_at = now() + make_interval(secs => :l) WHERE job_id = :id"
                 ),
                 {"a": attempts, "w": worker_id, "l": lease_s, "id": row.job_id},
@@ -443,7 +462,9 @@ class JobStore:
             )
             options = gen_pb2.JobOptions()
             options.ParseFromString(row.options)
-            return Claim(row.job_id, row.text, options, row.language_code, bytes(row.detection or b""), attempts), event
+            detection = bytes(row.detection or b"")
+            claim = Claim(row.job_id, row.text, options, row.language_code, detection, attempts, row.traceparent or "")
+            return claim, event
 
     async def heartbeat(self, job_id: uuid.UUID, worker_id: str, lease_s: int) -> None:
         """Extend the lease; raises :class:`LeaseLost` when the job was cancelled or taken."""
@@ -538,6 +559,37 @@ class JobStore:
                 )
             ).one()
             return int(row.state), int(row.last_event_sequence)
+
+    async def queue_stats(self) -> QueueStats:
+        """Counts for the metrics (:mod:`services.generation.metrics`), in one round trip: queued
+        jobs by priority, running ones and those of them whose lease lapsed (the ``jobs_claimable``
+        partial index), dead-lettered ones (``jobs_dead_letter``), and the outbox's unpublished
+        events with the age of the oldest (``job_events_unpublished``)."""
+        async with self.engine.connect() as conn:
+            row = (
+                await conn.execute(
+                    sa.text(
+                        "SELECT "
+                        "(SELECT coalesce(json_object_agg(priority, n), '{}') FROM (SELECT priority, count(*) AS n "
+                        " FROM generation.jobs WHERE state = 1 GROUP BY priority) q) AS queued, "
+                        "(SELECT count(*) FROM generation.jobs WHERE state = 2) AS running, "
+                        "(SELECT count(*) FROM generation.jobs WHERE state = 2 AND lease_expires_at < now()) "
+                        " AS expired, "
+                        "(SELECT count(*) FROM generation.jobs WHERE state = 7) AS dead_letter, "
+                        "(SELECT count(*) FROM generation.job_events WHERE NOT published) AS outbox, "
+                        "(SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0) "
+                        " FROM generation.job_events WHERE NOT published) AS outbox_age"
+                    )
+                )
+            ).one()
+        return QueueStats(
+            queued_by_priority={int(k): int(v) for k, v in dict(row.queued).items()},
+            running=int(row.running),
+            dead_letter=int(row.dead_letter),
+            lease_expired=int(row.expired),
+            outbox_unpublished=int(row.outbox),
+            outbox_oldest_s=float(row.outbox_age),
+        )
 
     async def unpublished(self, older_than_s: float, limit: int = 500) -> list[gen_pb2.JobEvent]:
         """Events not yet confirmed published to NATS, oldest first."""

@@ -1,28 +1,32 @@
-"""Playlist files on the shared media volume: read a scene's, write a story's (atomically)."""
+"""Playlist files in the media store: read a scene's, write a story's (readers see old or new, whole)."""
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from services.mesh.storage import resolve_media_path
+from services.mesh.media_store import LocalMediaStore, MediaStore
 
-
-def read_text(media_root: Path, key: str) -> str:
-    """The UTF-8 text of ``key``; raises InvalidArgument for a key outside the root, OSError when unreadable."""
-    return resolve_media_path(key, media_root, field="key").read_text(encoding="utf-8")
+#: Content types of the files written here (HLS playlists, RFC 8216; WebVTT chapters).
+_CONTENT_TYPES = {".m3u8": "application/vnd.apple.mpegurl", ".vtt": "text/vtt"}
 
 
-def write_text(media_root: Path, key: str, text: str) -> None:
-    """Write ``text`` to ``key`` through a temporary file and a rename, so readers never see half a file."""
-    path = resolve_media_path(key, media_root, field="key")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def _store(media: Path | MediaStore) -> MediaStore:
+    return media if isinstance(media, MediaStore) else LocalMediaStore(media)
+
+
+def read_text(media: Path | MediaStore, key: str) -> str:
+    """The UTF-8 text of ``key`` in ``media`` (a store, or a local media root); blocking.
+
+    Raises:
+        InvalidArgument: a key outside the root.
+        MediaNotFound: no such key.
+        MediaUnavailable: the object store did not answer.
+    """
+    return _store(media).read_bytes(key).decode("utf-8")
+
+
+def write_text(media: Path | MediaStore, key: str, text: str) -> None:
+    """Write ``text`` to ``key`` (a local file through a temporary file and a rename; an object in one
+    PUT), so readers never see half a file; blocking. Raises as :func:`read_text`."""
+    kind = _CONTENT_TYPES.get(PurePosixPath(key).suffix.lower(), "text/plain; charset=utf-8")
+    _store(media).put_bytes(key, text.encode("utf-8"), content_type=kind)
