@@ -169,17 +169,16 @@ class GenerationCollector(Collector):
     """Reads the job store's counts and the breakers on each scrape.
 
     One per process (:data:`COLLECTOR`); the generation server attaches its store, its event loop
-    and its breakers' states (the last attached wins). The scrape runs in the metrics server's
-    thread: the query runs on the attached loop, and a scrape from that loop's own thread (or one
-    that takes over ``timeout_s``) reports the breakers only.
+    and its breakers' states (the last attached that is still attached wins: a server stopped in a
+    process that runs several, as tests do, hands the report back to the one before). The scrape
+    runs in the metrics server's thread: the query runs on the attached loop, and a scrape from that
+    loop's own thread (or one that takes over ``timeout_s``) reports the breakers only.
     """
 
     def __init__(self, timeout_s: float = 2.0) -> None:
         self.timeout_s = timeout_s
         self._lock = threading.Lock()
-        self._source: tuple[StatsSource | None, asyncio.AbstractEventLoop, Callable[[], Mapping[str, str]]] | None = (
-            None
-        )
+        self._sources: list[tuple[StatsSource | None, asyncio.AbstractEventLoop, Callable[[], Mapping[str, str]]]] = []
 
     def attach(
         self, store: StatsSource | None, loop: asyncio.AbstractEventLoop, breakers: Callable[[], Mapping[str, str]]
@@ -188,12 +187,11 @@ class GenerationCollector(Collector):
         does, the job counts being the server's) and ``breakers()``; returns the detach call."""
         source = (store, loop, breakers)
         with self._lock:
-            self._source = source
+            self._sources.append(source)
 
         def detach() -> None:
             with self._lock:
-                if self._source is source:
-                    self._source = None
+                self._sources = [s for s in self._sources if s is not source]
 
         return detach
 
@@ -211,7 +209,7 @@ class GenerationCollector(Collector):
 
     def collect(self) -> Iterable[Metric]:
         with self._lock:
-            source = self._source
+            source = self._sources[-1] if self._sources else None
         if source is None:
             return []
         store, loop, breakers = source
