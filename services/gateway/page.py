@@ -191,6 +191,9 @@ let jobsToken = "";
 let hlsJs = null, hlsPlayer = null, hlsFor = "", playToken = 0;
 let source = null;
 let current = null;
+// The newest event sequence shown for the current job: a response that was overtaken by an event
+// (a :cancel answer arriving after the CANCELLED event) is not shown over it.
+let shownSequence = 0;
 
 $("key").value = sessionStorage.getItem("drishya.apiKey") || "";
 
@@ -252,6 +255,10 @@ function updateCounter() {
 }
 
 function showJob(job) {
+  const seq = Number(job.last_event_sequence || 0);
+  if (current && current.job_id === job.job_id && seq < shownSequence) return;
+  if (!current || current.job_id !== job.job_id) shownSequence = 0;
+  shownSequence = Math.max(shownSequence, seq);
   current = job;
   $("job-id").textContent = job.job_id;
   $("job-text").textContent = job.text || "";
@@ -506,6 +513,7 @@ async function finish(jobId) {
 function onEvent(type, data) {
   if (type === "problem") { log(problemText(JSON.parse(data)), "error"); return false; }
   const ev = JSON.parse(data);
+  shownSequence = Math.max(shownSequence, Number(ev.sequence || 0));
   $("bar").value = ev.progress || 0;
   $("status").textContent = ev.state.replace("JOB_STATE_", "") + " · " + ev.stage.replace("STAGE_", "");
   $("cancel").hidden = TERMINAL.has(ev.state);
