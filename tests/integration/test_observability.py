@@ -234,7 +234,8 @@ async def test_channels_spread_calls_over_every_address_and_retry_past_a_dead_on
             await ch.channel_ready()
             for _ in range(20):
                 await call(health_pb2.HealthCheckRequest(), timeout=5)
-            assert {hits.count("a"), hits.count("b")} == {10}, hits
+            # round_robin: both share the calls (the second subchannel may get ready a call or two late)
+            assert len(hits) == 20 and min(hits.count("a"), hits.count("b")) >= 6, hits
             await replicas[0].stop(0)
             hits.clear()
             for _ in range(5):
