@@ -40,6 +40,15 @@ log = logging.getLogger(__name__)
 STALE_AFTER_S = 3600.0
 
 
+def _unreadable(source_path: str, exc: Exception) -> FailedPrecondition:
+    """``SOURCE_UNREADABLE``: the source at ``source_path`` does not decode (``exc`` says why)."""
+    return FailedPrecondition(
+        f"source {source_path!r} cannot be decoded: {exc}",
+        reason="SOURCE_UNREADABLE",
+        metadata={"source_path": source_path},
+    )
+
+
 class DeliveryRepository(Protocol):
     """Where deliveries are recorded (PostgreSQL in production: ``adapters.store.DeliveryStore``)."""
 
@@ -176,11 +185,7 @@ class Publisher:
                     publish_files, source, self._media_root, job, preset=self._preset, rung_sources=rungs
                 )
             except packaging.SourceUnreadable as exc:
-                raise FailedPrecondition(
-                    f"source {source_path!r} cannot be decoded: {exc}",
-                    reason="SOURCE_UNREADABLE",
-                    metadata={"source_path": source_path},
-                ) from exc
+                raise _unreadable(source_path, exc) from exc
             log.info("published %s (%d ms of video) in %.1f s", job, packaged.duration_ms, time.monotonic() - started)
             delivery = self._delivery(job, packaged, (self._media_root / job_prefix(job) / "video.mp4").stat().st_size)
             await self._store.upsert(delivery)
@@ -216,11 +221,7 @@ class Publisher:
                         packaging.package, out / "video.mp4", out, preset=self._preset, rung_sources=rungs
                     )
                 except packaging.SourceUnreadable as exc:
-                    raise FailedPrecondition(
-                        f"source {source_path!r} cannot be decoded: {exc}",
-                        reason="SOURCE_UNREADABLE",
-                        metadata={"source_path": source_path},
-                    ) from exc
+                    raise _unreadable(source_path, exc) from exc
                 size = (out / "video.mp4").stat().st_size
                 before = set(await asyncio.to_thread(media.list_keys, prefix))
                 written = await asyncio.to_thread(media.put_tree, out, prefix, last=[packaged.master_playlist])
