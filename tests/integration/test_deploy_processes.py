@@ -27,7 +27,7 @@ from services.cli.migrate import SCHEMAS
 from services.mesh import config as mc
 from services.mesh.healthcheck import check
 from services.mesh.infra import InfraUrls, free_port
-from services.mesh.pdeathsig import die_with_parent
+from services.mesh.pdeathsig import guarded_argv
 
 ROOT = Path(__file__).resolve().parents[2]
 GRPC_SERVICES = ("language", "analysis", "prompt", "moderation", "delivery", "generation", "story")
@@ -104,13 +104,13 @@ def mesh(
             assert command[0] == "python"
             log = (data / f"{name}.log").open("wb")
             logs.append(log)
+            env = _translate(compose_env, ports, infra, database_url, data)
             procs[name] = subprocess.Popen(
-                [sys.executable, *command[1:]],
-                env=_translate(compose_env, ports, infra, database_url, data),
+                guarded_argv([sys.executable, *command[1:]], env),
+                env=env,
                 cwd=data,
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                preexec_fn=die_with_parent,
             )
         yield ports
     finally:
