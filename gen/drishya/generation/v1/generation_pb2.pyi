@@ -22,6 +22,33 @@ class JobState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     JOB_STATE_CANCELLED: _ClassVar[JobState]
     JOB_STATE_FAILED: _ClassVar[JobState]
     JOB_STATE_DEAD_LETTER: _ClassVar[JobState]
+    JOB_STATE_IN_REVIEW: _ClassVar[JobState]
+
+class ReviewKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    REVIEW_KIND_UNSPECIFIED: _ClassVar[ReviewKind]
+    REVIEW_KIND_MODERATION: _ClassVar[ReviewKind]
+    REVIEW_KIND_TRUST: _ClassVar[ReviewKind]
+    REVIEW_KIND_APPEAL: _ClassVar[ReviewKind]
+    REVIEW_KIND_REPORT: _ClassVar[ReviewKind]
+
+class ReviewState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    REVIEW_STATE_UNSPECIFIED: _ClassVar[ReviewState]
+    REVIEW_STATE_PENDING: _ClassVar[ReviewState]
+    REVIEW_STATE_APPROVED: _ClassVar[ReviewState]
+    REVIEW_STATE_REJECTED: _ClassVar[ReviewState]
+
+class ReportCategory(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    REPORT_CATEGORY_UNSPECIFIED: _ClassVar[ReportCategory]
+    REPORT_CATEGORY_SPAM: _ClassVar[ReportCategory]
+    REPORT_CATEGORY_HATE: _ClassVar[ReportCategory]
+    REPORT_CATEGORY_VIOLENCE: _ClassVar[ReportCategory]
+    REPORT_CATEGORY_SEXUAL: _ClassVar[ReportCategory]
+    REPORT_CATEGORY_COPYRIGHT: _ClassVar[ReportCategory]
+    REPORT_CATEGORY_CHILD_SAFETY: _ClassVar[ReportCategory]
+    REPORT_CATEGORY_OTHER: _ClassVar[ReportCategory]
 
 class Stage(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -58,6 +85,24 @@ JOB_STATE_BLOCKED: JobState
 JOB_STATE_CANCELLED: JobState
 JOB_STATE_FAILED: JobState
 JOB_STATE_DEAD_LETTER: JobState
+JOB_STATE_IN_REVIEW: JobState
+REVIEW_KIND_UNSPECIFIED: ReviewKind
+REVIEW_KIND_MODERATION: ReviewKind
+REVIEW_KIND_TRUST: ReviewKind
+REVIEW_KIND_APPEAL: ReviewKind
+REVIEW_KIND_REPORT: ReviewKind
+REVIEW_STATE_UNSPECIFIED: ReviewState
+REVIEW_STATE_PENDING: ReviewState
+REVIEW_STATE_APPROVED: ReviewState
+REVIEW_STATE_REJECTED: ReviewState
+REPORT_CATEGORY_UNSPECIFIED: ReportCategory
+REPORT_CATEGORY_SPAM: ReportCategory
+REPORT_CATEGORY_HATE: ReportCategory
+REPORT_CATEGORY_VIOLENCE: ReportCategory
+REPORT_CATEGORY_SEXUAL: ReportCategory
+REPORT_CATEGORY_COPYRIGHT: ReportCategory
+REPORT_CATEGORY_CHILD_SAFETY: ReportCategory
+REPORT_CATEGORY_OTHER: ReportCategory
 STAGE_UNSPECIFIED: Stage
 STAGE_MODERATE_TEXT: Stage
 STAGE_DETECT_LANGUAGE: Stage
@@ -175,7 +220,7 @@ class JobResult(_message.Message):
     def __init__(self, mp4_key: _Optional[str] = ..., hls_master_key: _Optional[str] = ..., poster_key: _Optional[str] = ..., duration_ms: _Optional[int] = ...) -> None: ...
 
 class Job(_message.Message):
-    __slots__ = ("job_id", "state", "stage", "progress", "text", "options", "language_code", "shot_count", "result", "error", "block_reasons", "attempts", "last_event_sequence", "create_time", "update_time", "planned_duration_ms", "shots", "cost_usd", "undrawn_concepts")
+    __slots__ = ("job_id", "state", "stage", "progress", "text", "options", "language_code", "shot_count", "result", "error", "block_reasons", "attempts", "last_event_sequence", "create_time", "update_time", "planned_duration_ms", "shots", "cost_usd", "undrawn_concepts", "review", "taken_down")
     JOB_ID_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
     STAGE_FIELD_NUMBER: _ClassVar[int]
@@ -195,6 +240,8 @@ class Job(_message.Message):
     SHOTS_FIELD_NUMBER: _ClassVar[int]
     COST_USD_FIELD_NUMBER: _ClassVar[int]
     UNDRAWN_CONCEPTS_FIELD_NUMBER: _ClassVar[int]
+    REVIEW_FIELD_NUMBER: _ClassVar[int]
+    TAKEN_DOWN_FIELD_NUMBER: _ClassVar[int]
     job_id: str
     state: JobState
     stage: Stage
@@ -214,10 +261,44 @@ class Job(_message.Message):
     shots: _containers.RepeatedCompositeFieldContainer[ShotOutcome]
     cost_usd: float
     undrawn_concepts: _containers.RepeatedCompositeFieldContainer[UndrawnConcept]
-    def __init__(self, job_id: _Optional[str] = ..., state: _Optional[_Union[JobState, str]] = ..., stage: _Optional[_Union[Stage, str]] = ..., progress: _Optional[float] = ..., text: _Optional[str] = ..., options: _Optional[_Union[JobOptions, _Mapping]] = ..., language_code: _Optional[str] = ..., shot_count: _Optional[int] = ..., result: _Optional[_Union[JobResult, _Mapping]] = ..., error: _Optional[_Union[_status_pb2.Status, _Mapping]] = ..., block_reasons: _Optional[_Iterable[_Union[_moderation_pb2.ModerationReason, _Mapping]]] = ..., attempts: _Optional[int] = ..., last_event_sequence: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., planned_duration_ms: _Optional[int] = ..., shots: _Optional[_Iterable[_Union[ShotOutcome, _Mapping]]] = ..., cost_usd: _Optional[float] = ..., undrawn_concepts: _Optional[_Iterable[_Union[UndrawnConcept, _Mapping]]] = ...) -> None: ...
+    review: Review
+    taken_down: bool
+    def __init__(self, job_id: _Optional[str] = ..., state: _Optional[_Union[JobState, str]] = ..., stage: _Optional[_Union[Stage, str]] = ..., progress: _Optional[float] = ..., text: _Optional[str] = ..., options: _Optional[_Union[JobOptions, _Mapping]] = ..., language_code: _Optional[str] = ..., shot_count: _Optional[int] = ..., result: _Optional[_Union[JobResult, _Mapping]] = ..., error: _Optional[_Union[_status_pb2.Status, _Mapping]] = ..., block_reasons: _Optional[_Iterable[_Union[_moderation_pb2.ModerationReason, _Mapping]]] = ..., attempts: _Optional[int] = ..., last_event_sequence: _Optional[int] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., planned_duration_ms: _Optional[int] = ..., shots: _Optional[_Iterable[_Union[ShotOutcome, _Mapping]]] = ..., cost_usd: _Optional[float] = ..., undrawn_concepts: _Optional[_Iterable[_Union[UndrawnConcept, _Mapping]]] = ..., review: _Optional[_Union[Review, _Mapping]] = ..., taken_down: _Optional[bool] = ...) -> None: ...
+
+class Review(_message.Message):
+    __slots__ = ("review_id", "job_id", "owner_id", "kind", "state", "reason", "findings", "decided_by", "note", "create_time", "decide_time", "excluded_reviewer", "language_code", "result")
+    REVIEW_ID_FIELD_NUMBER: _ClassVar[int]
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    OWNER_ID_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    FINDINGS_FIELD_NUMBER: _ClassVar[int]
+    DECIDED_BY_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    DECIDE_TIME_FIELD_NUMBER: _ClassVar[int]
+    EXCLUDED_REVIEWER_FIELD_NUMBER: _ClassVar[int]
+    LANGUAGE_CODE_FIELD_NUMBER: _ClassVar[int]
+    RESULT_FIELD_NUMBER: _ClassVar[int]
+    review_id: str
+    job_id: str
+    owner_id: str
+    kind: ReviewKind
+    state: ReviewState
+    reason: str
+    findings: _containers.RepeatedCompositeFieldContainer[_moderation_pb2.ModerationReason]
+    decided_by: str
+    note: str
+    create_time: _timestamp_pb2.Timestamp
+    decide_time: _timestamp_pb2.Timestamp
+    excluded_reviewer: str
+    language_code: str
+    result: JobResult
+    def __init__(self, review_id: _Optional[str] = ..., job_id: _Optional[str] = ..., owner_id: _Optional[str] = ..., kind: _Optional[_Union[ReviewKind, str]] = ..., state: _Optional[_Union[ReviewState, str]] = ..., reason: _Optional[str] = ..., findings: _Optional[_Iterable[_Union[_moderation_pb2.ModerationReason, _Mapping]]] = ..., decided_by: _Optional[str] = ..., note: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., decide_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., excluded_reviewer: _Optional[str] = ..., language_code: _Optional[str] = ..., result: _Optional[_Union[JobResult, _Mapping]] = ...) -> None: ...
 
 class JobEvent(_message.Message):
-    __slots__ = ("job_id", "sequence", "time", "type", "state", "stage", "progress", "message", "shot_index", "shot_count", "result", "error", "provider", "fallback_reason", "shot_progress")
+    __slots__ = ("job_id", "sequence", "time", "type", "state", "stage", "progress", "message", "shot_index", "shot_count", "result", "error", "provider", "fallback_reason", "shot_progress", "review")
     JOB_ID_FIELD_NUMBER: _ClassVar[int]
     SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     TIME_FIELD_NUMBER: _ClassVar[int]
@@ -233,6 +314,7 @@ class JobEvent(_message.Message):
     PROVIDER_FIELD_NUMBER: _ClassVar[int]
     FALLBACK_REASON_FIELD_NUMBER: _ClassVar[int]
     SHOT_PROGRESS_FIELD_NUMBER: _ClassVar[int]
+    REVIEW_FIELD_NUMBER: _ClassVar[int]
     job_id: str
     sequence: int
     time: _timestamp_pb2.Timestamp
@@ -248,4 +330,5 @@ class JobEvent(_message.Message):
     provider: str
     fallback_reason: str
     shot_progress: float
-    def __init__(self, job_id: _Optional[str] = ..., sequence: _Optional[int] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., type: _Optional[_Union[JobEventType, str]] = ..., state: _Optional[_Union[JobState, str]] = ..., stage: _Optional[_Union[Stage, str]] = ..., progress: _Optional[float] = ..., message: _Optional[str] = ..., shot_index: _Optional[int] = ..., shot_count: _Optional[int] = ..., result: _Optional[_Union[JobResult, _Mapping]] = ..., error: _Optional[_Union[_status_pb2.Status, _Mapping]] = ..., provider: _Optional[str] = ..., fallback_reason: _Optional[str] = ..., shot_progress: _Optional[float] = ...) -> None: ...
+    review: Review
+    def __init__(self, job_id: _Optional[str] = ..., sequence: _Optional[int] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., type: _Optional[_Union[JobEventType, str]] = ..., state: _Optional[_Union[JobState, str]] = ..., stage: _Optional[_Union[Stage, str]] = ..., progress: _Optional[float] = ..., message: _Optional[str] = ..., shot_index: _Optional[int] = ..., shot_count: _Optional[int] = ..., result: _Optional[_Union[JobResult, _Mapping]] = ..., error: _Optional[_Union[_status_pb2.Status, _Mapping]] = ..., provider: _Optional[str] = ..., fallback_reason: _Optional[str] = ..., shot_progress: _Optional[float] = ..., review: _Optional[_Union[Review, _Mapping]] = ...) -> None: ...

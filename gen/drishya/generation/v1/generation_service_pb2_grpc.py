@@ -65,6 +65,36 @@ class GenerationServiceStub:
                 request_serializer=drishya_dot_generation_dot_v1_dot_generation__service__pb2.WatchJobRequest.SerializeToString,
                 response_deserializer=drishya_dot_generation_dot_v1_dot_generation__service__pb2.WatchJobResponse.FromString,
                 _registered_method=True)
+        self.ListReviews = channel.unary_unary(
+                '/drishya.generation.v1.GenerationService/ListReviews',
+                request_serializer=drishya_dot_generation_dot_v1_dot_generation__service__pb2.ListReviewsRequest.SerializeToString,
+                response_deserializer=drishya_dot_generation_dot_v1_dot_generation__service__pb2.ListReviewsResponse.FromString,
+                _registered_method=True)
+        self.DecideReview = channel.unary_unary(
+                '/drishya.generation.v1.GenerationService/DecideReview',
+                request_serializer=drishya_dot_generation_dot_v1_dot_generation__service__pb2.DecideReviewRequest.SerializeToString,
+                response_deserializer=drishya_dot_generation_dot_v1_dot_generation__service__pb2.DecideReviewResponse.FromString,
+                _registered_method=True)
+        self.AppealJob = channel.unary_unary(
+                '/drishya.generation.v1.GenerationService/AppealJob',
+                request_serializer=drishya_dot_generation_dot_v1_dot_generation__service__pb2.AppealJobRequest.SerializeToString,
+                response_deserializer=drishya_dot_generation_dot_v1_dot_generation__service__pb2.AppealJobResponse.FromString,
+                _registered_method=True)
+        self.ReportJob = channel.unary_unary(
+                '/drishya.generation.v1.GenerationService/ReportJob',
+                request_serializer=drishya_dot_generation_dot_v1_dot_generation__service__pb2.ReportJobRequest.SerializeToString,
+                response_deserializer=drishya_dot_generation_dot_v1_dot_generation__service__pb2.ReportJobResponse.FromString,
+                _registered_method=True)
+        self.TakedownJob = channel.unary_unary(
+                '/drishya.generation.v1.GenerationService/TakedownJob',
+                request_serializer=drishya_dot_generation_dot_v1_dot_generation__service__pb2.TakedownJobRequest.SerializeToString,
+                response_deserializer=drishya_dot_generation_dot_v1_dot_generation__service__pb2.TakedownJobResponse.FromString,
+                _registered_method=True)
+        self.GetReleaseStates = channel.unary_unary(
+                '/drishya.generation.v1.GenerationService/GetReleaseStates',
+                request_serializer=drishya_dot_generation_dot_v1_dot_generation__service__pb2.GetReleaseStatesRequest.SerializeToString,
+                response_deserializer=drishya_dot_generation_dot_v1_dot_generation__service__pb2.GetReleaseStatesResponse.FromString,
+                _registered_method=True)
 
 
 class GenerationServiceServicer:
@@ -113,6 +143,56 @@ class GenerationServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListReviews(self, request, context):
+        """ListReviews pages through the pending reviews, oldest first; the caller is a reviewer and
+        the edge has checked the role. A reviewer's own jobs are left out.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def DecideReview(self, request, context):
+        """DecideReview approves or rejects a pending review and moves its job: approval of a video in
+        review releases it (SUCCEEDED), rejection blocks it (BLOCKED); an upheld appeal of a BLOCKED
+        job releases its video when it has one. FAILED_PRECONDITION when the reviewer owns the job,
+        made the decision appealed against, or the review is no longer pending.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AppealJob(self, request, context):
+        """AppealJob queues the owner's appeal of a BLOCKED job; one appeal per decision
+        (ALREADY_EXISTS for a second).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReportJob(self, request, context):
+        """ReportJob records a report of a released (SUCCEEDED) video; the video goes back to review
+        when the reports reach the threshold, or at once for a grave category.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def TakedownJob(self, request, context):
+        """TakedownJob removes a job's media at an operator's request and keeps the record; the job
+        ends BLOCKED and the owner may answer through AppealJob.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetReleaseStates(self, request, context):
+        """GetReleaseStates says which of the given jobs may have their media served to anyone who
+        holds a signed URL (not in review, not taken down). Unknown ids are not released.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_GenerationServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -145,6 +225,36 @@ def add_GenerationServiceServicer_to_server(servicer, server):
                     servicer.WatchJob,
                     request_deserializer=drishya_dot_generation_dot_v1_dot_generation__service__pb2.WatchJobRequest.FromString,
                     response_serializer=drishya_dot_generation_dot_v1_dot_generation__service__pb2.WatchJobResponse.SerializeToString,
+            ),
+            'ListReviews': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListReviews,
+                    request_deserializer=drishya_dot_generation_dot_v1_dot_generation__service__pb2.ListReviewsRequest.FromString,
+                    response_serializer=drishya_dot_generation_dot_v1_dot_generation__service__pb2.ListReviewsResponse.SerializeToString,
+            ),
+            'DecideReview': grpc.unary_unary_rpc_method_handler(
+                    servicer.DecideReview,
+                    request_deserializer=drishya_dot_generation_dot_v1_dot_generation__service__pb2.DecideReviewRequest.FromString,
+                    response_serializer=drishya_dot_generation_dot_v1_dot_generation__service__pb2.DecideReviewResponse.SerializeToString,
+            ),
+            'AppealJob': grpc.unary_unary_rpc_method_handler(
+                    servicer.AppealJob,
+                    request_deserializer=drishya_dot_generation_dot_v1_dot_generation__service__pb2.AppealJobRequest.FromString,
+                    response_serializer=drishya_dot_generation_dot_v1_dot_generation__service__pb2.AppealJobResponse.SerializeToString,
+            ),
+            'ReportJob': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReportJob,
+                    request_deserializer=drishya_dot_generation_dot_v1_dot_generation__service__pb2.ReportJobRequest.FromString,
+                    response_serializer=drishya_dot_generation_dot_v1_dot_generation__service__pb2.ReportJobResponse.SerializeToString,
+            ),
+            'TakedownJob': grpc.unary_unary_rpc_method_handler(
+                    servicer.TakedownJob,
+                    request_deserializer=drishya_dot_generation_dot_v1_dot_generation__service__pb2.TakedownJobRequest.FromString,
+                    response_serializer=drishya_dot_generation_dot_v1_dot_generation__service__pb2.TakedownJobResponse.SerializeToString,
+            ),
+            'GetReleaseStates': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetReleaseStates,
+                    request_deserializer=drishya_dot_generation_dot_v1_dot_generation__service__pb2.GetReleaseStatesRequest.FromString,
+                    response_serializer=drishya_dot_generation_dot_v1_dot_generation__service__pb2.GetReleaseStatesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -310,6 +420,168 @@ class GenerationService:
             '/drishya.generation.v1.GenerationService/WatchJob',
             drishya_dot_generation_dot_v1_dot_generation__service__pb2.WatchJobRequest.SerializeToString,
             drishya_dot_generation_dot_v1_dot_generation__service__pb2.WatchJobResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListReviews(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/drishya.generation.v1.GenerationService/ListReviews',
+            drishya_dot_generation_dot_v1_dot_generation__service__pb2.ListReviewsRequest.SerializeToString,
+            drishya_dot_generation_dot_v1_dot_generation__service__pb2.ListReviewsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def DecideReview(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/drishya.generation.v1.GenerationService/DecideReview',
+            drishya_dot_generation_dot_v1_dot_generation__service__pb2.DecideReviewRequest.SerializeToString,
+            drishya_dot_generation_dot_v1_dot_generation__service__pb2.DecideReviewResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AppealJob(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/drishya.generation.v1.GenerationService/AppealJob',
+            drishya_dot_generation_dot_v1_dot_generation__service__pb2.AppealJobRequest.SerializeToString,
+            drishya_dot_generation_dot_v1_dot_generation__service__pb2.AppealJobResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReportJob(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/drishya.generation.v1.GenerationService/ReportJob',
+            drishya_dot_generation_dot_v1_dot_generation__service__pb2.ReportJobRequest.SerializeToString,
+            drishya_dot_generation_dot_v1_dot_generation__service__pb2.ReportJobResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def TakedownJob(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/drishya.generation.v1.GenerationService/TakedownJob',
+            drishya_dot_generation_dot_v1_dot_generation__service__pb2.TakedownJobRequest.SerializeToString,
+            drishya_dot_generation_dot_v1_dot_generation__service__pb2.TakedownJobResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetReleaseStates(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/drishya.generation.v1.GenerationService/GetReleaseStates',
+            drishya_dot_generation_dot_v1_dot_generation__service__pb2.GetReleaseStatesRequest.SerializeToString,
+            drishya_dot_generation_dot_v1_dot_generation__service__pb2.GetReleaseStatesResponse.FromString,
             options,
             channel_credentials,
             insecure,

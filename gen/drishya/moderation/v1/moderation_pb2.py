@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&drishya/moderation/v1/moderation.proto\x12\x15\x64rishya.moderation.v1\"\xbc\x01\n\x10ModerationReason\x12\x37\n\x08\x63\x61tegory\x18\x01 \x01(\x0e\x32%.drishya.moderation.v1.ReasonCategory\x12\x31\n\x08\x64\x65\x63ision\x18\x02 \x01(\x0e\x32\x1f.drishya.moderation.v1.Decision\x12\x14\n\x0cmatched_term\x18\x03 \x01(\t\x12\x15\n\rlanguage_code\x18\x04 \x01(\t\x12\x0f\n\x07message\x18\x05 \x01(\t*a\n\x08\x44\x65\x63ision\x12\x18\n\x14\x44\x45\x43ISION_UNSPECIFIED\x10\x00\x12\x12\n\x0e\x44\x45\x43ISION_ALLOW\x10\x01\x12\x13\n\x0f\x44\x45\x43ISION_REVIEW\x10\x02\x12\x12\n\x0e\x44\x45\x43ISION_BLOCK\x10\x03*\x84\x02\n\x0eReasonCategory\x12\x1f\n\x1bREASON_CATEGORY_UNSPECIFIED\x10\x00\x12\x1d\n\x19REASON_CATEGORY_BLOCKLIST\x10\x01\x12)\n%REASON_CATEGORY_COPYRIGHTED_CHARACTER\x10\x02\x12\x1d\n\x19REASON_CATEGORY_PROFANITY\x10\x03\x12\x1d\n\x19REASON_CATEGORY_TECHNICAL\x10\x04\x12$\n REASON_CATEGORY_PHOTOSENSITIVITY\x10\x05\x12#\n\x1fREASON_CATEGORY_PROVIDER_SAFETY\x10\x06\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n&drishya/moderation/v1/moderation.proto\x12\x15\x64rishya.moderation.v1\"\xbc\x01\n\x10ModerationReason\x12\x37\n\x08\x63\x61tegory\x18\x01 \x01(\x0e\x32%.drishya.moderation.v1.ReasonCategory\x12\x31\n\x08\x64\x65\x63ision\x18\x02 \x01(\x0e\x32\x1f.drishya.moderation.v1.Decision\x12\x14\n\x0cmatched_term\x18\x03 \x01(\t\x12\x15\n\rlanguage_code\x18\x04 \x01(\t\x12\x0f\n\x07message\x18\x05 \x01(\t*a\n\x08\x44\x65\x63ision\x12\x18\n\x14\x44\x45\x43ISION_UNSPECIFIED\x10\x00\x12\x12\n\x0e\x44\x45\x43ISION_ALLOW\x10\x01\x12\x13\n\x0f\x44\x45\x43ISION_REVIEW\x10\x02\x12\x12\n\x0e\x44\x45\x43ISION_BLOCK\x10\x03*\xc0\x02\n\x0eReasonCategory\x12\x1f\n\x1bREASON_CATEGORY_UNSPECIFIED\x10\x00\x12\x1d\n\x19REASON_CATEGORY_BLOCKLIST\x10\x01\x12)\n%REASON_CATEGORY_COPYRIGHTED_CHARACTER\x10\x02\x12\x1d\n\x19REASON_CATEGORY_PROFANITY\x10\x03\x12\x1d\n\x19REASON_CATEGORY_TECHNICAL\x10\x04\x12$\n REASON_CATEGORY_PHOTOSENSITIVITY\x10\x05\x12#\n\x1fREASON_CATEGORY_PROVIDER_SAFETY\x10\x06\x12\x1c\n\x18REASON_CATEGORY_REVIEWER\x10\x07\x12\x1c\n\x18REASON_CATEGORY_TAKEDOWN\x10\x08\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -34,7 +34,7 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_DECISION']._serialized_start=256
   _globals['_DECISION']._serialized_end=353
   _globals['_REASONCATEGORY']._serialized_start=356
-  _globals['_REASONCATEGORY']._serialized_end=616
+  _globals['_REASONCATEGORY']._serialized_end=676
   _globals['_MODERATIONREASON']._serialized_start=66
   _globals['_MODERATIONREASON']._serialized_end=254
 # @@protoc_insertion_point(module_scope)

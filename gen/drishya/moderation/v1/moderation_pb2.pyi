@@ -21,6 +21,8 @@ class ReasonCategory(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     REASON_CATEGORY_TECHNICAL: _ClassVar[ReasonCategory]
     REASON_CATEGORY_PHOTOSENSITIVITY: _ClassVar[ReasonCategory]
     REASON_CATEGORY_PROVIDER_SAFETY: _ClassVar[ReasonCategory]
+    REASON_CATEGORY_REVIEWER: _ClassVar[ReasonCategory]
+    REASON_CATEGORY_TAKEDOWN: _ClassVar[ReasonCategory]
 DECISION_UNSPECIFIED: Decision
 DECISION_ALLOW: Decision
 DECISION_REVIEW: Decision
@@ -32,6 +34,8 @@ REASON_CATEGORY_PROFANITY: ReasonCategory
 REASON_CATEGORY_TECHNICAL: ReasonCategory
 REASON_CATEGORY_PHOTOSENSITIVITY: ReasonCategory
 REASON_CATEGORY_PROVIDER_SAFETY: ReasonCategory
+REASON_CATEGORY_REVIEWER: ReasonCategory
+REASON_CATEGORY_TAKEDOWN: ReasonCategory
 
 class ModerationReason(_message.Message):
     __slots__ = ("category", "decision", "matched_term", "language_code", "message")

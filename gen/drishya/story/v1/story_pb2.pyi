@@ -138,7 +138,7 @@ class Strip(_message.Message):
     def __init__(self, scene_number: _Optional[int] = ..., scene_id: _Optional[str] = ..., int_ext: _Optional[str] = ..., set: _Optional[str] = ..., time_of_day: _Optional[str] = ..., synopsis: _Optional[str] = ..., synopsis_english: _Optional[str] = ..., cast: _Optional[_Iterable[_Union[CastMember, _Mapping]]] = ..., props: _Optional[_Iterable[str]] = ..., screen_time_s: _Optional[float] = ..., page_eighths: _Optional[int] = ...) -> None: ...
 
 class Story(_message.Message):
-    __slots__ = ("story_id", "owner_id", "title", "language_code", "version", "scenes", "parent_story_id", "fork_scene_id", "create_time", "update_time")
+    __slots__ = ("story_id", "owner_id", "title", "language_code", "version", "scenes", "parent_story_id", "fork_scene_id", "create_time", "update_time", "archive_time")
     STORY_ID_FIELD_NUMBER: _ClassVar[int]
     OWNER_ID_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELD_NUMBER: _ClassVar[int]
@@ -149,6 +149,7 @@ class Story(_message.Message):
     FORK_SCENE_ID_FIELD_NUMBER: _ClassVar[int]
     CREATE_TIME_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    ARCHIVE_TIME_FIELD_NUMBER: _ClassVar[int]
     story_id: str
     owner_id: str
     title: str
@@ -159,21 +160,24 @@ class Story(_message.Message):
     fork_scene_id: str
     create_time: _timestamp_pb2.Timestamp
     update_time: _timestamp_pb2.Timestamp
-    def __init__(self, story_id: _Optional[str] = ..., owner_id: _Optional[str] = ..., title: _Optional[str] = ..., language_code: _Optional[str] = ..., version: _Optional[int] = ..., scenes: _Optional[_Iterable[_Union[Scene, _Mapping]]] = ..., parent_story_id: _Optional[str] = ..., fork_scene_id: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    archive_time: _timestamp_pb2.Timestamp
+    def __init__(self, story_id: _Optional[str] = ..., owner_id: _Optional[str] = ..., title: _Optional[str] = ..., language_code: _Optional[str] = ..., version: _Optional[int] = ..., scenes: _Optional[_Iterable[_Union[Scene, _Mapping]]] = ..., parent_story_id: _Optional[str] = ..., fork_scene_id: _Optional[str] = ..., create_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., archive_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class StorySummary(_message.Message):
-    __slots__ = ("story_id", "title", "version", "scene_count", "update_time")
+    __slots__ = ("story_id", "title", "version", "scene_count", "update_time", "archive_time")
     STORY_ID_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
     SCENE_COUNT_FIELD_NUMBER: _ClassVar[int]
     UPDATE_TIME_FIELD_NUMBER: _ClassVar[int]
+    ARCHIVE_TIME_FIELD_NUMBER: _ClassVar[int]
     story_id: str
     title: str
     version: int
     scene_count: int
     update_time: _timestamp_pb2.Timestamp
-    def __init__(self, story_id: _Optional[str] = ..., title: _Optional[str] = ..., version: _Optional[int] = ..., scene_count: _Optional[int] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    archive_time: _timestamp_pb2.Timestamp
+    def __init__(self, story_id: _Optional[str] = ..., title: _Optional[str] = ..., version: _Optional[int] = ..., scene_count: _Optional[int] = ..., update_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., archive_time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class Name(_message.Message):
     __slots__ = ("script", "text")

@@ -16,16 +16,18 @@ class NewScene(_message.Message):
     def __init__(self, text: _Optional[str] = ..., language_code: _Optional[str] = ...) -> None: ...
 
 class CreateStoryRequest(_message.Message):
-    __slots__ = ("owner_id", "title", "language_code", "scenes")
+    __slots__ = ("owner_id", "title", "language_code", "scenes", "plan")
     OWNER_ID_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELD_NUMBER: _ClassVar[int]
     LANGUAGE_CODE_FIELD_NUMBER: _ClassVar[int]
     SCENES_FIELD_NUMBER: _ClassVar[int]
+    PLAN_FIELD_NUMBER: _ClassVar[int]
     owner_id: str
     title: str
     language_code: str
     scenes: _containers.RepeatedCompositeFieldContainer[NewScene]
-    def __init__(self, owner_id: _Optional[str] = ..., title: _Optional[str] = ..., language_code: _Optional[str] = ..., scenes: _Optional[_Iterable[_Union[NewScene, _Mapping]]] = ...) -> None: ...
+    plan: str
+    def __init__(self, owner_id: _Optional[str] = ..., title: _Optional[str] = ..., language_code: _Optional[str] = ..., scenes: _Optional[_Iterable[_Union[NewScene, _Mapping]]] = ..., plan: _Optional[str] = ...) -> None: ...
 
 class CreateStoryResponse(_message.Message):
     __slots__ = ("story",)
@@ -184,16 +186,18 @@ class DeleteSceneResponse(_message.Message):
     def __init__(self, story: _Optional[_Union[_story_pb2.Story, _Mapping]] = ...) -> None: ...
 
 class ForkStoryRequest(_message.Message):
-    __slots__ = ("owner_id", "story_id", "scene_id", "title")
+    __slots__ = ("owner_id", "story_id", "scene_id", "title", "plan")
     OWNER_ID_FIELD_NUMBER: _ClassVar[int]
     STORY_ID_FIELD_NUMBER: _ClassVar[int]
     SCENE_ID_FIELD_NUMBER: _ClassVar[int]
     TITLE_FIELD_NUMBER: _ClassVar[int]
+    PLAN_FIELD_NUMBER: _ClassVar[int]
     owner_id: str
     story_id: str
     scene_id: str
     title: str
-    def __init__(self, owner_id: _Optional[str] = ..., story_id: _Optional[str] = ..., scene_id: _Optional[str] = ..., title: _Optional[str] = ...) -> None: ...
+    plan: str
+    def __init__(self, owner_id: _Optional[str] = ..., story_id: _Optional[str] = ..., scene_id: _Optional[str] = ..., title: _Optional[str] = ..., plan: _Optional[str] = ...) -> None: ...
 
 class ForkStoryResponse(_message.Message):
     __slots__ = ("story",)
@@ -280,12 +284,16 @@ class ExportBreakdownResponse(_message.Message):
     def __init__(self, story_version: _Optional[int] = ..., strips: _Optional[_Iterable[_Union[_story_pb2.Strip, _Mapping]]] = ..., csv: _Optional[bytes] = ...) -> None: ...
 
 class RenderStoryRequest(_message.Message):
-    __slots__ = ("owner_id", "story_id")
+    __slots__ = ("owner_id", "story_id", "plan", "review_rate")
     OWNER_ID_FIELD_NUMBER: _ClassVar[int]
     STORY_ID_FIELD_NUMBER: _ClassVar[int]
+    PLAN_FIELD_NUMBER: _ClassVar[int]
+    REVIEW_RATE_FIELD_NUMBER: _ClassVar[int]
     owner_id: str
     story_id: str
-    def __init__(self, owner_id: _Optional[str] = ..., story_id: _Optional[str] = ...) -> None: ...
+    plan: str
+    review_rate: float
+    def __init__(self, owner_id: _Optional[str] = ..., story_id: _Optional[str] = ..., plan: _Optional[str] = ..., review_rate: _Optional[float] = ...) -> None: ...
 
 class SceneRender(_message.Message):
     __slots__ = ("scene_id", "job_id", "reused")
