@@ -29,10 +29,11 @@ async def ping(engine: AsyncEngine) -> None:
         await conn.execute(sa.text("SELECT 1"))
 
 
-async def migrate(engine: AsyncEngine, schema: str, scripts: Sequence[str]) -> int:
+async def migrate(engine: AsyncEngine, schema: str, scripts: Sequence[str | Sequence[str]]) -> int:
     """Apply the scripts of ``schema`` not yet applied; returns how many were applied.
 
-    Each script may hold several statements separated by ``;``. Script ``i`` is version ``i + 1``.
+    A script is a string of statements separated by ``;``, or a list of statements run as they
+    are (for a body that holds ``;``, such as a PL/pgSQL function). Script ``i`` is version ``i + 1``.
     """
     applied = 0
     async with engine.begin() as conn:
@@ -48,7 +49,8 @@ async def migrate(engine: AsyncEngine, schema: str, scripts: Sequence[str]) -> i
         for version, script in enumerate(scripts, start=1):
             if version in done:
                 continue
-            for stmt in (s.strip() for s in script.split(";")):
+            statements = script.split(";") if isinstance(script, str) else script
+            for stmt in (s.strip() for s in statements):
                 if stmt:
                     await conn.execute(sa.text(stmt))
             await conn.execute(
