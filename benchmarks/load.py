@@ -308,6 +308,7 @@ async def main_async(args: argparse.Namespace) -> None:
                 moderation_addr="127.0.0.1:9",
                 delivery_addr="127.0.0.1:9",
                 workers=0,
+                max_queued_per_owner=20,  # the figures' setting before plans; free keys get 2
             ),
             database_url=urls.database_url,
             nats_url=urls.nats_url,
@@ -319,7 +320,7 @@ async def main_async(args: argparse.Namespace) -> None:
         await engine.dispose()
         addr = f"127.0.0.1:{gen.port}"
         fast = Gateway(urls, addr, data, DRISHYA_RATE_LIMIT_BURST="100000", DRISHYA_RATE_LIMIT_PER_MINUTE="1000000")
-        limited = Gateway(urls, addr, data)
+        limited = Gateway(urls, addr, data, DRISHYA_RATE_LIMIT_BURST="10", DRISHYA_RATE_LIMIT_PER_MINUTE="30")
         gateways += [fast, limited]
         await fast.ready()
         await limited.ready()

@@ -3,7 +3,9 @@
 A job moves QUEUED → RUNNING → SUCCEEDED, or ends BLOCKED (moderation), CANCELLED (owner),
 FAILED (a non-retryable error) or DEAD_LETTER (retryable errors on every allowed attempt).
 A failed attempt with attempts left goes back to QUEUED. FAILED and DEAD_LETTER jobs can be
-retried by id; they resume at their first unfinished stage.
+retried by id; they resume at their first unfinished stage. A finished video may instead end
+IN_REVIEW, held until a reviewer releases it (SUCCEEDED) or rejects it (BLOCKED): the rules are in
+:mod:`services.generation.reviews`.
 """
 
 from __future__ import annotations
@@ -74,8 +76,11 @@ TERMINAL: frozenset[gen_pb2.JobState] = frozenset(
         gen_pb2.JOB_STATE_CANCELLED,
         gen_pb2.JOB_STATE_FAILED,
         gen_pb2.JOB_STATE_DEAD_LETTER,
+        gen_pb2.JOB_STATE_IN_REVIEW,
     }
 )
+"""States a worker leaves a job in: watching ends there (a review's later decision appends events,
+published like any other). IN_REVIEW is neither cancellable nor retryable."""
 CANCELLABLE = frozenset({gen_pb2.JOB_STATE_QUEUED, gen_pb2.JOB_STATE_RUNNING})
 RETRYABLE_STATES = frozenset({gen_pb2.JOB_STATE_FAILED, gen_pb2.JOB_STATE_DEAD_LETTER})
 

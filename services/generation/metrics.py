@@ -10,9 +10,9 @@ Recorded as work happens (prometheus-client's default registry, served by ``serv
   calls to render providers (a span ``provider <name>`` each), outcome ``ok``, ``transient_error``
   (retried, then fallen back from), ``rejected``, ``refused`` (safety), ``error`` or ``cancelled``;
 * ``drishya_render_cost_usd_total{provider}``: what rendered shots cost (the budgets' spending);
-* ``drishya_job_attempts_total{outcome}``: attempts ended by a worker: ``succeeded``, ``blocked``,
-  ``retried``, ``dead_letter``, ``failed``, ``stopped`` (cancelled or lease lost), ``interrupted``
-  (the database failed; the job resumes).
+* ``drishya_job_attempts_total{outcome}``: attempts ended by a worker: ``succeeded``, ``in_review``
+  (made and held for review), ``blocked``, ``retried``, ``dead_letter``, ``failed``, ``stopped``
+  (cancelled or lease lost), ``interrupted`` (the database failed; the job resumes).
 
 Read on each scrape (:class:`GenerationCollector`, one query of the job store, under 2 s or skipped):
 

@@ -33,9 +33,10 @@ from drishya.moderation.v1 import moderation_pb2
 from drishya.moderation.v1 import moderation_service_pb2 as moderation_pb2_svc
 from drishya.prompt.v1 import prompt_pb2
 from drishya.prompt.v1 import prompt_service_pb2 as prompt_pb2_svc
-from services.generation import cast, jobs
+from services.generation import cast, jobs, reviews
 from services.generation import metrics as gen_metrics
 from services.generation.adapters.clients import Clients
+from services.generation.adapters.review_store import ReviewStore
 from services.generation.adapters.store import Claim, JobStore
 from services.mesh.media_store import LocalMediaStore, MediaStore, MediaUnavailable, join_key
 from services.render import storyboard
@@ -57,6 +58,15 @@ PUT_THREADS = 4
 
 class JobEnded(Exception):
     """The job reached a terminal state inside a stage (BLOCKED by moderation)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Finished:
+    """A job's published result and the reasons of the moderation checks that answered REVIEW (a
+    BLOCK waived by an upheld appeal among them): when there are any, the video waits for review."""
+
+    result: gen_pb2.JobResult
+    review_reasons: tuple[moderation_pb2.ModerationReason, ...] = ()
 
 
 Emit = Callable[..., Awaitable[gen_pb2.JobEvent]]
@@ -163,8 +173,9 @@ class Pipeline:
                     for done in [pool.submit(put, p) for p in batch]:
                         done.result()  # the first failure raises
 
-    async def run(self, claim: Claim, emit: Emit) -> gen_pb2.JobResult:
-        """Run every unfinished stage of ``claim``; returns the published result.
+    async def run(self, claim: Claim, emit: Emit) -> Finished:
+        """Run every unfinished stage of ``claim``; returns the published result and moderation's
+        REVIEW reasons (read from the stored outputs of both checks, so a resumed job keeps them).
 
         ``emit(type, message, **changes)`` records a job event (and raises when the job was
         cancelled or the lease lost). Raises :class:`JobEnded` when moderation blocks the job;
@@ -204,12 +215,18 @@ class Pipeline:
                 S.JOB_EVENT_TYPE_STAGE_COMPLETED, message, stage=stage, progress=jobs.progress_at(stage, 1.0), **changes
             )
         delivery = delivery_pb2.PublishResponse.FromString(state[S.STAGE_PUBLISH]).delivery
-        return gen_pb2.JobResult(
+        result = gen_pb2.JobResult(
             mp4_key=delivery.mp4_key,
             hls_master_key=delivery.hls_master_key,
             poster_key=delivery.poster_key,
             duration_ms=delivery.duration_ms,
         )
+        text = moderation_pb2_svc.CheckTextResponse.FromString(state[S.STAGE_MODERATE_TEXT])
+        video = moderation_pb2_svc.CheckVideoResponse.FromString(state[S.STAGE_MODERATE_VIDEO])
+        held = reviews.review_reasons(text.decision, text.reasons) + reviews.review_reasons(
+            video.decision, video.reasons
+        )
+        return Finished(result, tuple(held))
 
     # -- stages ---------------------------------------------------------------------------------
 
@@ -218,6 +235,7 @@ class Pipeline:
             moderation_pb2_svc.CheckTextRequest(text=claim.text, language_code=claim.options.language_code),
             timeout=self.clients.deadline_s,
         )
+        await self._waive_if_appealed(claim, resp)
         await self._stop_if_blocked(resp.decision, resp, emit, "scene text")
         return bytes(resp.SerializeToString()), {}
 
@@ -482,6 +500,7 @@ class Pipeline:
         if metrics:  # measured as the video was encoded: moderation applies its rules without decoding
             request.metrics.CopyFrom(_video_metrics(metrics))
         resp = await self.clients.moderation.CheckVideo(request, timeout=self.clients.deadline_s)
+        await self._waive_if_appealed(claim, resp)
         await self._stop_if_blocked(resp.decision, resp, emit, "rendered video")
         return bytes(resp.SerializeToString()), {}
 
@@ -547,6 +566,14 @@ class Pipeline:
             block_reasons=reasons.SerializeToString(),
         )
         raise JobEnded(exc.provider_reason)
+
+    async def _waive_if_appealed(
+        self, claim: Claim, resp: moderation_pb2_svc.CheckTextResponse | moderation_pb2_svc.CheckVideoResponse
+    ) -> None:
+        """Turn moderation's BLOCK into REVIEW (in place) when the owner's appeal of the job was upheld:
+        the job was queued again to be made, and a person checks the video before release."""
+        if resp.decision == moderation_pb2.DECISION_BLOCK and await ReviewStore(self.store).appeal_upheld(claim.job_id):
+            resp.decision = moderation_pb2.DECISION_REVIEW
 
     async def _stop_if_blocked(
         self,

@@ -11,11 +11,13 @@ from drishya.generation.v1 import generation_service_pb2_grpc as svc_grpc
 from services.generation import metrics as gen_metrics
 from services.generation.adapters.clients import Clients
 from services.generation.adapters.events import EventBus
+from services.generation.adapters.retention_sweeper import RetentionSweeper
 from services.generation.adapters.store import JobStore
 from services.generation.config import GenerationConfig
 from services.generation.pipeline import Pipeline
 from services.generation.servicer import GenerationServicer
 from services.generation.worker import OutboxRelay, Workers
+from services.mesh.audit import migrate_audit
 from services.mesh.db import create_engine, ping
 from services.mesh.media_store import store_of
 from services.mesh.server import MeshServer, ReadinessCheck, build_server
@@ -44,8 +46,9 @@ async def create_server(
     Raises whatever the database or NATS raise when they cannot be reached at start-up.
     """
     engine = create_engine(database_url)
-    store = JobStore(engine)
+    store = JobStore(engine, config.aging_step_s)
     await store.migrate()
+    await migrate_audit(engine)  # retention (and review) actions append to the audit trail
     bus = await EventBus.connect(nats_url)
     clients = Clients.connect(config)
     storyboard = StoryboardProvider(config.render_processes, idle_timeout_s=config.render_idle_s)
@@ -75,12 +78,16 @@ async def create_server(
         dependencies=dependencies,
     )
     workers.start()
+    sweeper = RetentionSweeper(engine, media, config.retention)
+    if config.retention_enabled:
+        sweeper.start()  # sweeps only while it holds the leadership lock: one process across machines
     if config.workers:
         storyboard.start()  # warm for the first job; stopped after render_idle_s without one
     detach_metrics = gen_metrics.attach(store, chain.states)  # job counts and breakers on each scrape
 
     async def close() -> None:
         detach_metrics()
+        await sweeper.stop()
         await workers.stop()
         storyboard.close()
         await clients.close()

@@ -14,15 +14,17 @@ from drishya.generation.v1 import generation_service_pb2 as svc_pb2
 from drishya.generation.v1 import generation_service_pb2_grpc as svc_grpc
 from drishya.language.v1 import language_pb2 as language_resources_pb2
 from drishya.language.v1 import language_service_pb2 as language_pb2
-from services.generation import jobs
+from services.generation import jobs, plans
 from services.generation.adapters.clients import Clients
 from services.generation.adapters.events import EventBus
+from services.generation.adapters.review_store import ReviewStore
 from services.generation.adapters.store import JobStore
 from services.generation.config import GenerationConfig
 from services.generation.worker import Workers, is_infrastructure_error
 from services.mesh import telemetry
 from services.mesh.backoff import Backoff
 from services.mesh.errors import FieldViolation, InvalidArgument, error_from_status, require_owner
+from services.mesh.media_store import MediaUnavailable, join_key
 from services.render.types import Price
 
 log = logging.getLogger(__name__)
@@ -31,9 +33,13 @@ Ctx = grpc.aio.ServicerContext[object, object]
 
 _owner = require_owner
 
+_NO_SPEND_USD = 1e-9
+"""The budget a plan's 0 stands for in :func:`jobs.check_budget` (where 0 means none): any priced job passes it."""
+
 
 class GenerationServicer(svc_grpc.GenerationServiceServicer):
-    """Jobs: create (idempotent), get, list, cancel, retry, watch."""
+    """Jobs: create (idempotent), get, list, cancel, retry, watch; review before release: the queue,
+    decisions, appeals, reports, takedowns and release states (:mod:`services.generation.reviews`)."""
 
     def __init__(
         self,
@@ -47,12 +53,16 @@ class GenerationServicer(svc_grpc.GenerationServiceServicer):
         self.store, self.bus, self.clients, self.workers, self.config = store, bus, clients, workers, config
         self.prices = dict(prices or {})
         """Each configured chain link's price, for the budget check of CreateJob."""
+        self.reviews = ReviewStore(store)
 
     async def CreateJob(self, request: svc_pb2.CreateJobRequest, context: Ctx) -> svc_pb2.CreateJobResponse:
         owner = _owner(request.owner_id)
         text = jobs.validate_create(request.text, request.request_id, request.options)
         detection = await self._detect(text, request.options.language_code)
-        options = await self._within_budget(owner, text, request.options)
+        plan = self.config.plan(request.plan)
+        options = await self._within_budget(owner, text, request.options, plan.name)
+        requested = request.options.priority if request.options.HasField("priority") else None
+        options.priority = plans.job_priority(plan, requested)  # the plan's, or the client's lower one
         job, dedup, events = await self.store.create(
             owner_id=owner,
             request_id=request.request_id,
@@ -60,16 +70,25 @@ class GenerationServicer(svc_grpc.GenerationServiceServicer):
             options=options,
             language_code=detection.language_code,
             detection=detection.SerializeToString(),
-            max_queued=self.config.max_queued_per_owner,
+            max_queued=self.config.active_jobs_of(plan.name),
             max_queued_total=self.config.max_queued_total,
             traceparent=telemetry.traceparent(),
+            review_required=request.review_required,
+            plan=plan.name,
+            max_rendered=plan.rendered_scenes,
         )
         self.workers.publish(events)
         self.workers.wake.set()
         return svc_pb2.CreateJobResponse(job=job, deduplicated=dedup)
 
-    async def _within_budget(self, owner: str, text: str, options: gen_pb2.JobOptions) -> gen_pb2.JobOptions:
+    async def _within_budget(
+        self, owner: str, text: str, options: gen_pb2.JobOptions, plan: str = ""
+    ) -> gen_pb2.JobOptions:
         """``options``, marked ``over_budget`` when the budget policy makes the job fall back.
+
+        The budget is the key's or the plan's (:meth:`GenerationConfig.budget_of`); a plan budget
+        of 0 (free: storyboard only) allows no provider spend at all, so any priced provider is
+        refused or falls back.
 
         Raises ResourceExhausted BUDGET_EXCEEDED (see :func:`jobs.check_budget`).
         """
@@ -77,14 +96,17 @@ class GenerationServicer(svc_grpc.GenerationServiceServicer):
         out.CopyFrom(options)
         out.over_budget = False
         price = self.prices.get(options.provider.strip().lower())
-        budget = self.config.budget_of(owner)
-        if price is None or budget <= 0:
+        budget = self.config.budget_of(owner, plan)
+        if price is None or budget is None:
             return out
         estimate = jobs.estimate_cost_usd(text, price)
         if estimate <= 0:
             return out
         spent = await self.store.month_spend(owner)
-        out.over_budget = not jobs.check_budget(owner, budget, spent, estimate, options.budget_policy)
+        # check_budget reads 0 as "no budget": a zero plan budget is checked as one of _NO_SPEND_USD
+        out.over_budget = not jobs.check_budget(
+            owner, max(budget, _NO_SPEND_USD), spent, estimate, options.budget_policy
+        )
         return out
 
     async def _detect(self, text: str, hint: str) -> language_resources_pb2.LanguageDetection:
@@ -164,3 +186,57 @@ class GenerationServicer(svc_grpc.GenerationServiceServicer):
                 delay = backoff.next_delay()  # PostgreSQL is down: keep the stream, read again later
                 log.info("watch of job %s waits %.1f s for the database: %s", job_id, delay, exc)
                 await asyncio.sleep(delay)
+
+    # -- review before release --------------------------------------------------------------------
+
+    async def ListReviews(self, request: svc_pb2.ListReviewsRequest, context: Ctx) -> svc_pb2.ListReviewsResponse:
+        page, token = await self.reviews.list_pending(
+            _owner(request.reviewer_id), request.page_size, request.page_token
+        )
+        return svc_pb2.ListReviewsResponse(reviews=page, next_page_token=token)
+
+    async def DecideReview(self, request: svc_pb2.DecideReviewRequest, context: Ctx) -> svc_pb2.DecideReviewResponse:
+        review, job, events, requeued = await self.reviews.decide(
+            request.review_id, _owner(request.reviewer_id), request.approve, request.note
+        )
+        self.workers.publish(events)
+        if requeued:
+            self.workers.wake.set()
+        return svc_pb2.DecideReviewResponse(review=review, job=job)
+
+    async def AppealJob(self, request: svc_pb2.AppealJobRequest, context: Ctx) -> svc_pb2.AppealJobResponse:
+        review, events = await self.reviews.appeal(_owner(request.owner_id), request.job_id, request.reason)
+        self.workers.publish(events)
+        return svc_pb2.AppealJobResponse(review=review)
+
+    async def ReportJob(self, request: svc_pb2.ReportJobRequest, context: Ctx) -> svc_pb2.ReportJobResponse:
+        if not request.reporter_id.strip():
+            raise InvalidArgument(
+                "reporter_id is required",
+                reason="REPORTER_REQUIRED",
+                violations=[FieldViolation("reporter_id", "must name who reports")],
+            )
+        out = await self.reviews.report(
+            request.job_id, request.reporter_id, request.category, request.note, self.config.report_threshold
+        )
+        self.workers.publish(out.events)
+        return svc_pb2.ReportJobResponse(report_count=out.report_count, in_review=out.in_review, counted=out.counted)
+
+    async def TakedownJob(self, request: svc_pb2.TakedownJobRequest, context: Ctx) -> svc_pb2.TakedownJobResponse:
+        """Record the takedown, then delete the published media (``jobs/<job_id>/``) from the media
+        store the workers publish to. Should the store not answer, the media stay on it but are
+        never served: GetReleaseStates reports the job unreleased (logged)."""
+        job, events = await self.reviews.takedown(request.job_id, _owner(request.operator_id), request.reason)
+        self.workers.publish(events)
+        media = self.workers.pipeline.media
+        try:
+            removed = await asyncio.to_thread(media.delete_prefix, join_key("jobs", job.job_id))
+            log.info("job %s taken down: %d media objects deleted", job.job_id, removed)
+        except MediaUnavailable as exc:
+            log.warning("job %s taken down; its media could not be deleted now: %s", job.job_id, exc.message)
+        return svc_pb2.TakedownJobResponse(job=job)
+
+    async def GetReleaseStates(
+        self, request: svc_pb2.GetReleaseStatesRequest, context: Ctx
+    ) -> svc_pb2.GetReleaseStatesResponse:
+        return svc_pb2.GetReleaseStatesResponse(released_job_ids=await self.reviews.released(request.job_ids))

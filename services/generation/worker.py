@@ -1,7 +1,8 @@
 """Workers: claim queued jobs, run their pipeline under a lease, and settle the outcome.
 
 Each worker loops: claim a job (``FOR UPDATE SKIP LOCKED``), run :class:`Pipeline` while a
-heartbeat extends the lease every third of its length, then record SUCCEEDED, BLOCKED, or the
+heartbeat extends the lease every third of its length, then record SUCCEEDED (or IN_REVIEW when the
+video waits for review: :meth:`ReviewStore.finish`), BLOCKED, or the
 failure: another attempt after an exponential backoff when the error is transient and attempts
 remain, DEAD_LETTER when they do not, FAILED when the error is not transient. A cancelled job's
 lease is lost at the next heartbeat or event, and the worker drops it.
@@ -43,6 +44,7 @@ from opentelemetry.trace import SpanKind, Status, StatusCode
 from drishya.generation.v1 import generation_pb2 as gen_pb2
 from services.generation import jobs
 from services.generation import metrics as gen_metrics
+from services.generation.adapters.review_store import ReviewStore
 from services.generation.adapters.store import Claim, JobStore, LeaseLost
 from services.generation.config import GenerationConfig
 from services.generation.pipeline import JobEnded, Pipeline
@@ -355,15 +357,13 @@ class Workers:
         task = asyncio.create_task(self.pipeline.run(claim, emit))
         beat = asyncio.create_task(self._heartbeat(worker_id, claim, task))
         try:
-            result = await task
-            await emit(
-                gen_pb2.JOB_EVENT_TYPE_STATE_CHANGED,
-                "video ready",
-                state=gen_pb2.JOB_STATE_SUCCEEDED,
-                progress=1.0,
-                result=result,
+            finished = await task
+            # SUCCEEDED, or IN_REVIEW with its pending review in the event's transaction
+            event = await ReviewStore(self.store).finish(
+                claim.job_id, worker_id, finished.result, finished.review_reasons
             )
-            return "succeeded"
+            self.publish([event])
+            return "in_review" if event.state == gen_pb2.JOB_STATE_IN_REVIEW else "succeeded"
         except (JobEnded, LeaseLost, asyncio.CancelledError) as exc:
             me = asyncio.current_task()
             if isinstance(exc, asyncio.CancelledError) and me is not None and me.cancelling():

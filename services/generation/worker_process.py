@@ -63,7 +63,7 @@ async def main() -> None:
     if bus is None:
         return
     engine = create_engine(database_url, pool_size=2)
-    store = JobStore(engine)
+    store = JobStore(engine, config.aging_step_s)
     clients = Clients.connect(config)
     storyboard = StoryboardProvider(config.render_processes, idle_timeout_s=config.render_idle_s)
     chain = build_chain(config.render, storyboard)

@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import posixpath
-from collections.abc import Sequence
+import random
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,9 +107,21 @@ def render_key(scene: pb.Scene, cast: Sequence[gen_pb2.CastEntry]) -> str:
 
 
 async def render_story(
-    store: StoryStore, analyst: SceneAnalyst, renderer: SceneRenderer, story_id: str, owner_id: str
+    store: StoryStore,
+    analyst: SceneAnalyst,
+    renderer: SceneRenderer,
+    story_id: str,
+    owner_id: str,
+    plan: str = "",
+    review_rate: float = 0.0,
+    draw: Callable[[], float] = random.random,
 ) -> tuple[pb.Story, list[svc_pb2.SceneRender]]:
     """One generation job per scene whose render key changed; the others keep their job.
+
+    ``plan`` (the owner's, from the edge) goes with each CreateJob: it sets the jobs' priority,
+    active-job limit, budget and rendered-scenes quota. Each new job is held for review when
+    ``draw()`` (uniform in [0, 1)) is below ``review_rate`` (the owner's trust level's share, from
+    the edge), as the edge does for a single job.
 
     The job's request id is derived from the render key, so the generation service itself returns
     the existing job for a scene whose text and cast equal one rendered before (in this story, an
@@ -125,7 +138,9 @@ async def render_story(
         if scene.job_id and scene.render_key == key:
             renders.append(svc_pb2.SceneRender(scene_id=scene.scene_id, job_id=scene.job_id, reused=True))
             continue
-        job_id = await renderer.create_job(owner_id, f"story-scene-{key}", scene, cast)
+        job_id = await renderer.create_job(
+            owner_id, f"story-scene-{key}", scene, cast, plan=plan, review_required=draw() < review_rate
+        )
         renders.append(svc_pb2.SceneRender(scene_id=scene.scene_id, job_id=job_id, reused=False))
         rows.append((scene.scene_id, job_id, key))
     change = await store.save_renders(story_id, owner_id, rows)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from services.generation.plans import DEFAULT_PLANS, Plan, plans_from_env
 from services.mesh import config as mc
 from services.mesh.media_store import MediaSettings
 
@@ -27,6 +28,13 @@ class StoryConfig:
         media_root: the shared media volume (``DRISHYA_MEDIA_ROOT``, default ``<data dir>/media``);
             story playlists go under ``<media_root>/stories/<story_id>/``.
         media: the media store (``DRISHYA_MEDIA_URL`` and ``AWS_*``); None is the local ``media_root``.
+        archive_days: retention: a story unchanged for this many days is archived, read-only
+            (``DRISHYA_RETENTION_ARCHIVE_DAYS``, default 90: a season of inactivity).
+        archive_interval_s: how often the archive pass runs (``DRISHYA_RETENTION_INTERVAL_S``, 3600,
+            the generation sweeper's interval; every replica runs it, safely: see
+            :meth:`services.story.adapters.store.StoryStore.archive_inactive`).
+        plans: the plan table (``DRISHYA_PLANS``, :mod:`services.generation.plans`): each plan's
+            ``active_stories`` quota.
     """
 
     port: int
@@ -38,6 +46,9 @@ class StoryConfig:
     analysis_concurrency: int = 4
     media_root: Path = Path(".drishya/media")
     media: MediaSettings | None = None
+    plans: dict[str, Plan] = field(default_factory=lambda: dict(DEFAULT_PLANS))
+    archive_days: float = 90.0
+    archive_interval_s: float = 3600.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> StoryConfig:
@@ -55,4 +66,7 @@ class StoryConfig:
             media=MediaSettings.from_env(
                 env, Path(mc.env_str(env, "DRISHYA_MEDIA_ROOT", str(mc.data_dir(env) / "media")))
             ),
+            plans=plans_from_env(env),
+            archive_days=mc.env_float(env, "DRISHYA_RETENTION_ARCHIVE_DAYS", 90.0, lo=0.001, hi=36500.0),
+            archive_interval_s=mc.env_float(env, "DRISHYA_RETENTION_INTERVAL_S", 3600.0, lo=1.0, hi=7 * 86400.0),
         )

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import datetime as dt
+import logging
 
 from drishya.story.v1 import story_service_pb2 as svc_pb2
 from drishya.story.v1 import story_service_pb2_grpc as svc_grpc
+from services.mesh.audit import migrate_audit
 from services.mesh.db import create_engine, ping
 from services.mesh.server import MeshServer, build_server
 from services.story.adapters.clients import SceneAnalyst, SceneRenderer
@@ -15,6 +19,20 @@ from services.story.config import StoryConfig
 from services.story.servicer import StoryServicer
 
 SERVICE_NAME = svc_pb2.DESCRIPTOR.services_by_name["StoryService"].full_name
+
+log = logging.getLogger(__name__)
+
+
+async def archive_loop(store: StoryStore, config: StoryConfig) -> None:
+    """Retention: archive inactive stories now and every ``config.archive_interval_s`` (errors logged)."""
+    while True:
+        try:
+            n = await store.archive_inactive(dt.datetime.now(dt.UTC), dt.timedelta(days=config.archive_days))
+            if n:
+                log.info("retention: archived %d stories inactive for %g days", n, config.archive_days)
+        except Exception:
+            log.exception("retention: the archive pass failed; retrying in %.0f s", config.archive_interval_s)
+        await asyncio.sleep(config.archive_interval_s)
 
 
 async def create_server(config: StoryConfig, *, database_url: str, nats_url: str) -> MeshServer:
@@ -29,6 +47,7 @@ async def create_server(config: StoryConfig, *, database_url: str, nats_url: str
     engine = create_engine(database_url)
     store = StoryStore(engine)
     await store.migrate()
+    await migrate_audit(engine)  # archiving appends to the audit trail
     bus = await StoryBus.connect(nats_url)
     relay = OutboxRelay(store, bus)
     analyst = SceneAnalyst(config)
@@ -48,8 +67,12 @@ async def create_server(config: StoryConfig, *, database_url: str, nats_url: str
         dependencies={"nats": bus.ping},
     )
     relay.start()
+    archiver = asyncio.create_task(archive_loop(store, config), name="story-archiver")
 
     async def close() -> None:
+        archiver.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await archiver
         await relay.stop()
         await analyst.close()
         await renderer.close()

@@ -9,6 +9,7 @@ import grpc
 from drishya.story.v1 import story_pb2 as pb
 from drishya.story.v1 import story_service_pb2 as svc_pb2
 from drishya.story.v1 import story_service_pb2_grpc as svc_grpc
+from services.generation import plans
 from services.mesh.errors import require_owner
 from services.mesh.media_store import store_of
 from services.story import analyze, breakdown, stories
@@ -52,7 +53,8 @@ class StoryServicer(svc_grpc.StoryServiceServicer):
         language = stories.validate_language(request.language_code)
         stories.check_room(0, len(request.scenes))
         scenes = [_new_scene(s, f"scenes[{i}]") for i, s in enumerate(request.scenes)]
-        change = await self.store.create(owner, title, language, scenes)
+        quota = plans.plan_of(self.config.plans, request.plan).active_stories
+        change = await self.store.create(owner, title, language, scenes, max_stories=quota)
         self.relay.kick()
         return svc_pb2.CreateStoryResponse(story=change.story)
 
@@ -110,7 +112,8 @@ class StoryServicer(svc_grpc.StoryServiceServicer):
 
     async def ForkStory(self, request: svc_pb2.ForkStoryRequest, context: Ctx) -> svc_pb2.ForkStoryResponse:
         owner = _owner(request.owner_id)
-        change = await self.store.fork(request.story_id, owner, request.scene_id, request.title)
+        quota = plans.plan_of(self.config.plans, request.plan).active_stories
+        change = await self.store.fork(request.story_id, owner, request.scene_id, request.title, max_stories=quota)
         self.relay.kick()
         return svc_pb2.ForkStoryResponse(story=change.story)
 
@@ -143,7 +146,15 @@ class StoryServicer(svc_grpc.StoryServiceServicer):
 
     async def RenderStory(self, request: svc_pb2.RenderStoryRequest, context: Ctx) -> svc_pb2.RenderStoryResponse:
         owner = _owner(request.owner_id)
-        story, renders = await analyze.render_story(self.store, self.analyst, self.renderer, request.story_id, owner)
+        story, renders = await analyze.render_story(
+            self.store,
+            self.analyst,
+            self.renderer,
+            request.story_id,
+            owner,
+            plan=request.plan,
+            review_rate=min(1.0, max(0.0, request.review_rate)),
+        )
         self.relay.kick()
         return svc_pb2.RenderStoryResponse(story=story, renders=renders)
 

@@ -199,7 +199,11 @@ async def create_job(addr: str, text: str = SCENE) -> str:
             try:
                 async with channel(addr) as ch:
                     resp = await svc_grpc.GenerationServiceStub(ch).CreateJob(
-                        svc_pb2.CreateJobRequest(owner_id=OWNER, request_id=str(uuid.uuid4()), text=text), timeout=30
+                        # enterprise: 50 active jobs, so the chaos runs are limited by faults, not by a plan
+                        svc_pb2.CreateJobRequest(
+                            owner_id=OWNER, request_id=str(uuid.uuid4()), text=text, plan="enterprise"
+                        ),
+                        timeout=30,
                     )
                 return str(resp.job.job_id)
             except grpc.aio.AioRpcError:

@@ -255,7 +255,7 @@ async def test_render_story_passes_the_bible_so_the_character_looks_the_same(
 ) -> None:
     owner, first = analyzed
     sid = first.story.story_id
-    resp = await stub.RenderStory(svc_pb2.RenderStoryRequest(owner_id=owner, story_id=sid), timeout=120)
+    resp = await stub.RenderStory(svc_pb2.RenderStoryRequest(owner_id=owner, story_id=sid, plan="pro"), timeout=120)
     story = resp.story
     assert len(resp.renders) == 3 and not any(r.reused for r in resp.renders)
     assert len({r.job_id for r in resp.renders}) == 3
@@ -266,6 +266,7 @@ async def test_render_story_passes_the_bible_so_the_character_looks_the_same(
         for scene in story.scenes:
             job = await gen.GetJob(gen_svc.GetJobRequest(owner_id=owner, job_id=scene.job_id), timeout=10)
             assert {c.entity_id for c in job.job.options.cast} == {"char-1"}
+            assert job.job.options.priority == 5, "the story's jobs follow the owner's plan (pro)"
             assert all(list(c.attributes) == ["girl", "red saree"] for c in job.job.options.cast)
             figures = await _drawn_figures(servers, job, scene.text, scene.language_code)
             meena = [f for f in figures if f.entity_id == "char-1"]
@@ -274,7 +275,7 @@ async def test_render_story_passes_the_bible_so_the_character_looks_the_same(
     assert len(set(looks)) == 1  # the same colours, build and skin in every shot of every scene
 
     # Nothing changed: every scene keeps its job.
-    again = await stub.RenderStory(svc_pb2.RenderStoryRequest(owner_id=owner, story_id=sid), timeout=120)
+    again = await stub.RenderStory(svc_pb2.RenderStoryRequest(owner_id=owner, story_id=sid, plan="pro"), timeout=120)
     assert [r.reused for r in again.renders] == [True, True, True]
     assert [r.job_id for r in again.renders] == [r.job_id for r in resp.renders]
 
@@ -286,7 +287,7 @@ async def test_render_story_passes_the_bible_so_the_character_looks_the_same(
             owner_id=owner, story_id=sid, scene_id=changed.scene_id, version=changed.version, text="वह बारिश में गाती है।"
         )
     )
-    third = await stub.RenderStory(svc_pb2.RenderStoryRequest(owner_id=owner, story_id=sid), timeout=120)
+    third = await stub.RenderStory(svc_pb2.RenderStoryRequest(owner_id=owner, story_id=sid, plan="pro"), timeout=120)
     assert [r.reused for r in third.renders] == [i != hindi for i in range(3)]
     assert third.renders[hindi].job_id not in {r.job_id for r in resp.renders}
     assert [list(s.character_ids) for s in third.story.scenes] == [["char-1"]] * 3

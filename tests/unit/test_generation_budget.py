@@ -47,7 +47,7 @@ def test_budgets_and_prices_from_the_environment() -> None:
             "DRISHYA_PROVIDER_PRICES": '{"comfyui": {"image_usd": 0.002, "video_second_usd": 0.01}}',
         }
     )
-    assert (config.budget_of("small"), config.budget_of("big"), config.budget_of("none")) == (20.0, 500.0, 0.0)
+    assert (config.budget_of("small"), config.budget_of("big"), config.budget_of("none")) == (20.0, 500.0, None)
     assert config.render.prices["comfyui"] == Price(0.002, 0.01)
     assert config.render.prices["gemini"] == Price(0.039, 0.40)  # the default table stays
     for bad in ('{"gemini": {"image_usd": -1}}', "[1, 2]", "not json"):

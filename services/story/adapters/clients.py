@@ -92,10 +92,18 @@ class SceneRenderer:
         self._deadline_s = config.rpc_deadline_s
 
     async def create_job(
-        self, owner_id: str, request_id: str, scene: pb.Scene, cast: Sequence[gen_pb2.CastEntry]
+        self,
+        owner_id: str,
+        request_id: str,
+        scene: pb.Scene,
+        cast: Sequence[gen_pb2.CastEntry],
+        plan: str = "",
+        review_required: bool = False,
     ) -> str:
-        """The id of the job rendering ``scene`` with ``cast``; the generation service returns the
-        existing job for a repeated ``(owner_id, request_id)``. Raises ``grpc.aio.AioRpcError``."""
+        """The id of the job rendering ``scene`` with ``cast`` for an owner on ``plan`` (held for review
+        when finished if ``review_required``); the generation
+        service returns the existing job for a repeated ``(owner_id, request_id)``. Raises its error
+        passed on (:func:`passed_on`)."""
         try:
             resp = await self._generation.CreateJob(
                 gen_svc.CreateJobRequest(
@@ -103,6 +111,8 @@ class SceneRenderer:
                     request_id=request_id,
                     text=scene.text,
                     options=gen_pb2.JobOptions(language_code=scene.language_code, cast=cast),
+                    plan=plan,
+                    review_required=review_required,
                 ),
                 timeout=self._deadline_s,
             )

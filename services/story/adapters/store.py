@@ -29,9 +29,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from drishya.analysis.v1 import analysis_pb2 as an_pb
 from drishya.story.v1 import story_pb2 as pb
-from services.mesh import paging
+from services.generation import plans
+from services.mesh import audit, paging
 from services.mesh.db import migrate
-from services.mesh.errors import FieldViolation, InvalidArgument, NotFound
+from services.mesh.errors import FailedPrecondition, FieldViolation, InvalidArgument, NotFound
 from services.story import stories
 
 MIGRATIONS = [
@@ -86,10 +87,25 @@ MIGRATIONS = [
     ALTER TABLE story.scenes ADD COLUMN job_id text NOT NULL DEFAULT '';
     ALTER TABLE story.scenes ADD COLUMN render_key text NOT NULL DEFAULT ''
     """,
+    # Retention: stories inactive for DRISHYA_RETENTION_ARCHIVE_DAYS are archived (read-only);
+    # the partial index serves the archive pass's scan of active stories by age.
+    """
+    ALTER TABLE story.stories ADD COLUMN archived_at timestamptz;
+    CREATE INDEX stories_active_by_update ON story.stories (updated_at, story_id) WHERE archived_at IS NULL
+    """,
 ]
 
+#: The audit trail's actor of archiving.
+ARCHIVE_ACTOR = "system:retention"
+
+#: Advisory-lock namespace (first key of the two-key form) of the active-stories quota.
+_STORY_QUOTA_LOCK = 0x44520003
+#: The owner's stories counted by the active-stories quota (archived stories are not active).
+_ACTIVE_STORIES_SQL = "SELECT count(*) FROM story.stories WHERE owner_id = :o AND archived_at IS NULL"
+
 _STORY_COLUMNS = (
-    "story_id, owner_id, title, language_code, version, parent_story_id, fork_scene_id, created_at, updated_at"
+    "story_id, owner_id, title, language_code, version, parent_story_id, fork_scene_id, created_at, updated_at, "
+    "archived_at"
 )
 _SCENE_COLUMNS = (
     "scene_id, position, text, language_code, version, origin_scene_id, content_hash, updated_at, "
@@ -143,6 +159,7 @@ def _story(row: Any, scenes: Sequence[Any]) -> pb.Story:
         fork_scene_id=str(row.fork_scene_id) if row.fork_scene_id else "",
         create_time=_ts(row.created_at),
         update_time=_ts(row.updated_at),
+        archive_time=_ts(row.archived_at) if row.archived_at else None,
     )
 
 
@@ -187,7 +204,7 @@ class StoryStore:
             rows = (
                 await conn.execute(
                     sa.text(
-                        "SELECT story_id, title, version, updated_at, "
+                        "SELECT story_id, title, version, updated_at, archived_at, "
                         "(SELECT count(*) FROM story.scenes c WHERE c.story_id = s.story_id) AS n "
                         f"FROM story.stories s WHERE {where} ORDER BY updated_at DESC, story_id DESC LIMIT :n"
                     ),
@@ -201,6 +218,7 @@ class StoryStore:
                 version=r.version,
                 scene_count=r.n,
                 update_time=_ts(r.updated_at),
+                archive_time=_ts(r.archived_at) if r.archived_at else None,
             )
             for r in rows[:size]
         ]
@@ -252,10 +270,22 @@ class StoryStore:
 
     # -- changes -------------------------------------------------------------------------------
 
-    async def create(self, owner_id: str, title: str, language_code: str, scenes: Sequence[pb.Scene]) -> Change:
-        """A new story at version 1 holding ``scenes`` (their text and language) in order."""
+    async def create(
+        self,
+        owner_id: str,
+        title: str,
+        language_code: str,
+        scenes: Sequence[pb.Scene],
+        max_stories: int | None = None,
+    ) -> Change:
+        """A new story at version 1 holding ``scenes`` (their text and language) in order.
+
+        Raises ResourceExhausted QUOTA_EXCEEDED (quota ``active_stories``) when the owner already
+        has ``max_stories`` stories (None: no quota); nothing is written then.
+        """
         sid = uuid.uuid4()
         async with self.engine.begin() as conn:
+            await self._within_quota(conn, owner_id, max_stories)
             await conn.execute(
                 sa.text(
                     "INSERT INTO story.stories (story_id, owner_id, title, language_code) VALUES (:id, :o, :t, :l)"
@@ -282,10 +312,10 @@ class StoryStore:
             return await self._commit(conn, sid, owner_id, pb.STORY_EVENT_TYPE_UPDATED)
 
     async def delete(self, story_id: str, owner_id: str, version: int) -> pb.StoryEvent:
-        """Delete the story read at ``version`` and its scenes; its forks keep their own rows."""
+        """Delete the story read at ``version`` (archived or not) and its scenes; its forks keep their own rows."""
         sid = parse_id(story_id, "story_id")
         async with self.engine.begin() as conn:
-            await self._lock(conn, sid, owner_id, version)
+            await self._lock(conn, sid, owner_id, version, archived_ok=True)
             event = await self._record(conn, sid, owner_id, version + 1, pb.STORY_EVENT_TYPE_DELETED)
             await conn.execute(sa.text("DELETE FROM story.stories WHERE story_id = :id"), {"id": sid})
             return event
@@ -361,12 +391,18 @@ class StoryStore:
             await self._write_order(conn, sid, [s for s in order if s != scene_id])
             return await self._commit(conn, sid, owner_id, pb.STORY_EVENT_TYPE_SCENE_DELETED, scene_id=scene_id)
 
-    async def fork(self, story_id: str, owner_id: str, scene_id: str, title: str) -> Change:
-        """A new story (version 1) holding copies of the scenes up to and including ``scene_id``, and the bible."""
+    async def fork(
+        self, story_id: str, owner_id: str, scene_id: str, title: str, max_stories: int | None = None
+    ) -> Change:
+        """A new story (version 1) holding copies of the scenes up to and including ``scene_id``, and the bible.
+
+        The fork counts against the ``active_stories`` quota like a create (see :meth:`create`).
+        """
         sid = parse_id(story_id, "story_id")
         parse_id(scene_id, "scene_id")
         fid = uuid.uuid4()
         async with self.engine.begin() as conn:
+            await self._within_quota(conn, owner_id, max_stories)
             parent = (
                 await conn.execute(
                     sa.text(
@@ -499,6 +535,45 @@ class StoryStore:
 
     # -- outbox ----------------------------------------------------------------------------------
 
+    async def archive_inactive(self, now: dt.datetime, inactive: dt.timedelta, batch_size: int = 500) -> int:
+        """Archive every active story not changed since ``now - inactive``; returns how many.
+
+        Runs ``batch_size`` stories per transaction (``FOR UPDATE SKIP LOCKED``, oldest first over
+        the ``stories_active_by_update`` index), stamping ``archived_at = now`` and appending one
+        audit event ``retention.story_archived`` per story in the same transaction. Archiving leaves
+        ``version`` and ``updated_at`` as they were. Several replicas may run it at once: a story
+        is archived, and recorded, exactly once (``archived_at IS NULL`` is re-checked under the lock).
+        """
+        cutoff = now - inactive
+        total = 0
+        while True:
+            async with self.engine.begin() as conn:
+                rows = (
+                    await conn.execute(
+                        sa.text(
+                            "WITH picked AS (SELECT story_id FROM story.stories WHERE archived_at IS NULL "
+                            "AND updated_at < :cutoff ORDER BY updated_at, story_id LIMIT :n FOR UPDATE SKIP LOCKED) "
+                            "UPDATE story.stories s SET archived_at = :now FROM picked "
+                            "WHERE s.story_id = picked.story_id "
+                            "RETURNING s.story_id, s.owner_id, s.updated_at, s.version"
+                        ),
+                        {"cutoff": cutoff, "n": batch_size, "now": now},
+                    )
+                ).all()
+                for r in rows:
+                    await audit.append(
+                        conn,
+                        actor=ARCHIVE_ACTOR,
+                        action="retention.story_archived",
+                        target=f"story:{r.story_id}",
+                        request_id=f"retention:{now.astimezone(dt.UTC).isoformat()}",
+                        reason=f"no change for {inactive.total_seconds() / 86400:g} days",
+                        details={"owner_id": r.owner_id, "last_change": r.updated_at.isoformat(), "version": r.version},
+                    )
+            total += len(rows)
+            if len(rows) < batch_size:
+                return total
+
     async def unpublished(self, limit: int = 500) -> list[pb.StoryEvent]:
         """Events not yet confirmed published to NATS, oldest first."""
         async with self.engine.connect() as conn:
@@ -520,6 +595,23 @@ class StoryStore:
 
     # -- internals -------------------------------------------------------------------------------
 
+    async def _within_quota(self, conn: AsyncConnection, owner_id: str, max_stories: int | None) -> None:
+        """Refuse a new story past the owner's quota, inside the creating transaction.
+
+        ``pg_advisory_xact_lock(ns, hashtext(owner))`` serialises one owner's creates and forks
+        until the transaction ends, so concurrent creates cannot pass the quota together. The count
+        is of the owner's stories not archived (the ``stories_owner`` index). Raises ResourceExhausted
+        QUOTA_EXCEEDED (:func:`services.generation.plans.quota_exceeded`).
+        """
+        if max_stories is None:
+            return
+        await conn.execute(
+            sa.text("SELECT pg_advisory_xact_lock(:ns, hashtext(:o))"), {"ns": _STORY_QUOTA_LOCK, "o": owner_id}
+        )
+        have = (await conn.execute(sa.text(_ACTIVE_STORIES_SQL), {"o": owner_id})).scalar_one()
+        if have >= max_stories:
+            raise plans.quota_exceeded(plans.ACTIVE_STORIES, owner_id, int(have), max_stories)
+
     async def _load(self, conn: AsyncConnection, sid: uuid.UUID, owner_id: str) -> pb.Story:
         row = (
             await conn.execute(
@@ -537,19 +629,33 @@ class StoryStore:
         ).all()
         return _story(row, scenes)
 
-    async def _lock(self, conn: AsyncConnection, sid: uuid.UUID, owner_id: str, version: int | None) -> int:
-        """Lock the owner's story row until the transaction ends; check ``version`` when given."""
-        current = (
+    async def _lock(
+        self, conn: AsyncConnection, sid: uuid.UUID, owner_id: str, version: int | None, *, archived_ok: bool = False
+    ) -> int:
+        """Lock the owner's story row until the transaction ends; check ``version`` when given.
+
+        Raises FailedPrecondition STORY_ARCHIVED when the story is archived (read-only), unless
+        ``archived_ok`` (deleting it is allowed).
+        """
+        row = (
             await conn.execute(
-                sa.text("SELECT version FROM story.stories WHERE story_id = :id AND owner_id = :o FOR UPDATE"),
+                sa.text(
+                    "SELECT version, archived_at FROM story.stories WHERE story_id = :id AND owner_id = :o FOR UPDATE"
+                ),
                 {"id": sid, "o": owner_id},
             )
-        ).scalar_one_or_none()
-        if current is None:
+        ).first()
+        if row is None:
             raise _not_found(sid)
+        if row.archived_at is not None and not archived_ok:
+            raise FailedPrecondition(
+                f"story {sid} is archived (unchanged for a long time) and read-only: fork it to continue",
+                reason="STORY_ARCHIVED",
+                metadata={"story_id": str(sid), "archived_at": row.archived_at.isoformat()},
+            )
         if version is not None:
-            stories.check_version("story", int(current), version)
-        return int(current)
+            stories.check_version("story", int(row.version), version)
+        return int(row.version)
 
     async def _bible(self, conn: AsyncConnection, sid: uuid.UUID) -> pb.StoryBible:
         row = (
