@@ -126,6 +126,7 @@ class LocalMesh:
         from services.gateway import keys
         from services.gateway.config import GatewayConfig
         from services.gateway.server import create_server as gateway_server
+        from services.gateway.trust import Role
         from services.mesh.db import create_engine
 
         gw_port = free_port() if self.ephemeral else mc.port(env, "gateway")
@@ -138,7 +139,10 @@ class LocalMesh:
                 await keys.ensure_api_key(engine, given, api_key_name)
                 self.api_key = given
             else:
-                _, self.api_key = await keys.create_api_key(engine, api_key_name)
+                # the local mesh's own key: its user runs the platform (never reviewed, no plan limits)
+                _, self.api_key = await keys.create_api_key(
+                    engine, api_key_name, role=Role.OPERATOR, plan="enterprise", actor="system:local-mesh"
+                )
         finally:
             await engine.dispose()
         env["DRISHYA_API_KEY"] = ""  # registered above; the gateway need not register it again

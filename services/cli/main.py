@@ -5,14 +5,16 @@
     drishya generate TEXT -o F.mp4   submit a scene through the gateway, show progress, save the MP4
     drishya jobs list|get|watch|cancel|retry        your jobs (services.cli.remote)
     drishya stories create|list|get|add|render|play|breakdown   stories of scenes (services.cli.remote)
-    drishya keys create|list|revoke  API keys in the gateway's database (services.cli.admin_db)
+    drishya keys create|list|revoke|role|trust|plan   API keys in the gateway's database (services.cli.admin_db)
+    drishya audit [--action A] ...   the audit trail of decisions and privileged actions
     drishya models install|list      translation models (services.cli.models)
 
 ``generate``, ``jobs`` and ``stories`` talk to ``DRISHYA_URL`` (default http://127.0.0.1:8080) with
 ``DRISHYA_API_KEY`` (else the dev key in ``<data dir>/api-key``); when no gateway answers there and
 ``DRISHYA_URL`` is unset, ``generate`` starts a local mesh for the duration of the command. Exit
 statuses tell outcomes apart (services.cli.outcomes): 0 succeeded, 1 refused input, 2 usage,
-3 failed, 4 blocked, 5 cancelled, 6 unreachable, 7 unauthorised, 8 not found, 130 interrupted.
+3 failed, 4 blocked, 5 cancelled, 6 unreachable, 7 unauthorised, 8 not found, 9 held for review,
+130 interrupted.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ os.environ.setdefault("GRPC_VERBOSITY", "ERROR")  # before grpc loads: keep its 
 
 import argparse
 import asyncio
+import dataclasses
+import getpass
 import json
 import logging
 import signal
@@ -45,6 +49,7 @@ from services.cli.outcomes import EPILOG, CliError, Exit, error_reason, exit_for
 from services.cli.processes import Plan, plan_up, plan_workers, restart_policy
 from services.cli.remote import emit, follow, job_summary
 from services.cli.supervisor import Supervisor, SupervisorError, clean_stale
+from services.gateway.trust import Role, TrustLevel, TrustRules
 from services.mesh import config as mc
 
 console = Console(stderr=True)
@@ -244,7 +249,6 @@ async def cmd_keys(args: argparse.Namespace) -> int:
     """``keys create|list|revoke`` on the gateway's database (see :mod:`services.cli.admin_db` for
     which one: ``DATABASE_URL``, the data directory's running PostgreSQL, or an embedded one started
     and stopped for the command). Never stops a server it did not start."""
-    import sqlalchemy as sa
     from sqlalchemy.exc import SQLAlchemyError
 
     from services.gateway import keys
@@ -255,9 +259,19 @@ async def cmd_keys(args: argparse.Namespace) -> int:
         try:
             await keys.migrate_gateway(engine)
             if args.keys_command == "create":
-                key_id, secret = await keys.create_api_key(engine, args.name)
+                key_id, secret = await keys.create_api_key(engine, args.name, role=Role(args.role), plan=args.plan)
                 if args.json:
-                    print(json.dumps({"key_id": key_id, "name": args.name, "secret": secret}))
+                    print(
+                        json.dumps(
+                            {
+                                "key_id": key_id,
+                                "name": args.name,
+                                "role": args.role,
+                                "plan": args.plan,
+                                "secret": secret,
+                            }
+                        )
+                    )
                 else:
                     print(secret)
                 console.print(f"created key {key_id} ({args.name}); it is shown only once")
@@ -267,38 +281,89 @@ async def cmd_keys(args: argparse.Namespace) -> int:
                     raise CliError(f"no active key with id {args.key_id}", Exit.NOT_FOUND, reason="KEY_NOT_FOUND")
                 emit(args, {"key_id": args.key_id, "revoked": True}, lambda: print(f"revoked {args.key_id}"))
                 return Exit.OK
-            async with engine.connect() as conn:
-                rows = (
-                    await conn.execute(
-                        sa.text(
-                            "SELECT key_id, name, created_at, revoked_at FROM gateway.api_keys"
-                            + ("" if args.all else " WHERE revoked_at IS NULL")
-                            + " ORDER BY created_at, key_id"
+            if args.keys_command in ("role", "trust", "plan"):
+                actor = f"operator:{getpass.getuser()}"
+                try:
+                    if args.keys_command == "role":
+                        await keys.set_role(engine, args.key_id, Role(args.value), actor=actor, reason=args.reason)
+                    elif args.keys_command == "trust":
+                        rules = TrustRules.from_env(os.environ)
+                        await keys.set_trust(
+                            engine, args.key_id, TrustLevel(args.value), rules, actor=actor, reason=args.reason
                         )
-                    )
-                ).all()
-            listed = [
-                {
-                    "key_id": r.key_id,
-                    "name": r.name,
-                    "created_at": r.created_at.isoformat(),
-                    "revoked_at": r.revoked_at.isoformat() if r.revoked_at else None,
-                }
-                for r in rows
-            ]
+                    else:
+                        await keys.set_plan(engine, args.key_id, args.value, actor=actor, reason=args.reason)
+                except LookupError:
+                    raise CliError(
+                        f"no active key with id {args.key_id}", Exit.NOT_FOUND, reason="KEY_NOT_FOUND"
+                    ) from None
+                except ValueError as exc:
+                    raise CliError(str(exc), Exit.REFUSED, reason="INVALID_ARGUMENT") from None
+                emit(
+                    args,
+                    {"key_id": args.key_id, args.keys_command: args.value},
+                    lambda: print(f"{args.key_id}: {args.keys_command} {args.value}"),
+                )
+                return Exit.OK
+            records = await keys.list_keys(engine, include_revoked=args.all)
 
             def human() -> None:
-                for k in listed:
-                    revoked = f"  revoked {k['revoked_at'][:19]}" if k["revoked_at"] else ""
-                    print(f"{k['key_id']}  {k['created_at'][:19]}  {k['name']}{revoked}")
+                for k in records:
+                    revoked = f"  revoked {k.revoked_at[:19]}" if k.revoked_at else ""
+                    print(
+                        f"{k.key_id}  {k.created_at[:19]}  {k.role:<8}  {k.trust_level:<10}  "
+                        f"{k.plan:<10}  {k.name}{revoked}"
+                    )
 
-            emit(args, {"keys": listed}, human)
+            emit(args, {"keys": [dataclasses.asdict(k) for k in records]}, human)
             return Exit.OK
         except (SQLAlchemyError, OSError) as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise CliError(f"database: {first}", Exit.UNREACHABLE) from None
         finally:
             await engine.dispose()
+
+
+async def cmd_audit(args: argparse.Namespace) -> int:
+    """``audit``: the newest events of the audit trail (services.mesh.audit) in the gateway's
+    database, found as for ``keys``."""
+    import datetime as dt
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from services.mesh import audit
+    from services.mesh.db import create_engine
+
+    since = None
+    if args.since:
+        try:
+            since = dt.datetime.fromisoformat(args.since)
+        except ValueError:
+            raise CliError(f"--since {args.since!r} is not an ISO 8601 time", Exit.REFUSED) from None
+        if since.tzinfo is None:
+            raise CliError("--since needs a time zone, e.g. 2026-12-01T00:00Z", Exit.REFUSED)
+    if not 1 <= args.limit <= 500:
+        raise CliError("--limit must be from 1 to 500", Exit.REFUSED)
+    async with admin_database(_data_dir(args)) as db_url:
+        engine = create_engine(db_url, pool_size=1)
+        try:
+            await audit.migrate_audit(engine)
+            events, _ = await audit.page(
+                engine, actor=args.actor, action=args.action, target=args.target, since=since, page_size=args.limit
+            )
+        except (SQLAlchemyError, OSError) as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise CliError(f"database: {first}", Exit.UNREACHABLE) from None
+        finally:
+            await engine.dispose()
+
+    def human() -> None:
+        for e in events:
+            reason = f"  {e.reason}" if e.reason else ""
+            print(f"{e.at.isoformat()[:19]}  {e.actor}  {e.action}  {e.target}{reason}")
+
+    emit(args, {"events": [e.as_json() for e in events]}, human)
+    return Exit.OK
 
 
 _REMOTE: dict[tuple[str, str], Callable[[Api, argparse.Namespace], Awaitable[int]]] = {
@@ -393,10 +458,36 @@ def parser() -> argparse.ArgumentParser:
     ksub = k.add_subparsers(dest="keys_command", required=True)
     kc = command(ksub, "create", "create an API key and print its secret (shown only once)")
     kc.add_argument("--name", default="cli", help="a label for the key")
-    kl = command(ksub, "list", "the active keys (id, creation time, name); never their secrets")
+    kc.add_argument(
+        "--role", choices=[r.value for r in Role], default="user", help="what the key may do (default user)"
+    )
+    kc.add_argument("--plan", default="free", help="the key's plan (default free)")
+    kl = command(
+        ksub, "list", "the active keys (id, creation time, name, role, trust level, plan); never their secrets"
+    )
     kl.add_argument("--all", action="store_true", help="include revoked keys")
     kr = command(ksub, "revoke", "revoke a key by its id; it stops working within the gateway's key cache TTL")
     kr.add_argument("key_id", help="the key's id (as `keys list` shows it)")
+    for name, text, choices in (
+        ("role", "give a key a role: user, reviewer (decides reviews) or operator", [r.value for r in Role]),
+        (
+            "trust",
+            "set a key's trust level (services.gateway.trust says what each means)",
+            [t.value for t in TrustLevel],
+        ),
+        ("plan", "move a key to a plan (free, pro, enterprise or one of DRISHYA_PLANS)", None),
+    ):
+        kx = command(ksub, name, text)
+        kx.add_argument("key_id", help="the key's id (as `keys list` shows it)")
+        kx.add_argument("value", choices=choices, metavar=name.upper(), help=" | ".join(choices or ["a plan name"]))
+        kx.add_argument("--reason", default="", help="why (kept in the audit trail)")
+
+    au = command(sub, "audit", "the audit trail, newest first (the gateway's database)")
+    au.add_argument("--actor", default="", help="only this actor (a key id, operator:cli, system:...)")
+    au.add_argument("--action", default="", help="only this action; a trailing * matches a prefix (review.*)")
+    au.add_argument("--target", default="", help="only this target (job:<id>, key:<id>, story:<id>)")
+    au.add_argument("--since", help="from this ISO 8601 time (with zone, e.g. 2026-12-01T00:00Z)")
+    au.add_argument("--limit", type=int, default=50, help="at most this many (1 to 500, default 50)")
 
     s = command(sub, "stories", "stories of ordered scenes, through the gateway ($DRISHYA_URL)", json_flag=False)
     ssub = s.add_subparsers(dest="sub", required=True)
@@ -440,6 +531,7 @@ def main(argv: list[str] | None = None) -> int:
         "worker": cmd_worker,
         "generate": cmd_generate,
         "keys": cmd_keys,
+        "audit": cmd_audit,
         "jobs": cmd_remote,
         "stories": cmd_remote,
         "models": models_cli.cmd_models,

@@ -33,6 +33,7 @@ class Exit(IntEnum):
     UNREACHABLE = 6
     UNAUTHORISED = 7
     NOT_FOUND = 8
+    IN_REVIEW = 9
     INTERRUPTED = 130
 
 
@@ -49,6 +50,7 @@ EPILOG = "exit status:\n" + "\n".join(
         (Exit.UNREACHABLE, "gateway or database unreachable (or HTTP 5xx)"),
         (Exit.UNAUTHORISED, "no or bad API key (HTTP 401/403)"),
         (Exit.NOT_FOUND, "not found (HTTP 404)"),
+        (Exit.IN_REVIEW, "video made and held for review before release"),
         (Exit.INTERRUPTED, "interrupted"),
     )
 )
@@ -61,6 +63,7 @@ TERMINAL = frozenset(
         "JOB_STATE_CANCELLED",
         "JOB_STATE_FAILED",
         "JOB_STATE_DEAD_LETTER",
+        "JOB_STATE_IN_REVIEW",
     }
 )
 
@@ -70,6 +73,7 @@ _STATE_EXITS = {
     "JOB_STATE_DEAD_LETTER": Exit.FAILED,
     "JOB_STATE_BLOCKED": Exit.BLOCKED,
     "JOB_STATE_CANCELLED": Exit.CANCELLED,
+    "JOB_STATE_IN_REVIEW": Exit.IN_REVIEW,
 }
 
 
@@ -127,6 +131,9 @@ def error_reason(job: dict[str, Any]) -> tuple[str, str]:
             "",
         )
         return reason, str(err.get("message", ""))
+    if job.get("state") == "JOB_STATE_IN_REVIEW":
+        review = job.get("review") or {}
+        return "IN_REVIEW", str(review.get("reason") or "held for review before release")
     blocks = job.get("block_reasons") or []
     if blocks:
         reason = str(blocks[0].get("category", "")).removeprefix("REASON_CATEGORY_")

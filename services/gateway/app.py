@@ -18,12 +18,13 @@ import json
 import logging
 import math
 import re
+import secrets
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from typing import Annotated, Any
+from dataclasses import dataclass, field
+from typing import Annotated, Any, Literal
 
 import grpc
 from fastapi import Depends, FastAPI, Header, Path, Query, Request, Security
@@ -47,10 +48,10 @@ from drishya.generation.v1 import generation_pb2 as gen_pb2
 from drishya.generation.v1 import generation_service_pb2 as gs_pb2
 from drishya.generation.v1 import generation_service_pb2_grpc as gs_grpc
 from drishya.story.v1 import story_service_pb2_grpc as story_grpc
-from services.gateway import docs, media, signing, sse, static, views
+from services.gateway import docs, media, release, signing, sse, static, trust, views
 from services.gateway.config import GatewayConfig
 from services.gateway.hub import Hub, SingleFlight
-from services.gateway.keys import KeyCache, authenticate, ensure_api_key, hash_secret, migrate_gateway
+from services.gateway.keys import KeyCache, Principal, authenticate, ensure_api_key, hash_secret, migrate_gateway
 from services.gateway.models import MAX_TEXT_CHARS, CreateJobRequest, Health, Job, JobEvent, JobList, Problem
 from services.gateway.page import PAGE
 from services.gateway.problems import (
@@ -60,6 +61,7 @@ from services.gateway.problems import (
     violations_from_pydantic,
 )
 from services.gateway.ratelimit import RateLimiter
+from services.gateway.trust import TrustLevel
 from services.mesh import logs
 from services.mesh import metrics as mesh_metrics
 from services.mesh.channels import channel
@@ -75,8 +77,6 @@ GENERATION_SERVICE = "drishya.generation.v1.GenerationService"
 OPTIONAL_DEPENDENCIES = ("nats", "redis")
 #: JobOptions.budget_policy by its JSON name.
 BUDGET_POLICIES = {"refuse": gen_pb2.BUDGET_POLICY_REFUSE, "fallback": gen_pb2.BUDGET_POLICY_FALLBACK}
-#: Priority sent when the client gives none (JobOptions.priority's documented default).
-DEFAULT_PRIORITY = 5
 API_VERSION = "1.0.0"
 
 DESCRIPTION = """\
@@ -113,6 +113,8 @@ TAGS = [
     {"name": "jobs", "description": "Create, read, list, cancel and retry jobs; follow their progress."},
     {"name": "media", "description": "Published videos, HLS playlists and segments, posters."},
     {"name": "health", "description": "Probes for orchestrators and load balancers."},
+    {"name": "reviews", "description": "Review before release: the queue, decisions, appeals, reports, takedowns."},
+    {"name": "audit", "description": "The audit trail of decisions and privileged actions (operators)."},
 ]
 
 _PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -148,6 +150,17 @@ class Runtime:
     auth_flight: SingleFlight
     stories: story_grpc.StoryServiceStub | None = None
     media_store: MediaStore | None = None
+    releases: release.ReleaseCache = field(default_factory=release.ReleaseCache)
+
+
+def _release_fetch(rt: Runtime) -> Callable[[str], Awaitable[bool]]:
+    async def fetch(job_id: str) -> bool:
+        resp = await rt.jobs.GetReleaseStates(
+            gs_pb2.GetReleaseStatesRequest(job_ids=[job_id]), timeout=rt.config.unary_deadline_s
+        )
+        return job_id in resp.released_job_ids
+
+    return fetch
 
 
 def _runtime(request: Request) -> Runtime:
@@ -160,7 +173,7 @@ def _runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(_runtime)]
 
 
-async def _check_key(rt: Runtime, secret: str | None) -> str:
+async def _check_key(rt: Runtime, secret: str | None) -> Principal:
     if not secret:
         raise ApiProblem(
             401,
@@ -172,26 +185,36 @@ async def _check_key(rt: Runtime, secret: str | None) -> str:
     if cached is not None:
         return cached
     try:  # a burst of requests with one new key makes one lookup
-        key_id = await rt.auth_flight.run(hash_secret(secret), lambda: authenticate(rt.engine, secret))
+        principal = await rt.auth_flight.run(hash_secret(secret), lambda: authenticate(rt.engine, secret))
     except (SQLAlchemyError, OSError) as exc:
         log.warning("API key lookup failed: %s", exc)
         raise ApiProblem(
             503, "AUTH_UNAVAILABLE", "API keys cannot be checked right now", headers={"Retry-After": "1"}
         ) from None
-    if key_id is None:
+    if principal is None:
         raise ApiProblem(
             401,
             "INVALID_API_KEY",
             "the API key is unknown or revoked",
             headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
         )
-    rt.keys.put(secret, key_id)
-    return key_id
+    rt.keys.put(secret, principal)
+    return principal
 
 
-async def require_key(rt: RuntimeDep, creds: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]) -> str:
-    """The key id of the caller's ``Authorization: Bearer`` API key; raises a 401 problem otherwise."""
+async def require_principal(
+    rt: RuntimeDep, creds: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
+) -> Principal:
+    """The caller's ``Authorization: Bearer`` API key; raises a 401 problem otherwise."""
     return await _check_key(rt, creds.credentials if creds else None)
+
+
+PrincipalDep = Annotated[Principal, Depends(require_principal)]
+
+
+async def require_key(principal: PrincipalDep) -> str:
+    """The key id of the caller's API key (the owner id of its jobs)."""
+    return principal.key_id
 
 
 KeyDep = Annotated[str, Depends(require_key)]
@@ -464,9 +487,17 @@ def _install_openapi(app: FastAPI) -> None:
             title=app.title, version=app.version, description=app.description, routes=app.routes, tags=TAGS
         )
         comps = schema.setdefault("components", {}).setdefault("schemas", {})
+        from services.gateway.feedback import FeedbackBody
+        from services.gateway.governance import BODY_MODELS as GOVERNANCE_BODIES
         from services.gateway.stories import BODY_MODELS
 
-        models: tuple[type[BaseModel], ...] = (CreateJobRequest, JobEvent, *BODY_MODELS)
+        models: tuple[type[BaseModel], ...] = (
+            CreateJobRequest,
+            JobEvent,
+            *BODY_MODELS,
+            *GOVERNANCE_BODIES,
+            FeedbackBody,
+        )
         for model in models:
             sub_schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
             for name, sub in sub_schema.pop("$defs", {}).items():
@@ -515,7 +546,12 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
         engine = create_engine(database_url)
         ch = channel(config.generation_addr)
         story_ch = channel(config.story_addr)
-        limiter = RateLimiter(config.redis_url, burst=config.rate_limit_burst, per_minute=config.rate_limit_per_minute)
+        limiter = RateLimiter(
+            config.redis_url,
+            plans=config.plans,
+            burst=config.rate_limit_burst,
+            per_minute=config.rate_limit_per_minute,
+        )
         if config.redis_url is None:
             log.warning("REDIS_URL is not set: the per-key rate limit is off")
         hub = Hub()
@@ -617,8 +653,9 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
             **_PROBLEM_RESPONSES,
             429: {
                 "model": Problem,
-                "description": "Too many requests for this key (RATE_LIMITED) or too many active jobs "
-                "(TOO_MANY_ACTIVE_JOBS); see Retry-After and the RateLimit-* fields.",
+                "description": "Too many requests for this key's plan (RATE_LIMITED), too many active jobs "
+                "(TOO_MANY_ACTIVE_JOBS) or the plan's rendered-scenes quota is used up (QUOTA_EXCEEDED, "
+                "quota rendered_scenes); see Retry-After and the RateLimit-* fields.",
             },
         },
         openapi_extra={
@@ -631,7 +668,7 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
     async def create_job(
         request: Request,
         rt: RuntimeDep,
-        key_id: KeyDep,
+        principal: PrincipalDep,
         idempotency_key: Annotated[
             str | None,
             Header(
@@ -656,15 +693,28 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
             fields = {v.field for v in violations}
             reason = _FIELD_REASONS.get(fields.pop(), "INVALID_ARGUMENT") if len(fields) == 1 else "INVALID_ARGUMENT"
             raise ApiProblem(400, reason, "the request has invalid fields", violations=violations) from None
-        decision = await rt.limiter.take(key_id)
+        key_id = principal.key_id
+        if principal.trust_level is TrustLevel.SUSPENDED:
+            raise ApiProblem(
+                403,
+                "KEY_SUSPENDED",
+                "this key is suspended after repeated violations and cannot create jobs; an operator can lift it",
+            )
+        decision = await rt.limiter.take(
+            key_id, principal.plan, trust.rate_factor(principal.trust_level, rt.config.trust)
+        )
         limit_headers = decision.headers()
         if not decision.allowed:
             raise ApiProblem(
                 429,
                 "RATE_LIMITED",
-                f"this key may create {decision.limit} jobs at once and "
-                f"{rt.config.rate_limit_per_minute:g} per minute; try again in {limit_headers['Retry-After']} s",
-                metadata={"limit": str(decision.limit), "per_minute": f"{rt.config.rate_limit_per_minute:g}"},
+                f"this key's plan may create {decision.limit} jobs at once and "
+                f"{decision.per_minute:g} per minute; try again in {limit_headers['Retry-After']} s",
+                metadata={
+                    "limit": str(decision.limit),
+                    "per_minute": f"{decision.per_minute:g}",
+                    "plan": principal.plan,
+                },
                 headers=limit_headers,
             )
         o = body.options
@@ -676,10 +726,14 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
                 language_code=o.language_code or "",
                 disable_narration=bool(o.disable_narration),
                 disable_subtitles=bool(o.disable_subtitles),
-                priority=DEFAULT_PRIORITY if o.priority is None else o.priority,
+                priority=o.priority,  # unset: the plan's priority; set, it may only lower it
                 provider=o.provider or "",
                 budget_policy=BUDGET_POLICIES[o.budget_policy or "refuse"],
             ),
+            review_required=trust.review_required(
+                principal.role, principal.trust_level, rt.config.trust, secrets.SystemRandom().random()
+            ),
+            plan=principal.plan,
         )
         resp = await rt.jobs.CreateJob(req, timeout=deadline)
         headers = {"Location": f"/v1/jobs/{resp.job.job_id}", **limit_headers}
@@ -839,15 +893,23 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
         sig: Annotated[
             str | None, Query(max_length=64, description="HMAC-SHA256 of key and expiry, base64url.")
         ] = None,
+        scope: Annotated[
+            Literal["review"] | None, Query(description="A reviewer's grant, which reaches quarantined media.")
+        ] = None,
     ) -> Response:
         """A published file by its key (``jobs/<job_id>/...``, or a story's playback files
         ``stories/<story_id>/playback/<digest>/...``), with Range support for seeking, through a URL
         the API signed. HLS playlists come back with every URI in them signed until the same expiry,
         so players fetch the whole ladder through the one grant (a story's master playlist reaches
         the segments of its scenes' jobs)."""
-        refusal = signing.verify(rt.config.media_secret, key, exp, sig)
+        refusal = signing.verify(rt.config.media_secret, key, exp, sig, scope=scope or "")
         if refusal is not None:
             raise ApiProblem(403, refusal, _MEDIA_REFUSALS[refusal])
+        job_id = release.job_of(key)
+        if scope is None and job_id is not None and not await rt.releases.released(job_id, _release_fetch(rt)):
+            raise ApiProblem(
+                403, "MEDIA_NOT_RELEASED", "this video is held for review or was taken down, and is not served"
+            )
         if rt.media_store is not None and rt.media_store.local_root is None:
             return await _object_media(request, rt, rt.media_store, key, int(exp or 0))
         root = rt.media_store.local_root if rt.media_store is not None else None
@@ -936,9 +998,21 @@ def create_app(config: GatewayConfig, *, database_url: str) -> FastAPI:
         page reads the job with the key the browser holds, so this route needs none."""
         return HTMLResponse(PAGE)
 
+    @app.get("/reviews", include_in_schema=False, response_class=HTMLResponse)
+    async def review_page() -> HTMLResponse:
+        """The reviewers' page: the queue, the quarantined preview, approve or reject with a note;
+        like the job page it calls the API with the key the browser holds, so this route needs none."""
+        from services.gateway.review_page import REVIEW_PAGE
+
+        return HTMLResponse(REVIEW_PAGE)
+
+    from services.gateway.feedback import router as feedback_router
+    from services.gateway.governance import router as governance_router
     from services.gateway.stories import router as story_router
 
     app.include_router(story_router)
+    app.include_router(governance_router)
+    app.include_router(feedback_router)
     return app
 
 

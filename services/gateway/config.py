@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from services.gateway.signing import DEFAULT_TTL_S, load_or_create_secret
+from services.gateway.trust import TrustRules
+from services.generation.plans import DEFAULT_PLANS, Plan, plans_from_env
 from services.mesh import config as mc
 from services.mesh.media_store import MediaSettings
 
@@ -41,8 +43,12 @@ class GatewayConfig:
         cors_origins: origins allowed by CORS (``DRISHYA_GATEWAY_CORS_ORIGINS``, comma-separated;
             empty disables CORS).
         redis_url: Redis holding the rate-limit buckets (``REDIS_URL``); None disables the limit.
-        rate_limit_burst: job creations one key may make at once (``DRISHYA_RATE_LIMIT_BURST``, 10).
-        rate_limit_per_minute: sustained job creations per key per minute (``DRISHYA_RATE_LIMIT_PER_MINUTE``, 30).
+        rate_limit_burst: job creations one key may make at once, in place of every plan's ``burst``
+            (``DRISHYA_RATE_LIMIT_BURST``; unset, None: each plan's own).
+        rate_limit_per_minute: sustained job creations per key per minute, in place of every plan's
+            ``per_hour`` (``DRISHYA_RATE_LIMIT_PER_MINUTE``; unset, None: each plan's own).
+        plans: the plan table (``DRISHYA_PLANS``, :mod:`services.generation.plans`): each key's
+            plan sets its rate limit.
         media_secret: HMAC key of signed media URLs (``DRISHYA_MEDIA_SIGNING_SECRET``, at least 32
             characters; else ``$DRISHYA_DATA_DIR/media-signing.key``, made with mode 0600). Built
             directly, the config gets a random one.
@@ -58,6 +64,8 @@ class GatewayConfig:
             (the gateway streams it, with Range support; the default) or ``redirect`` (307 to a
             presigned URL of the store, valid until the signed URL's expiry). Playlists are always
             served by the gateway (their URIs are signed); a local directory is always streamed.
+        trust: the trust system's numbers (:class:`services.gateway.trust.TrustRules`, ``DRISHYA_REVIEW_RATE_*``
+            and ``DRISHYA_TRUST_*``).
     """
 
     port: int
@@ -75,8 +83,9 @@ class GatewayConfig:
     public_base_url: str = ""
     cors_origins: tuple[str, ...] = ()
     redis_url: str | None = None
-    rate_limit_burst: int = 10
-    rate_limit_per_minute: float = 30.0
+    rate_limit_burst: int | None = None
+    rate_limit_per_minute: float | None = None
+    plans: dict[str, Plan] = field(default_factory=lambda: dict(DEFAULT_PLANS))
     media_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
     media_url_ttl_s: int = DEFAULT_TTL_S
     max_json_depth: int = 32
@@ -87,6 +96,7 @@ class GatewayConfig:
     auth_cache_s: float = 5.0
     media: MediaSettings | None = None
     media_serve: str = "stream"
+    trust: TrustRules = field(default_factory=TrustRules)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> GatewayConfig:
@@ -124,11 +134,21 @@ class GatewayConfig:
             public_base_url=public,
             cors_origins=origins,
             redis_url=mc.env_str(env, "REDIS_URL", "") or None,
-            rate_limit_burst=mc.env_int(env, "DRISHYA_RATE_LIMIT_BURST", 10, lo=1, hi=1_000_000),
-            rate_limit_per_minute=mc.env_float(env, "DRISHYA_RATE_LIMIT_PER_MINUTE", 30.0, lo=0.001, hi=1e7),
+            rate_limit_burst=(
+                mc.env_int(env, "DRISHYA_RATE_LIMIT_BURST", 1, lo=1, hi=1_000_000)
+                if env.get("DRISHYA_RATE_LIMIT_BURST", "").strip()
+                else None
+            ),
+            rate_limit_per_minute=(
+                mc.env_float(env, "DRISHYA_RATE_LIMIT_PER_MINUTE", 1.0, lo=0.001, hi=1e7)
+                if env.get("DRISHYA_RATE_LIMIT_PER_MINUTE", "").strip()
+                else None
+            ),
+            plans=plans_from_env(env),
             media_secret=secret,
             auth_cache_s=mc.env_float(env, "DRISHYA_GATEWAY_AUTH_CACHE_S", 5.0, lo=0.0, hi=3600.0),
             media_url_ttl_s=mc.env_int(env, "DRISHYA_MEDIA_URL_TTL_S", DEFAULT_TTL_S, lo=10, hi=7 * 86400),
             media=MediaSettings.from_env(env, media_root),
             media_serve=serve,
+            trust=TrustRules.from_env(env),
         )

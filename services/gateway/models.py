@@ -37,7 +37,11 @@ class CreateJobOptions(BaseModel):
     disable_narration: bool | None = Field(default=None, description="Disable spoken narration.")
     disable_subtitles: bool | None = Field(default=None, description="Disable burnt-in subtitles.")
     priority: int | None = Field(
-        default=None, ge=0, le=9, description="Priority from 0 (lowest) to 9 (highest); 5 when absent."
+        default=None,
+        ge=0,
+        le=9,
+        description="Priority from 0 (lowest) to 9 (highest); the key's plan sets it"
+        " (free 2, pro 5, enterprise 7) and a lower value here lowers it, a higher one is ignored.",
     )
     provider: Literal["storyboard", "comfyui", "gemini"] | None = Field(
         default=None,
@@ -87,6 +91,7 @@ JobStateName = Literal[
     "JOB_STATE_CANCELLED",
     "JOB_STATE_FAILED",
     "JOB_STATE_DEAD_LETTER",
+    "JOB_STATE_IN_REVIEW",
 ]
 StageName = Literal[
     "STAGE_UNSPECIFIED",
@@ -176,6 +181,27 @@ class ShotOutcome(BaseModel):
     )
 
 
+class JobReview(BaseModel):
+    """A review of the job's video, as its owner sees it (reviewers are not named)."""
+
+    review_id: str
+    job_id: str
+    kind: Literal[
+        "REVIEW_KIND_UNSPECIFIED",
+        "REVIEW_KIND_MODERATION",
+        "REVIEW_KIND_TRUST",
+        "REVIEW_KIND_APPEAL",
+        "REVIEW_KIND_REPORT",
+    ] = Field(description="Why it was reviewed: moderation asked, the key's trust level, an appeal, reports.")
+    state: Literal["REVIEW_STATE_UNSPECIFIED", "REVIEW_STATE_PENDING", "REVIEW_STATE_APPROVED", "REVIEW_STATE_REJECTED"]
+    reason: str = Field(description="Why the video is in review (for an appeal, the owner's reason).")
+    findings: list[dict[str, Any]] = Field(default=[], description="Moderation's findings.")
+    note: str = Field(default="", description="The reviewer's note, once decided.")
+    create_time: str | None = None
+    decide_time: str | None = None
+    language_code: str = ""
+
+
 class Job(BaseModel):
     """A job, as returned by every ``/v1/jobs`` route."""
 
@@ -199,6 +225,8 @@ class Job(BaseModel):
     last_event_sequence: int = Field(description="Sequence number of the last event published.")
     create_time: str = Field(description="RFC 3339 timestamp.")
     update_time: str = Field(description="RFC 3339 timestamp.")
+    review: JobReview | None = Field(default=None, description="The job's latest review, when it was ever reviewed.")
+    taken_down: bool = Field(default=False, description="True when an operator took the media down.")
 
 
 class JobList(BaseModel):
@@ -224,6 +252,7 @@ class JobEvent(BaseModel):
     provider: str = Field(default="", description="For shot_rendered and shot_progress: the shot's provider.")
     fallback_reason: str = Field(default="", description="For shot_rendered: why earlier providers were passed over.")
     shot_progress: float = Field(default=0.0, description="For shot_progress: progress inside the shot in [0, 1].")
+    review: JobReview | None = Field(default=None, description="On a state change a review made: the review.")
     result: JobResult | None = None
     error: RpcStatus | None = None
 

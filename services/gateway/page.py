@@ -18,6 +18,14 @@ Plain HTML with inline JavaScript and no build step. Routes, all answered by thi
   playlist where the browser plays HLS itself (Safari), otherwise the MP4. The MP4 and the master
   playlist are linked either way. The render manifest follows: per shot its provider and the elements drawn
   (concept and drawing), then the concepts no shot shows, each with its reason.
+- Review, appeal and rating, on the job's view: a job IN_REVIEW says its video is held until a
+  reviewer decides (the media are not served meanwhile); the job's latest ``review`` (why it was
+  reviewed, its state, the reviewer's note and times) is shown whenever there is one, and a
+  ``taken_down`` job says so. The owner of a BLOCKED job (blocked by moderation, a reviewer or a
+  takedown) may appeal with a reason (``POST /v1/jobs/{id}:appeal``, 1 to 2000 characters; one
+  appeal per decision, so the form is hidden while an appeal is pending and APPEAL_EXISTS or
+  NOT_APPEALABLE is shown beside it). The owner of a SUCCEEDED job may rate it (1 to 5), tag what
+  was wrong and comment (``POST /v1/jobs/{id}/feedback``; rating again replaces the rating).
 
 Under the form, the key's jobs (``GET /v1/jobs``, newest first, a page at a time with "More"): state,
 language, created time and, once succeeded, the poster as a thumbnail; each row links to its job.
@@ -82,6 +90,9 @@ PAGE = (
   #manifest ol { padding-left: 1.4rem; }
   #manifest li { margin: .3rem 0; }
   #manifest .drawn { color: #555; font-size: 90%; }
+  .notice { background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: .6rem; margin-top: .8rem; }
+  .notice.held { border-color: #c98a00; }
+  fieldset { border: 1px solid #ddd; border-radius: 6px; margin-top: 1rem; background: #fff; }
   [hidden] { display: none !important; }
 </style>
 </head>
@@ -122,8 +133,9 @@ PAGE = (
     </select>
     <label for="priority">Priority</label>
     <select id="priority" style="width:auto">
+      <option value="" selected>Plan's</option>
       <option value="0">0 (lowest)</option><option value="1">1</option><option value="2">2</option>
-      <option value="3">3</option><option value="4">4</option><option value="5" selected>5</option>
+      <option value="3">3</option><option value="4">4</option><option value="5">5</option>
       <option value="6">6</option><option value="7">7</option><option value="8">8</option>
       <option value="9">9 (highest)</option>
     </select>
@@ -155,6 +167,21 @@ PAGE = (
     <a href="/" id="new-scene">Write another scene</a>
   </div>
   <div class="field-error" id="action-error" role="alert"></div>
+  <div id="review-box" class="notice" hidden>
+    <strong id="review-state"></strong>
+    <div id="review-detail"></div>
+  </div>
+  <div id="takedown" class="notice error" hidden>The video was taken down by an operator; the record stays.
+    You may answer with an appeal.</div>
+  <form id="appeal-form" hidden novalidate>
+    <fieldset>
+      <legend>Appeal the decision</legend>
+      <label for="appeal-reason">Why the decision is wrong</label>
+      <textarea id="appeal-reason" maxlength="2000" aria-describedby="appeal-error"></textarea>
+      <button id="appeal" type="submit" class="secondary">Send the appeal</button>
+      <div class="field-error" id="appeal-error" role="alert"></div>
+    </fieldset>
+  </form>
   <video id="video" controls playsinline hidden></video>
   <div id="playback-note" class="row" hidden>
     <label for="quality" id="quality-label" hidden>Quality</label>
@@ -168,6 +195,30 @@ PAGE = (
     <h4>Not shown</h4>
     <ul id="undrawn"></ul>
   </section>
+  <form id="rate-form" hidden novalidate>
+    <fieldset>
+      <legend>Rate this video</legend>
+      <div class="row" id="rating" role="radiogroup" aria-label="Rating">
+        <label><input type="radio" name="rating" value="1"> 1 (bad)</label>
+        <label><input type="radio" name="rating" value="2"> 2</label>
+        <label><input type="radio" name="rating" value="3"> 3</label>
+        <label><input type="radio" name="rating" value="4"> 4</label>
+        <label><input type="radio" name="rating" value="5"> 5 (good)</label>
+      </div>
+      <div class="row" id="rate-tags">
+        <label><input type="checkbox" name="tag" value="picture_mismatch"> Picture does not match</label>
+        <label><input type="checkbox" name="tag" value="subtitles_wrong"> Subtitles wrong</label>
+        <label><input type="checkbox" name="tag" value="voice_unclear"> Voice unclear</label>
+        <label><input type="checkbox" name="tag" value="too_slow"> Too slow</label>
+        <label><input type="checkbox" name="tag" value="other"> Other</label>
+      </div>
+      <label for="rate-comment">Comment</label>
+      <textarea id="rate-comment" maxlength="2000" aria-describedby="rate-error"></textarea>
+      <button id="rate" type="submit">Send the rating</button>
+      <div class="field-error" id="rate-error" role="alert"></div>
+      <div id="rate-done" aria-live="polite"></div>
+    </fieldset>
+  </form>
   <h3>Events</h3>
   <div id="log"></div>
 </section>
@@ -181,10 +232,16 @@ const MAX_CHARS = """
     + str(MIN_TEXT_CHARS)
     + """;
 const TERMINAL = new Set(["JOB_STATE_SUCCEEDED", "JOB_STATE_BLOCKED", "JOB_STATE_CANCELLED",
-                          "JOB_STATE_FAILED", "JOB_STATE_DEAD_LETTER"]);
+                          "JOB_STATE_FAILED", "JOB_STATE_DEAD_LETTER", "JOB_STATE_IN_REVIEW"]);
 const RETRYABLE = new Set(["JOB_STATE_FAILED", "JOB_STATE_DEAD_LETTER"]);
 const JOB_PATH = /^\\/jobs\\/([0-9a-fA-F-]{36})\\/?$/;
-const ERROR_SLOTS = ["key-error", "text-error", "lang-error", "go-error", "action-error", "jobs-error"];
+const ERROR_SLOTS = ["key-error", "text-error", "lang-error", "go-error", "action-error", "jobs-error",
+                     "appeal-error", "rate-error"];
+const REVIEW_KINDS = { REVIEW_KIND_MODERATION: "moderation flagged it",
+                       REVIEW_KIND_TRUST: "videos of new or restricted keys are checked",
+                       REVIEW_KIND_APPEAL: "your appeal", REVIEW_KIND_REPORT: "viewers reported it" };
+const REVIEW_STATES = { REVIEW_STATE_PENDING: "waiting for a reviewer", REVIEW_STATE_APPROVED: "approved",
+                        REVIEW_STATE_REJECTED: "rejected" };
 const HLS_TYPE = "application/vnd.apple.mpegurl";
 const HLS_JS = "/static/hls.min.js";
 let jobsToken = "";
@@ -267,12 +324,100 @@ function showJob(job) {
   $("status").textContent = job.state.replace("JOB_STATE_", "") + " · " + job.stage.replace("STAGE_", "");
   $("cancel").hidden = TERMINAL.has(job.state);
   $("retry").hidden = !RETRYABLE.has(job.state);
-  if (job.state === "JOB_STATE_SUCCEEDED" && job.result) {
+  showGovernance(job);
+  if (job.state === "JOB_STATE_SUCCEEDED" && job.result && !job.taken_down) {
     playResult(job.result);
     showManifest(job);
   } else if (job.error && job.error.message) {
     $("status").textContent += " — " + job.error.message;
     $("status").className = "error";
+  }
+}
+
+function when(t) {
+  const d = t ? new Date(t) : null;
+  return d && !isNaN(d) ? d.toLocaleString() : (t || "");
+}
+
+// The review state, the takedown notice, and the appeal and rating forms the job's state allows.
+function showGovernance(job) {
+  const review = job.review && job.review.review_id ? job.review : null;
+  const held = job.state === "JOB_STATE_IN_REVIEW";
+  $("review-box").hidden = !review && !held;
+  $("review-box").className = held ? "notice held" : "notice";
+  $("review-state").textContent = held
+    ? "In review: the video is held until a reviewer decides; nobody else can see it meanwhile."
+    : (review ? "Reviewed" : "");
+  const lines = [];
+  if (review) {
+    lines.push("Why: " + (REVIEW_KINDS[review.kind] || review.kind) + (review.reason ? " — " + review.reason : ""));
+    lines.push("State: " + (REVIEW_STATES[review.state] || review.state) +
+      (review.create_time ? " (queued " + when(review.create_time) + ")" : ""));
+    if (review.note) lines.push("Reviewer's note: " + review.note);
+    if (review.decide_time) lines.push("Decided " + when(review.decide_time));
+  }
+  $("review-detail").textContent = "";
+  for (const line of lines) {
+    const div = document.createElement("div");
+    div.textContent = line;
+    $("review-detail").appendChild(div);
+  }
+  $("takedown").hidden = !job.taken_down;
+  const appealPending = review && review.kind === "REVIEW_KIND_APPEAL" && review.state === "REVIEW_STATE_PENDING";
+  $("appeal-form").hidden = job.state !== "JOB_STATE_BLOCKED" || !!appealPending;
+  $("rate-form").hidden = job.state !== "JOB_STATE_SUCCEEDED" || !!job.taken_down;
+}
+
+// POST /v1/jobs/{id}:appeal with the owner's reason; 202 {"review": {...}} is the pending appeal.
+async function sendAppeal() {
+  if (!current) return;
+  $("appeal-error").textContent = "";
+  const reason = $("appeal-reason").value.trim();
+  if (!reason) { $("appeal-error").textContent = "Say why the decision is wrong."; return; }
+  $("appeal").disabled = true;
+  try {
+    const r = await fetch("/v1/jobs/" + encodeURIComponent(current.job_id) + ":appeal", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: "Bearer " + key() },
+      body: JSON.stringify({ reason }),
+    });
+    if (!r.ok) { await showProblem(r, "appeal-error"); return; }
+    const body = await r.json();
+    log("appeal sent; it waits for a reviewer");
+    $("appeal-reason").value = "";
+    current.review = body.review;
+    showGovernance(current);
+  } catch (err) {
+    $("appeal-error").textContent = String(err);
+  } finally {
+    $("appeal").disabled = false;
+  }
+}
+
+// POST /v1/jobs/{id}/feedback: the rating, the tags checked and the comment.
+async function sendRating() {
+  if (!current) return;
+  $("rate-error").textContent = "";
+  $("rate-done").textContent = "";
+  const picked = document.querySelector('input[name="rating"]:checked');
+  if (!picked) { $("rate-error").textContent = "Pick a rating from 1 to 5."; return; }
+  const tags = Array.from(document.querySelectorAll('input[name="tag"]:checked')).map((x) => x.value);
+  const body = { rating: Number(picked.value), tags, comment: $("rate-comment").value };
+  $("rate").disabled = true;
+  try {
+    const r = await fetch("/v1/jobs/" + encodeURIComponent(current.job_id) + "/feedback", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: "Bearer " + key() },
+      body: JSON.stringify(body),
+    });
+    if (!r.ok) { await showProblem(r, "rate-error"); return; }
+    const saved = await r.json();
+    const what = r.status === 201 ? "Thank you: rated " : "Rating changed to ";
+    $("rate-done").textContent = what + saved.rating + " / 5.";
+  } catch (err) {
+    $("rate-error").textContent = String(err);
+  } finally {
+    $("rate").disabled = false;
   }
 }
 
@@ -442,6 +587,9 @@ function resetJobView() {
   $("manifest").hidden = true;
   $("shots").textContent = "";
   $("undrawn").textContent = "";
+  $("review-box").hidden = $("takedown").hidden = $("appeal-form").hidden = $("rate-form").hidden = true;
+  $("rate-form").reset();
+  $("rate-done").textContent = "";
 }
 
 function shortState(state) { return (state || "").replace("JOB_STATE_", "").toLowerCase(); }
@@ -513,12 +661,15 @@ async function finish(jobId) {
 function onEvent(type, data) {
   if (type === "problem") { log(problemText(JSON.parse(data)), "error"); return false; }
   const ev = JSON.parse(data);
-  shownSequence = Math.max(shownSequence, Number(ev.sequence || 0));
+  const seq = Number(ev.sequence || 0);
+  log("#" + ev.sequence + " " + type + ": " + ev.message);
+  // An event older than what is shown (the :cancel answer can overtake the stream) is logged only.
+  if (seq < shownSequence) return TERMINAL.has(ev.state);
+  shownSequence = seq;
   $("bar").value = ev.progress || 0;
   $("status").textContent = ev.state.replace("JOB_STATE_", "") + " · " + ev.stage.replace("STAGE_", "");
   $("cancel").hidden = TERMINAL.has(ev.state);
   $("retry").hidden = !RETRYABLE.has(ev.state);
-  log("#" + ev.sequence + " " + type + ": " + ev.message);
   return TERMINAL.has(ev.state);
 }
 
@@ -637,6 +788,8 @@ async function act(verb) {
   }
 }
 $("cancel").addEventListener("click", () => act("cancel"));
+$("appeal-form").addEventListener("submit", (e) => { e.preventDefault(); sendAppeal(); });
+$("rate-form").addEventListener("submit", (e) => { e.preventDefault(); sendRating(); });
 $("retry").addEventListener("click", () => act("retry"));
 
 $("form").addEventListener("submit", async (e) => {
@@ -657,7 +810,7 @@ $("form").addEventListener("submit", async (e) => {
   const options = { disable_narration: !$("narration").checked, disable_subtitles: !$("subtitles").checked };
   if ($("lang").value) options.language_code = $("lang").value;
   if ($("provider").value) options.provider = $("provider").value;
-  options.priority = Number($("priority").value);
+  if ($("priority").value !== "") options.priority = Number($("priority").value);  // only lowers the plan's
   try {
     const r = await fetch("/v1/jobs", {
       method: "POST",

@@ -14,6 +14,11 @@ playlists only files of that job (``jobs/<job_id>/``); a story's playlists the s
 a story's playlists only from jobs it has checked belong to the story's owner, and the gateway signs
 a story's playlist only for that owner, so the grant reaches the owner's media alone.
 
+A URL may carry a scope (``&scope=review``): the HMAC then covers ``"<scope>:" + key`` instead of the
+key, so a scoped signature never verifies as an ordinary one or the other way round. The review
+scope reaches quarantined media (a reviewer's preview, :mod:`services.gateway.governance`); the
+gateway serves a job's media under an ordinary signature only while the job is released.
+
 The secret comes from ``DRISHYA_MEDIA_SIGNING_SECRET`` or, when unset, from
 ``<data dir>/media-signing.key``, created with mode 0600 on first use (:func:`load_or_create_secret`).
 """
@@ -31,18 +36,25 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote, unquote, urlsplit
 
 _CONTEXT = b"drishya-media-v1\n"
+#: Scope of a signed URL that reaches quarantined media (a reviewer's preview).
+REVIEW_SCOPE = "review"
 #: Default lifetime of a signed URL, in seconds (one hour).
 DEFAULT_TTL_S = 3600
 _URI_ATTR = re.compile(r'URI="([^"]*)"')
 
 
-def sign(secret: bytes, key: str, exp: int) -> str:
-    """The signature of ``key`` valid until ``exp`` (Unix seconds): unpadded base64url of 32 bytes."""
+def sign(secret: bytes, key: str, exp: int, scope: str = "") -> str:
+    """The signature of ``key`` valid until ``exp`` (Unix seconds) in ``scope`` ("" for ordinary
+    URLs): unpadded base64url of 32 bytes."""
+    if scope:
+        key = f"{scope}:{key}"
     mac = hmac.new(secret, _CONTEXT + key.encode("utf-8") + b"\n" + str(exp).encode("ascii"), hashlib.sha256)
     return base64.urlsafe_b64encode(mac.digest()).rstrip(b"=").decode("ascii")
 
 
-def verify(secret: bytes, key: str, exp: str | None, sig: str | None, now: float | None = None) -> str | None:
+def verify(
+    secret: bytes, key: str, exp: str | None, sig: str | None, now: float | None = None, scope: str = ""
+) -> str | None:
     """Why a signature is refused (``MEDIA_SIGNATURE_REQUIRED``, ``MEDIA_URL_EXPIRED``,
     ``MEDIA_SIGNATURE_INVALID``), or None when ``sig`` signs ``key`` until ``exp`` and ``exp`` is
     in the future. Comparison is constant-time."""
@@ -50,16 +62,17 @@ def verify(secret: bytes, key: str, exp: str | None, sig: str | None, now: float
         return "MEDIA_SIGNATURE_REQUIRED"
     if not exp.isascii() or not exp.isdigit() or len(exp) > 12:
         return "MEDIA_SIGNATURE_INVALID"
-    if not hmac.compare_digest(sign(secret, key, int(exp)), sig):
+    if not hmac.compare_digest(sign(secret, key, int(exp), scope), sig):
         return "MEDIA_SIGNATURE_INVALID"
     if int(exp) <= (time.time() if now is None else now):
         return "MEDIA_URL_EXPIRED"
     return None
 
 
-def signed_path(secret: bytes, key: str, exp: int, prefix: str = "/v1/media/") -> str:
-    """``<prefix><percent-encoded key>?exp=<exp>&sig=<signature>``."""
-    return f"{prefix}{quote(key, safe='/')}?exp={exp}&sig={sign(secret, key, exp)}"
+def signed_path(secret: bytes, key: str, exp: int, prefix: str = "/v1/media/", scope: str = "") -> str:
+    """``<prefix><percent-encoded key>?exp=<exp>&sig=<signature>``, then ``&scope=<scope>`` when scoped."""
+    tail = f"&scope={scope}" if scope else ""
+    return f"{prefix}{quote(key, safe='/')}?exp={exp}&sig={sign(secret, key, exp, scope)}{tail}"
 
 
 #: Suffixes of the HLS media segments a story's playlists may grant in the scenes' jobs.

@@ -29,6 +29,7 @@ TERMINAL_STATES = frozenset(
         gen_pb2.JOB_STATE_CANCELLED,
         gen_pb2.JOB_STATE_FAILED,
         gen_pb2.JOB_STATE_DEAD_LETTER,
+        gen_pb2.JOB_STATE_IN_REVIEW,
     }
 )
 

@@ -27,8 +27,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from drishya.story.v1 import story_pb2 as pb
 from drishya.story.v1 import story_service_pb2 as svc
 from drishya.story.v1 import story_service_pb2_grpc as story_grpc
-from services.gateway import signing, sse
-from services.gateway.app import KeyDep, Runtime, RuntimeDep, _base_url, _read_json, request_id_of
+from services.gateway import signing, sse, trust
+from services.gateway.app import KeyDep, PrincipalDep, Runtime, RuntimeDep, _base_url, _read_json, request_id_of
 from services.gateway.models import TEXT_PATTERN, LanguageCode, Problem
 from services.gateway.problems import ApiProblem, problem_from_status, violations_from_pydantic
 from services.gateway.story_page import STORY_PAGE
@@ -146,7 +146,7 @@ _PROBLEMS: dict[int | str, dict[str, Any]] = {
         (413, "The body is too large."),
         (415, "The body is not JSON."),
         (428, "If-Match is required (PRECONDITION_REQUIRED)."),
-        (429, "Too many requests or jobs; see Retry-After."),
+        (429, "Too many requests or jobs, or over a plan quota (QUOTA_EXCEEDED, quota in metadata); see Retry-After."),
         (503, "A service is unavailable; see Retry-After."),
         (504, "A service did not answer in time."),
     )
@@ -239,12 +239,14 @@ async def story_view() -> HTMLResponse:
 
 
 @router.post("/v1/stories", status_code=201, summary="Create a story", **_doc(201, CreateStory))
-async def create_story(request: Request, rt: RuntimeDep, key_id: KeyDep) -> JSONResponse:
-    """A new story (version 1), empty or with scenes; ``ETag: "1"``."""
+async def create_story(request: Request, rt: RuntimeDep, principal: PrincipalDep) -> JSONResponse:
+    """A new story (version 1), empty or with scenes; ``ETag: "1"``. Past the key's plan's story
+    quota (free: 10) the answer is 429 QUOTA_EXCEEDED naming the quota (``active_stories``)."""
     body = await _body(request, rt, CreateStory)
     resp = await _stub(rt).CreateStory(
         svc.CreateStoryRequest(
-            owner_id=key_id,
+            owner_id=principal.key_id,
+            plan=principal.plan,
             title=body.title,
             language_code=body.language_code or "",
             scenes=[svc.NewScene(text=s.text, language_code=s.language_code or "") for s in body.scenes],
@@ -389,12 +391,17 @@ async def reorder(
 
 
 @router.post("/v1/stories/{story_id:uuid}:fork", status_code=201, summary="Fork a story", **_doc(201, Fork))
-async def fork(request: Request, rt: RuntimeDep, key_id: KeyDep, story_id: StoryId) -> JSONResponse:
-    """A new story sharing the scenes up to and including ``scene_id``, and the bible."""
+async def fork(request: Request, rt: RuntimeDep, principal: PrincipalDep, story_id: StoryId) -> JSONResponse:
+    """A new story sharing the scenes up to and including ``scene_id``, and the bible; it counts
+    against the plan's story quota like a create (429 QUOTA_EXCEEDED)."""
     body = await _body(request, rt, Fork)
     resp = await _stub(rt).ForkStory(
         svc.ForkStoryRequest(
-            owner_id=key_id, story_id=str(story_id), scene_id=str(body.scene_id), title=body.title or ""
+            owner_id=principal.key_id,
+            story_id=str(story_id),
+            scene_id=str(body.scene_id),
+            title=body.title or "",
+            plan=principal.plan,
         ),
         timeout=_deadline(rt),
     )
@@ -402,10 +409,17 @@ async def fork(request: Request, rt: RuntimeDep, key_id: KeyDep, story_id: Story
 
 
 @router.post("/v1/stories/{story_id:uuid}:render", summary="Render the story", **_doc(200))
-async def render(rt: RuntimeDep, key_id: KeyDep, story_id: StoryId) -> JSONResponse:
-    """One job per scene whose text or cast changed; the others keep theirs (``reused``)."""
+async def render(rt: RuntimeDep, principal: PrincipalDep, story_id: StoryId) -> JSONResponse:
+    """One job per scene whose text or cast changed; the others keep theirs (``reused``). The jobs
+    follow the key's plan (priority, active-job limit, budget, rendered-scenes quota)."""
     resp = await _stub(rt).RenderStory(
-        svc.RenderStoryRequest(owner_id=key_id, story_id=str(story_id)), timeout=_deadline(rt)
+        svc.RenderStoryRequest(
+            owner_id=principal.key_id,
+            story_id=str(story_id),
+            plan=principal.plan,
+            review_rate=trust.review_rate(principal.role, principal.trust_level, rt.config.trust),
+        ),
+        timeout=_deadline(rt),
     )
     return JSONResponse(
         {"story": _json(resp.story), "renders": [_json(r) for r in resp.renders]},

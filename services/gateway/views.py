@@ -4,7 +4,9 @@ Jobs and events are rendered with ``google.protobuf.json_format.MessageToDict`` 
 field names (``job_id``, ``last_event_sequence``), every scalar field printed even at its default
 value, enums as their names (``JOB_STATE_RUNNING``) and 64-bit integers as JSON numbers. A result
 gains absolute, signed media URLs beside its object keys: ``mp4_url``, ``hls_master_url``,
-``poster_url`` (see :mod:`services.gateway.signing`).
+``poster_url`` (see :mod:`services.gateway.signing`), only while the job is released (SUCCEEDED
+and not taken down): a video in review or taken down has no URLs. A job's or event's ``review``
+is shown without the reviewers' key ids.
 """
 
 from __future__ import annotations
@@ -46,17 +48,36 @@ def _with_media_urls(result: dict[str, Any], media_url: MediaUrl) -> None:
             result[url_field] = media_url(str(key))
 
 
+#: Fields of a Review its job's owner does not see.
+_PRIVATE_REVIEW_FIELDS = ("decided_by", "excluded_reviewer", "owner_id", "result")
+
+
+def _owner_review(out: dict[str, Any]) -> None:
+    review = out.get("review")
+    if isinstance(review, dict):
+        for name in _PRIVATE_REVIEW_FIELDS:
+            review.pop(name, None)
+
+
+def released(job: gen_pb2.Job) -> bool:
+    """Whether the job's media may be served to its owner and anyone holding a signed URL."""
+    return job.state == gen_pb2.JOB_STATE_SUCCEEDED and not job.taken_down
+
+
 def job_json(job: gen_pb2.Job, media_url: MediaUrl) -> dict[str, Any]:
-    """The JSON form of a job; ``result`` (when present) carries the URLs ``media_url`` gives."""
+    """The JSON form of a job; ``result`` (when present) carries the URLs ``media_url`` gives
+    while the job is :func:`released`."""
     out = to_dict(job)
-    if job.HasField("result"):
+    if job.HasField("result") and released(job):
         _with_media_urls(out["result"], media_url)
+    _owner_review(out)
     return out
 
 
 def event_json(event: gen_pb2.JobEvent, media_url: MediaUrl) -> dict[str, Any]:
-    """The JSON form of a job event, with media URLs on the result of the final event."""
+    """The JSON form of a job event, with media URLs on the result of the event that releases the video."""
     out = to_dict(event)
-    if event.HasField("result"):
+    if event.HasField("result") and event.state == gen_pb2.JOB_STATE_SUCCEEDED:
         _with_media_urls(out["result"], media_url)
+    _owner_review(out)
     return out

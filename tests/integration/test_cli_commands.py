@@ -154,3 +154,43 @@ def test_an_unreachable_database_url_is_one_line_and_exit_6(tmp_path: Path) -> N
     )
     assert proc.returncode == Exit.UNREACHABLE
     assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+
+
+async def test_roles_levels_and_plans_are_set_and_the_audit_trail_shows_who_did_it(tmp_path: Path) -> None:
+    data = tmp_path.resolve()
+    infra = EmbeddedInfra(data, env=_env())
+    await asyncio.to_thread(lambda: infra.start(redis=False, nats=False))
+    try:
+        code, out, err = await _drishya(data, "keys", "create", "--name", "dana", "--role", "reviewer", "--json")
+        assert code == Exit.OK, err
+        key_id = json.loads(out)["key_id"]
+        for args in (
+            ("trust", key_id, "restricted", "--reason", "spam"),
+            ("plan", key_id, "pro"),
+            ("role", key_id, "user"),
+        ):
+            code, _, err = await _drishya(data, "keys", *args)
+            assert code == Exit.OK, err
+        code, _, err = await _drishya(data, "keys", "trust", key_id, "royal")
+        assert code == Exit.USAGE and "invalid choice" in err
+        code, _, err = await _drishya(data, "keys", "plan", "0000000000000000", "pro")
+        assert code == Exit.NOT_FOUND and "0000000000000000" in err
+        code, out, err = await _drishya(data, "keys", "list", "--json")
+        listed = next(k for k in json.loads(out)["keys"] if k["key_id"] == key_id)
+        assert (listed["role"], listed["trust_level"], listed["plan"]) == ("user", "restricted", "pro")
+
+        code, out, err = await _drishya(data, "audit", "--target", f"key:{key_id}", "--json")
+        assert code == Exit.OK, err
+        events = json.loads(out)["events"]
+        assert [e["action"] for e in reversed(events)] == [
+            "key.created",
+            "key.trust_set",
+            "key.plan_set",
+            "key.role_set",
+        ]
+        assert all(e["actor"].startswith("operator:") for e in events)
+        assert next(e for e in events if e["action"] == "key.trust_set")["reason"] == "spam"
+        code, _, err = await _drishya(data, "audit", "--since", "yesterday")
+        assert code == Exit.REFUSED and "ISO 8601" in err
+    finally:
+        await asyncio.to_thread(infra.stop)

@@ -175,7 +175,7 @@ async def test_sixty_concurrent_creates_never_exceed_the_per_key_limit(stack: St
         assert all(int(r.headers["retry-after"]) >= 1 for r in refused)
         listed = (await c.get("/v1/jobs", params={"page_size": 100})).json()["jobs"]
         assert len(listed) == PER_OWNER
-        assert {j["options"]["priority"] for j in listed} == {5}, "the documented default priority is sent"
+        assert {j["options"]["priority"] for j in listed} == {2}, "a new key's plan (free) sets the priority"
 
 
 async def test_store_admission_is_atomic_for_one_owner(stack: Stack) -> None:

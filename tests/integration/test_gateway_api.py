@@ -160,6 +160,14 @@ class FakeGeneration(gs_grpc.GenerationServiceServicer):  # type: ignore[misc]
     async def GetJob(self, request: gs_pb2.GetJobRequest, context: Any) -> gs_pb2.GetJobResponse:
         return gs_pb2.GetJobResponse(job=self._owned(request.owner_id, request.job_id))
 
+    async def GetReleaseStates(
+        self, request: gs_pb2.GetReleaseStatesRequest, context: Any
+    ) -> gs_pb2.GetReleaseStatesResponse:
+        released = {
+            j.job_id for _, j in self.jobs.values() if j.state == gen_pb2.JOB_STATE_SUCCEEDED and not j.taken_down
+        }
+        return gs_pb2.GetReleaseStatesResponse(released_job_ids=[i for i in request.job_ids if i in released])
+
     async def ListJobs(self, request: gs_pb2.ListJobsRequest, context: Any) -> gs_pb2.ListJobsResponse:
         size = request.page_size or 20
         if not 1 <= size <= 100:
@@ -709,7 +717,9 @@ async def test_priority_as_schema_integer_and_the_default(env: Env) -> None:
         nine = await c.post("/v1/jobs", json={"text": "a boat on a quiet river", "options": {"priority": 9.0}})
         assert nine.status_code == 201 and env.fake.created[-1].options.priority == 9
         plain = await c.post("/v1/jobs", json={"text": "a boat on a quiet river again"})
-        assert plain.status_code == 201 and env.fake.created[-1].options.priority == 5
+        assert plain.status_code == 201 and not env.fake.created[-1].options.HasField("priority"), (
+            "no priority asked: the generation service gives the plan's"
+        )
         _problem(
             await c.post("/v1/jobs", json={"text": "a boat on a river", "options": {"priority": 9.5}}),
             400,

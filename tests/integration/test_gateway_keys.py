@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.gateway.keys import (
     MIGRATIONS,
+    Principal,
     authenticate,
     create_api_key,
     ensure_api_key,
@@ -46,14 +47,26 @@ async def test_migrations_are_idempotent(engine: AsyncEngine) -> None:
                 )
             )
         }
-    assert cols == {"key_id", "key_hash", "name", "created_at", "revoked_at"}
+    assert cols == {
+        "key_id",
+        "key_hash",
+        "name",
+        "created_at",
+        "revoked_at",
+        "role",
+        "trust_level",
+        "plan",
+        "approvals",
+        "violations",
+        "trust_set_at",
+    }
 
 
 async def test_create_authenticate_revoke(engine: AsyncEngine) -> None:
     key_id, secret = await create_api_key(engine, "mobile app")
     assert re.fullmatch(r"dk_[0-9a-f]{16}_[A-Za-z0-9_-]{43}", secret)
     assert secret.startswith(f"dk_{key_id}_")
-    assert await authenticate(engine, secret) == key_id
+    assert (await authenticate(engine, secret) or Principal("")).key_id == key_id
     assert await authenticate(engine, secret + "x") is None
     assert await authenticate(engine, "") is None
 
@@ -71,7 +84,9 @@ async def test_create_authenticate_revoke(engine: AsyncEngine) -> None:
 async def test_two_keys_differ(engine: AsyncEngine) -> None:
     (id1, s1), (id2, s2) = await create_api_key(engine, "a"), await create_api_key(engine, "b")
     assert id1 != id2 and s1 != s2
-    assert await authenticate(engine, s1) == id1 and await authenticate(engine, s2) == id2
+    assert (await authenticate(engine, s1) or Principal("")).key_id == id1 and (
+        await authenticate(engine, s2) or Principal("")
+    ).key_id == id2
 
 
 async def test_ensure_api_key_is_stable_and_idempotent(engine: AsyncEngine) -> None:
@@ -80,10 +95,13 @@ async def test_ensure_api_key_is_stable_and_idempotent(engine: AsyncEngine) -> N
     assert await ensure_api_key(engine, secret, "local again") == key_id
     assert key_id not in hashlib.sha256(secret.encode()).hexdigest(), "the public id reveals nothing of the secret"
     assert len(key_id) == 16 and int(key_id, 16) >= 0
-    assert await authenticate(engine, secret) == key_id
+    assert (await authenticate(engine, secret) or Principal("")).key_id == key_id
 
     other = await ensure_api_key(engine, "dk_0123456789abcdef_" + "Y" * 43, "another")
-    assert other != key_id and await authenticate(engine, "dk_0123456789abcdef_" + "Y" * 43) == other
+    assert (
+        other != key_id
+        and (await authenticate(engine, "dk_0123456789abcdef_" + "Y" * 43) or Principal("")).key_id == other
+    )
 
     assert await revoke_api_key(engine, key_id)
     assert await ensure_api_key(engine, secret, "local") == key_id

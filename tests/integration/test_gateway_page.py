@@ -110,10 +110,10 @@ async def test_the_form_sends_provider_and_priority(client: httpx.AsyncClient) -
         r'<option value="(\d)"(?: selected)?>', page.split('id="priority"', 1)[1].split("</select>", 1)[0]
     )
     assert priorities == [str(n) for n in range(10)]
-    assert '<option value="5" selected>' in page
+    assert '<option value="" selected>Plan\'s</option>' in page, "no priority sent: the key's plan sets it"
     script = _script(page)
     assert 'options.provider = $("provider").value' in script
-    assert 'options.priority = Number($("priority").value)' in script
+    assert 'if ($("priority").value !== "") options.priority = Number($("priority").value)' in script
 
 
 async def test_the_job_view_plays_hls_natively_else_mp4_and_shows_the_manifest(client: httpx.AsyncClient) -> None:

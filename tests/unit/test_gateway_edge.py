@@ -168,17 +168,17 @@ async def _collect(it: Any) -> list[Any]:
 
 
 def test_key_cache_expires_and_keeps_no_secret() -> None:
-    from services.gateway.keys import KeyCache
+    from services.gateway.keys import KeyCache, Principal
 
     cache = KeyCache(ttl_s=60, size=2)
-    cache.put("dk_a_secret", "a")
-    assert cache.get("dk_a_secret") == "a" and cache.get("other") is None
+    cache.put("dk_a_secret", Principal("a"))
+    assert cache.get("dk_a_secret") == Principal("a") and cache.get("other") is None
     assert all("dk_a_secret" not in k for k in cache._entries), "only hashes are kept"
-    cache.put("s2", "b")
-    cache.put("s3", "c")
+    cache.put("s2", Principal("b"))
+    cache.put("s3", Principal("c"))
     assert cache.get("dk_a_secret") is None, "least recently used dropped beyond size"
     off = KeyCache(ttl_s=0)
-    off.put("s", "k")
+    off.put("s", Principal("k"))
     assert off.get("s") is None
 
 
