@@ -264,7 +264,7 @@ async def stories_render(api: Api, args: argparse.Namespace) -> int:
     """``stories render ID [--wait]``: one job per changed scene (others reuse theirs).
 
     Prints ``scene_id job_id (new|reused)`` per scene; with ``--wait`` follows every job and exits
-    with the worst outcome (FAILED over BLOCKED over CANCELLED over OK).
+    with the worst outcome (FAILED over BLOCKED over CANCELLED over IN_REVIEW over OK).
     """
     resp: dict[str, Any] = await api.json("POST", f"/v1/stories/{args.story_id}:render")
     renders: list[dict[str, Any]] = resp.get("renders", [])
@@ -277,7 +277,7 @@ async def stories_render(api: Api, args: argparse.Namespace) -> int:
                 if not args.json:
                     console.print(f"scene {r.get('scene_id')}: job {job_id}")
                 finals[job_id] = await follow(api, job_id, quiet=args.json)
-        rank = {Exit.OK: 0, Exit.CANCELLED: 1, Exit.BLOCKED: 2, Exit.FAILED: 3}
+        rank = {Exit.OK: 0, Exit.IN_REVIEW: 1, Exit.CANCELLED: 2, Exit.BLOCKED: 3, Exit.FAILED: 4}
         for job in finals.values():
             code = exit_for_state(str(job.get("state", "")))
             outcome = code if rank.get(code, 0) > rank.get(outcome, 0) else outcome

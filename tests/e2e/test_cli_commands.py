@@ -373,9 +373,9 @@ async def test_stories_create_add_render_play_and_breakdown(mesh: LocalMesh, tmp
 
     code, stdout, err = await _run("stories", "render", story_id, "--wait", env=env)
     held = [line.split()[1] for line in stdout.splitlines() if "IN_REVIEW" in line]
-    why = [(await _run("jobs", "get", job, "--json", env=env))[1] for job in held]
+    why = [json.loads((await _run("jobs", "get", job, "--json", env=env))[1]).get("review") for job in held]
     assert code == Exit.OK, f"{err}\n{stdout}\nheld for review: {why}"
-    assert stdout.count("SUCCEEDED") == 3 and stdout.count("new") == 3
+    assert stdout.count("SUCCEEDED") == 3 and stdout.count("new") == 3, f"{stdout}\nheld for review: {why}"
     code, stdout, err = await _run("stories", "render", story_id, "--wait", "--json", env=env)
     assert code == Exit.OK, err
     rendered = json.loads(stdout)

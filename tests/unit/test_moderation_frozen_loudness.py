@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import wave
 from fractions import Fraction
+from pathlib import Path
 
 import av
 import numpy as np
@@ -182,3 +184,23 @@ def test_true_peak_sees_peaks_between_samples() -> None:
     assert figures.true_peak_dbtp > TRUE_PEAK_MAX + 2.5  # about +2 dBTP
     messages = _technical(_stats(np.full(48, 3.0), figures))
     assert any("true peak" in m for m in messages)
+
+
+def test_the_narration_bus_is_limited_below_the_true_peak_moderation_allows(tmp_path: Path) -> None:
+    from drishya.prompt.v1 import prompt_pb2
+    from services.render.storyboard.encode import ShotSource, mix_narration
+
+    # the wave above, as a narration line: samples at -1.0 dBFS, peaks between them near +2 dBTP
+    t = np.arange(RATE)
+    line = (1.26 * np.sin(np.pi / 2 * t + np.pi / 4) * 32767 * 0.999).clip(-32767, 32767).astype(np.int16)
+    wav = tmp_path / "line.wav"
+    with wave.open(str(wav), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(RATE)
+        w.writeframes(line.tobytes())
+    shots = prompt_pb2.ShotList(shots=[prompt_pb2.Shot(start_ms=0, duration_ms=1000)], total_duration_ms=1000)
+    bus = mix_narration(shots, [ShotSource(index=0, frame_count=24, audio_path=str(wav))], RATE)
+    figures = _meter(bus, bus)
+    assert TRUE_PEAK_MAX - 0.7 < figures.true_peak_dbtp <= TRUE_PEAK_MAX - 0.3  # about -1.5 dBTP
+    assert not any("true peak" in m for m in _technical(_stats(np.full(48, 3.0), figures)))

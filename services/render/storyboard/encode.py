@@ -140,7 +140,11 @@ ENCODE_QUEUE = 6
 WARM_UP_FRAMES = 4
 """Frames a render process draws and encodes when it starts (:func:`warm_up`)."""
 PEAK = 0.89
-"""Limiter ceiling (-1 dBFS) for the narration bus."""
+"""Limiter ceiling (-1 dBFS) for the narration bus's samples."""
+TRUE_PEAK = 0.84
+"""Ceiling of the narration bus's true peak (-1.5 dBTP, estimated 4x oversampled as ITU-R BS.1770-4
+measures it): 0.5 dB under the -1 dBTP that video moderation allows (EBU R 128), since a bus whose
+samples stop at -1 dBFS can peak above -1 dBTP between them."""
 QC_TOLERANCE = 0.10
 SILENCE_RMS = 8.0
 """Narration quieter than this RMS (int16 units) counts as silent and is not written."""
@@ -741,8 +745,8 @@ def mix_narration(
 ) -> npt.NDArray[np.float32]:
     """The narration bus: mono float32 at ``MASTER_AUDIO_RATE``, each line at its shot's start.
 
-    Lines are resampled with libswresample (PyAV), summed, and scaled down if the peak would pass
-    ``PEAK``; samples past the end of the video are dropped.
+    Lines are resampled with libswresample (PyAV), summed, and scaled down if the sample peak would
+    pass ``PEAK`` or the true peak ``TRUE_PEAK``; samples past the end of the video are dropped.
     """
     bus = np.zeros(total_samples, np.float32)
     for source in sources:
@@ -757,9 +761,21 @@ def mix_narration(
         if end > start:
             bus[start:end] += line[: end - start]
     peak = float(np.max(np.abs(bus))) if bus.size else 0.0
-    if peak > PEAK:
-        bus *= PEAK / peak
+    true_peak = _true_peak(bus) if peak > 0 else 0.0
+    scale = min(1.0, PEAK / peak if peak else 1.0, TRUE_PEAK / true_peak if true_peak else 1.0)
+    if scale < 1.0:
+        bus *= scale
     return bus
+
+
+def _true_peak(bus: npt.NDArray[np.float32]) -> float:
+    """The bus's largest absolute value 4x oversampled by libswresample (its inter-sample peaks;
+    ITU-R BS.1770-4 Annex 2 oversamples 4x at 48 kHz), linear full scale."""
+    resampler = av.AudioResampler(format="flt", layout="mono", rate=MASTER_AUDIO_RATE * 4)
+    frame = av.AudioFrame.from_ndarray(bus.reshape(1, -1), format="flt", layout="mono")
+    frame.sample_rate = MASTER_AUDIO_RATE
+    peak = max((float(np.max(np.abs(f.to_ndarray()))) for f in resampler.resample(frame)), default=0.0)
+    return max([peak, *(float(np.max(np.abs(f.to_ndarray()))) for f in resampler.resample(None))])
 
 
 def _resample(samples: npt.NDArray[np.int16], rate: int) -> npt.NDArray[np.float32]:
