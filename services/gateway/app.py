@@ -128,7 +128,7 @@ _PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
     503: {"model": Problem, "description": "Unavailable or the queue is full (QUEUE_FULL); see Retry-After."},
 }
 
-_bearer = HTTPBearer(
+bearer = HTTPBearer(
     auto_error=False, bearerFormat="dk_<key_id>_<secret>", description="An API key: `Authorization: Bearer <secret>`."
 )
 #: Request ids accepted from clients (``X-Request-Id``); anything else is replaced by a new one.
@@ -173,7 +173,9 @@ def _runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(_runtime)]
 
 
-async def _check_key(rt: Runtime, secret: str | None) -> Principal:
+async def check_key(rt: Runtime, secret: str | None) -> Principal:
+    """The active key with ``secret`` (cached for ``auth_cache_s``); raises a 401 problem for none,
+    an unknown or revoked key, 503 when keys cannot be checked."""
     if not secret:
         raise ApiProblem(
             401,
@@ -203,10 +205,10 @@ async def _check_key(rt: Runtime, secret: str | None) -> Principal:
 
 
 async def require_principal(
-    rt: RuntimeDep, creds: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)]
+    rt: RuntimeDep, creds: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]
 ) -> Principal:
     """The caller's ``Authorization: Bearer`` API key; raises a 401 problem otherwise."""
-    return await _check_key(rt, creds.credentials if creds else None)
+    return await check_key(rt, creds.credentials if creds else None)
 
 
 PrincipalDep = Annotated[Principal, Depends(require_principal)]

@@ -22,19 +22,32 @@ one appeal per decision); this module checks roles.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import logging
 import time
 import uuid
 from typing import Annotated, Any, Literal
+from urllib.parse import parse_qs, unquote, urlsplit
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, Security
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from drishya.generation.v1 import generation_pb2 as gen_pb2
 from drishya.generation.v1 import generation_service_pb2 as gs_pb2
-from services.gateway import signing, views
-from services.gateway.app import PrincipalDep, Runtime, RuntimeDep, _base_url, _read_json, request_id_of
+from services.gateway import release, signing, views
+from services.gateway.app import (
+    PrincipalDep,
+    Runtime,
+    RuntimeDep,
+    _base_url,
+    _read_json,
+    bearer,
+    check_key,
+    request_id_of,
+)
 from services.gateway.keys import Principal, record_outcome
 from services.gateway.models import Problem
 from services.gateway.problems import ApiProblem, violations_from_pydantic
@@ -91,10 +104,12 @@ class Appeal(_Body):
 
 
 class Report(_Body):
-    """What is wrong with a released video."""
+    """What is wrong with a released video. Without an API key, ``media_url`` is the signed URL of
+    one of the job's files the reporter was given (the link they watch), which shows they have it."""
 
     category: Literal["spam", "hate", "violence", "sexual", "copyright", "child_safety", "other"]
     note: str = Field(default="", max_length=2000)
+    media_url: str | None = Field(default=None, max_length=4096)
 
 
 class Takedown(_Body):
@@ -273,15 +288,43 @@ async def appeal_job(
     return JSONResponse({"review": owner_review_json(resp.review)}, status_code=202)
 
 
+def _link_reporter(rt: Runtime, request: Request, job_id: str, media_url: str | None) -> Principal:
+    """The reporter without an API key: one holding a signed URL of the job's media. Its id is
+    ``link:`` and 16 hex digits of a keyed hash of the client's address, so one viewer counts once
+    and the address is not stored. Raises a 401 problem without a usable link."""
+    if not media_url:
+        raise ApiProblem(
+            401, "UNAUTHENTICATED", "report with an API key, or give the signed media_url of the video you watch"
+        )
+    parts = urlsplit(media_url)
+    _, found, tail = parts.path.partition(views.MEDIA_PREFIX)  # after any public base path
+    key = unquote(tail) if found else ""
+    query = parse_qs(parts.query)
+    exp, sig = (query.get("exp") or [""])[0], (query.get("sig") or [""])[0]
+    if release.job_of(key) != job_id or signing.verify(rt.config.media_secret, key, exp, sig) is not None:
+        raise ApiProblem(403, "MEDIA_URL_NOT_OF_THIS_JOB", "media_url is not a valid signed URL of this job's video")
+    address = request.client.host if request.client else ""
+    digest = hmac.new(rt.config.media_secret, f"reporter\n{address}".encode(), hashlib.sha256).hexdigest()
+    return Principal(f"link:{digest[:16]}")
+
+
 @router.post(
     "/v1/jobs/{job_id}:report", tags=["reviews"], summary="Report a video", status_code=202, **_doc(202, Report)
 )
 async def report_job(
-    request: Request, rt: RuntimeDep, principal: PrincipalDep, job_id: Annotated[uuid.UUID, Path()]
+    request: Request,
+    rt: RuntimeDep,
+    job_id: Annotated[uuid.UUID, Path()],
+    creds: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)] = None,
 ) -> JSONResponse:
-    """Report a released video. Reports from distinct keys put it back in review at the threshold
+    """Report a released video, with an API key or with the signed link to it (``media_url``).
+    Reports from distinct reporters put it back in review at the threshold
     (``DRISHYA_REPORT_THRESHOLD``), a child-safety report at once."""
     body: Report = await _body(request, rt, Report)
+    if creds is not None:
+        principal = await check_key(rt, creds.credentials)
+    else:
+        principal = _link_reporter(rt, request, str(job_id), body.media_url)
     resp = await rt.jobs.ReportJob(
         gs_pb2.ReportJobRequest(
             job_id=str(job_id), reporter_id=principal.key_id, category=_REPORT_CATEGORIES[body.category], note=body.note

@@ -195,13 +195,25 @@ async def test_reports_put_a_released_video_back_in_review_and_an_operator_takes
     run = await _submit(clients["operator"])
     assert run.job["state"] == "JOB_STATE_SUCCEEDED", "an operator's video is released at once"
     url = run.job["result"]["mp4_url"]
+    async with httpx.AsyncClient(base_url=mesh.gateway_url) as anonymous:
+        nothing = await anonymous.post(f"/v1/jobs/{run.job_id}:report", json={"category": "spam"})
+        assert nothing.status_code == 401
+        forged = url.replace("sig=", "sig=x")
+        bad_link = await anonymous.post(f"/v1/jobs/{run.job_id}:report", json={"category": "spam", "media_url": forged})
+        assert bad_link.status_code == 403 and bad_link.json()["reason"] == "MEDIA_URL_NOT_OF_THIS_JOB"
+        by_link = await anonymous.post(
+            f"/v1/jobs/{run.job_id}:report", json={"category": "other", "note": "odd", "media_url": url}
+        )
+        assert by_link.status_code == 202 and by_link.json()["counted"] is True, by_link.text
+        again = await anonymous.post(f"/v1/jobs/{run.job_id}:report", json={"category": "other", "media_url": url})
+        assert again.json()["counted"] is False, "one viewer counts once"
     answers = []
-    for name in ("viewer0", "viewer0", "viewer1", "viewer2"):
+    for name in ("viewer0", "viewer0", "viewer1"):
         r = await clients[name].post(f"/v1/jobs/{run.job_id}:report", json={"category": "spam", "note": "ads"})
         assert r.status_code == 202, r.text
         answers.append(r.json())
-    assert [a["counted"] for a in answers] == [True, False, True, True]
-    assert [a["in_review"] for a in answers] == [False, False, False, True]
+    assert [a["counted"] for a in answers] == [True, False, True]
+    assert [a["in_review"] for a in answers] == [False, False, True], "the link's report and two keys' make 3"
     bad = await clients["viewer1"].post(f"/v1/jobs/{run.job_id}:report", json={"category": "boring"})
     assert bad.status_code == 400
     job = (await clients["operator"].get(f"/v1/jobs/{run.job_id}")).json()
