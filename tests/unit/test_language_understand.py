@@ -29,7 +29,7 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "understanding"
 DIM = 64
 
 #: What the fake encoder "knows": a text and the concept whose vector it shares.
-ALIASES = {"భిషక్కు": "doctor", "భిషక్కులు": "doctor", "physician": "doctor", "టాక్సీ": "taxi"}
+ALIASES = {"భిషక్కు": "doctor", "భిషక్కులు": "doctor", "physician": "doctor", "క్యాబు": "taxi"}
 
 
 def _unit(seed_text: str) -> NDArray[np.float32]:
@@ -107,7 +107,7 @@ def test_glossary_first_then_encoder_and_distractors_are_not_reported() -> None:
 
 def test_a_segment_the_glossary_cannot_gloss_gets_the_encoder_phrase_and_says_encoder() -> None:
     u = _understanding()
-    source = "భిషక్కులు టాక్సీ."
+    source = "భిషక్కులు క్యాబు."
     glossed = Translation.from_segments("te", "en", [Segment(source, "", Method.GLOSSARY, 0.0)])
     [seg] = u.annotate(glossed).segments
     assert seg.method is Method.ENCODER
@@ -137,10 +137,10 @@ def test_word_embeddings_are_cached_between_calls() -> None:
     enc = FakeEncoder()
     u = _understanding(enc)
     enc.calls.clear()
-    u.understand(["భిషక్కు టాక్సీ."], "te", method=Method.GLOSSARY)
-    u.understand(["భిషక్కు టాక్సీ!"], "te", method=Method.GLOSSARY)
+    u.understand(["భిషక్కు క్యాబు."], "te", method=Method.GLOSSARY)
+    u.understand(["భిషక్కు క్యాబు!"], "te", method=Method.GLOSSARY)
     words = [t for call in enc.calls for t in call if " " not in t]
-    assert sorted(words) == ["టాక్సీ", "భిషక్కు"]
+    assert sorted(words) == ["క్యాబు", "భిషక్కు"]
 
 
 def test_confidence_grows_with_the_margin_and_stays_below_the_glossary() -> None:
@@ -223,7 +223,7 @@ def test_embeddings_of_another_encoder_are_computed_once_and_cached(tmp_path: Pa
 
 def test_concurrent_requests_share_the_encoder_safely() -> None:
     u = _understanding()
-    texts = [f"భిషక్కు టాక్సీ {k}." for k in range(40)]
+    texts = [f"భిషక్కు క్యాబు {k}." for k in range(40)]
 
     def run(text: str) -> list[str]:
         [found] = u.understand([text], "te", method=Method.GLOSSARY)

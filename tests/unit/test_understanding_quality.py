@@ -83,9 +83,9 @@ def test_the_encoder_adds_recall_over_the_glossary(scores: tuple[dict[str, Score
         assert full[lang].correct >= glossary_only[lang].correct
     gained = sum(full[lang].correct - glossary_only[lang].correct for lang in SUPPORTED_LANGUAGES)
     expected = sum(full[lang].expected for lang in SUPPORTED_LANGUAGES)
-    # the glossary of 476 concepts leaves the encoder less to add than the first one of 194 did
-    # (measured: 18 of 979 expected concepts, against 44 before)
-    assert gained / expected >= 0.015
+    # the larger the glossary, the less the encoder has left to add: 44 of 979 expected concepts
+    # with 194 glossary concepts, 18 with 476, 7 with 860 (measured on this calibration set)
+    assert gained / expected >= 0.005
 
 
 class _Memo:
